@@ -1,0 +1,72 @@
+//! Server functions: thin wrappers that authorise, then call the engine.
+
+mod settings;
+
+use serde::{Deserialize, Serialize};
+
+pub use settings::*;
+
+/// One record read together with the change-log position it is at least as new as; the page
+/// subscribes to the live feed from `seq`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot<T> {
+    pub record: T,
+    pub seq: i64,
+    pub seq_at: Option<i64>,
+}
+
+/// What a save did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum SaveOutcome<T> {
+    /// Written and published as change `seq`.
+    Saved {
+        record: T,
+        seq: i64,
+        changed: Vec<String>,
+    },
+    /// The stored record already held these values: nothing written, nothing published.
+    Unchanged { record: T },
+}
+
+impl<T> SaveOutcome<T> {
+    pub fn record(&self) -> &T {
+        match self {
+            SaveOutcome::Saved { record, .. } | SaveOutcome::Unchanged { record } => record,
+        }
+    }
+}
+
+/// Run `f` for the current request after [`authorize`](crate::server::access::authorize), and
+/// give errors their HTTP status.
+#[cfg(feature = "ssr")]
+pub(crate) async fn with_access<T, F, Fut>(
+    permission: crate::server::access::Permission,
+    f: F,
+) -> Result<T, crate::error::AppError>
+where
+    F: FnOnce(crate::server::Engine, crate::server::access::Principal) -> Fut,
+    Fut: std::future::Future<Output = Result<T, crate::error::AppError>>,
+{
+    use leptos::prelude::use_context;
+
+    let headers = use_context::<http::request::Parts>()
+        .map(|p| p.headers)
+        .unwrap_or_default();
+    let result = match (
+        use_context::<crate::server::Engine>(),
+        crate::server::access::authorize(&headers, permission),
+    ) {
+        (None, _) => Err(crate::error::AppError::Internal(
+            "engine not provided".into(),
+        )),
+        (_, Err(e)) => Err(e),
+        (Some(engine), Ok(who)) => f(engine, who).await,
+    };
+    if let Err(e) = &result {
+        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+            res.set_status(http::StatusCode::from_u16(e.status()).unwrap_or_default());
+        }
+    }
+    result
+}

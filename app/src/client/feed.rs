@@ -1,0 +1,146 @@
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use leptos::prelude::*;
+
+use crate::api::Snapshot;
+use crate::live::ChangeEvent;
+use crate::merge::to_map;
+use crate::model::Collection;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedStatus {
+    Connecting,
+    Live,
+    Reconnecting,
+    Offline,
+}
+
+impl FeedStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FeedStatus::Connecting => "connecting",
+            FeedStatus::Live => "live",
+            FeedStatus::Reconnecting => "reconnecting",
+            FeedStatus::Offline => "offline",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            FeedStatus::Connecting => "Connecting…",
+            FeedStatus::Live => "Live",
+            FeedStatus::Reconnecting => "Reconnecting…",
+            FeedStatus::Offline => "Offline",
+        }
+    }
+}
+
+type Listener = Arc<dyn Fn(&ChangeEvent) + Send + Sync>;
+
+/// The page's one connection to the live feed, shared through context.
+#[derive(Clone)]
+pub struct LiveFeed {
+    pub status: RwSignal<FeedStatus>,
+    /// Commit time of the newest change seen (from the page's data or the feed).
+    pub last_change_at: RwSignal<Option<i64>>,
+    /// Highest sequence number delivered to listeners.
+    pub last_seq: RwSignal<i64>,
+    listeners: Arc<Mutex<Vec<(u64, Listener)>>>,
+    next_id: Arc<AtomicU64>,
+    started: Arc<AtomicBool>,
+}
+
+impl LiveFeed {
+    fn new() -> Self {
+        Self {
+            status: RwSignal::new(FeedStatus::Connecting),
+            last_change_at: RwSignal::new(None),
+            last_seq: RwSignal::new(0),
+            listeners: Default::default(),
+            next_id: Default::default(),
+            started: Default::default(),
+        }
+    }
+
+    /// Call `f` for every change delivered while the calling component lives.
+    pub fn on_change(&self, f: impl Fn(&ChangeEvent) + Send + Sync + 'static) {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        self.lock().push((id, Arc::new(f)));
+        let listeners = self.listeners.clone();
+        on_cleanup(move || {
+            listeners
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .retain(|(i, _)| *i != id)
+        });
+    }
+
+    /// Open the socket, resuming after `since` (the sequence the page's data was read at).
+    /// Later calls are ignored: one page has one feed.
+    pub fn start(&self, since: i64, since_at: Option<i64>) {
+        if self.last_change_at.get_untracked().is_none() {
+            self.last_change_at.set(since_at);
+        }
+        if self.started.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        self.last_seq.set(since);
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(super::socket::run(self.clone(), since));
+    }
+
+    /// Hand one event, in sequence order, to every listener.
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    pub(crate) fn deliver(&self, event: &ChangeEvent) {
+        if event.seq <= self.last_seq.get_untracked() {
+            return;
+        }
+        self.last_seq.set(event.seq);
+        self.last_change_at.set(Some(event.at));
+        // Listeners may register or drop others; call a snapshot of the list.
+        let listeners: Vec<Listener> = self.lock().iter().map(|(_, l)| l.clone()).collect();
+        for l in listeners {
+            l(event);
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(u64, Listener)>> {
+        self.listeners.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+pub fn provide_live_feed() -> LiveFeed {
+    let feed = LiveFeed::new();
+    provide_context(feed.clone());
+    feed
+}
+
+pub fn use_live_feed() -> LiveFeed {
+    use_context::<LiveFeed>().unwrap_or_else(provide_live_feed)
+}
+
+/// A record that stays current: starts from the server-rendered snapshot, starts the feed from
+/// the snapshot's sequence, and takes every newer version the feed delivers.
+pub fn use_live_record<T: Collection>(snap: Snapshot<T>, id: &'static str) -> RwSignal<T> {
+    let record = RwSignal::new(snap.record);
+    let feed = use_live_feed();
+    feed.on_change(move |event| {
+        if event.collection != T::NAME || event.record_id != id {
+            return;
+        }
+        let newer = record.with_untracked(|r| version_of(r) < event.version);
+        if let (true, Some(next)) = (newer, event.record::<T>()) {
+            record.set(next);
+        }
+    });
+    Effect::new(move |_| feed.start(snap.seq, snap.seq_at));
+    record
+}
+
+pub(crate) fn version_of<T: Collection>(r: &T) -> i64 {
+    to_map(r)
+        .get("version")
+        .and_then(|v| v.as_i64())
+        .unwrap_or(0)
+}

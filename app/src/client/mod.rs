@@ -1,0 +1,9 @@
+//! Reactive client state shared by pages: the live feed and the save hook. Safe to create
+//! during server rendering, where the feed stays idle.
+
+mod feed;
+mod socket;
+mod sync;
+
+pub use feed::{provide_live_feed, use_live_feed, use_live_record, FeedStatus, LiveFeed};
+pub use sync::{provide_realtime_sync, use_realtime_sync, RealtimeSync};

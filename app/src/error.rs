@@ -1,0 +1,122 @@
+//! The one error type server functions return; it crosses to the browser intact.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+use crate::merge::FieldConflict;
+use crate::model::FieldError;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("Some fields need attention: {}", list_fields(.0))]
+    Validation(Vec<FieldError>),
+    #[error("Someone else changed {} while you were editing. Review and save again.", list_conflicts(.0))]
+    Conflict(Vec<FieldConflict>),
+    #[error("{0} was not found. It may have been deleted; reload the page.")]
+    NotFound(String),
+    #[error("Please sign in to do this.")]
+    Unauthorized,
+    #[error("You do not have permission to do this.")]
+    Forbidden,
+    #[error("Too many requests. Wait a moment and try again.")]
+    TooManyRequests,
+    #[error("The server had a problem ({0}). Your changes were not saved; try again.")]
+    Internal(String),
+    #[error("Could not reach the server ({0}). Check your connection and try again.")]
+    Transport(String),
+}
+
+impl AppError {
+    /// The HTTP status this error is answered with.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Validation(_) => 422,
+            AppError::Conflict(_) => 409,
+            AppError::NotFound(_) => 404,
+            AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
+            AppError::TooManyRequests => 429,
+            AppError::Internal(_) => 500,
+            AppError::Transport(_) => 502,
+        }
+    }
+
+    /// The message for one field, if this error has one.
+    pub fn field_message(&self, field: &str) -> Option<String> {
+        match self {
+            AppError::Validation(errors) => {
+                errors.iter().find(|e| e.field == field).map(|e| e.message.clone())
+            }
+            AppError::Conflict(conflicts) => conflicts.iter().find(|c| c.field == field).map(|c| {
+                format!(
+                    "Someone else changed this to {} while you were editing. Save again to keep yours.",
+                    c.theirs
+                )
+            }),
+            _ => None,
+        }
+    }
+}
+
+fn list_fields(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(|e| e.field.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn list_conflicts(conflicts: &[FieldConflict]) -> String {
+    conflicts
+        .iter()
+        .map(|c| c.field.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(e) | ServerFnErrorErr::Response(e) => AppError::Transport(e),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        tracing::error!(error = %e, "database error");
+        AppError::Internal("database".into())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        let status = http::StatusCode::from_u16(self.status())
+            .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        (status, self.to_string()).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_tell_the_user_what_to_do() {
+        let e = AppError::Validation(vec![FieldError::new("email", "Enter an email address.")]);
+        assert_eq!(e.status(), 422);
+        assert_eq!(
+            e.field_message("email").as_deref(),
+            Some("Enter an email address.")
+        );
+        assert!(AppError::Internal("database".into())
+            .to_string()
+            .contains("try again"));
+    }
+}

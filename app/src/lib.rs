@@ -1,0 +1,63 @@
+//! Courant's shared crate: models, the merge, the live protocol, server functions and the UI.
+//! Compiled for the server (`ssr`) and for the browser (`hydrate`).
+
+pub mod api;
+pub mod client;
+pub mod error;
+pub mod live;
+pub mod merge;
+pub mod model;
+pub mod time;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::StaticSegment;
+
+use crate::client::{provide_live_feed, provide_realtime_sync};
+use crate::ui::{AdminSettingsPage, HomePage};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_live_feed();
+    provide_realtime_sync();
+    // Lets tests (and people) tell when the page has become interactive.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/courant.css"/>
+        <Title text="Courant"/>
+        <Router>
+            <div id="root" data-hydrated=move || hydrated.get().to_string()>
+                <Routes fallback=|| view! { <p class="error">"Page not found."</p> }>
+                    <Route path=StaticSegment("") view=HomePage/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("settings")) view=AdminSettingsPage/>
+                </Routes>
+            </div>
+        </Router>
+    }
+}

@@ -1,0 +1,123 @@
+use serde::{Deserialize, Serialize};
+
+/// One problem with one field, in words the editor can act on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, message: impl Into<String>) -> Self {
+        Self {
+            field: field.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Collects field errors with the few rules every text field needs.
+#[derive(Default)]
+pub struct Validator {
+    errors: Vec<FieldError>,
+}
+
+impl Validator {
+    pub fn required(&mut self, field: &str, label: &str, value: &str) -> &mut Self {
+        if value.trim().is_empty() {
+            self.push(field, format!("{label} is required."));
+        }
+        self
+    }
+
+    pub fn max_chars(&mut self, field: &str, label: &str, value: &str, max: usize) -> &mut Self {
+        let n = value.chars().count();
+        if n > max {
+            self.push(
+                field,
+                format!("{label} is too long ({n} characters, at most {max})."),
+            );
+        }
+        self
+    }
+
+    /// An empty value is allowed; use [`Validator::required`] as well when it is not.
+    pub fn email(&mut self, field: &str, value: &str) -> &mut Self {
+        if !value.is_empty() && !looks_like_email(value) {
+            self.push(field, "Enter an email address like name@example.com.");
+        }
+        self
+    }
+
+    pub fn phone(&mut self, field: &str, value: &str) -> &mut Self {
+        let ok = value
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-().".contains(c));
+        if !value.is_empty() && (!ok || value.chars().filter(char::is_ascii_digit).count() < 4) {
+            self.push(
+                field,
+                "Enter a phone number using digits, spaces and + - ( ) only.",
+            );
+        }
+        self
+    }
+
+    fn push(&mut self, field: &str, message: impl Into<String>) {
+        // One message per field is what a form can show next to the input.
+        if !self.errors.iter().any(|e| e.field == field) {
+            self.errors.push(FieldError::new(field, message));
+        }
+    }
+
+    pub fn finish(&mut self) -> Vec<FieldError> {
+        std::mem::take(&mut self.errors)
+    }
+}
+
+fn looks_like_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !s.chars().any(char::is_whitespace)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_rules() {
+        for ok in ["a@b.co", "first.last+tag@example.org"] {
+            assert!(looks_like_email(ok), "{ok}");
+        }
+        for bad in ["", "a", "a@b", "@b.co", "a@b.", "a b@c.de", "a@@b.co"] {
+            assert!(!looks_like_email(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn one_message_per_field() {
+        let mut v = Validator::default();
+        v.required("name", "Name", " ")
+            .max_chars("name", "Name", " ", 0);
+        let errors = v.finish();
+        assert_eq!(errors, vec![FieldError::new("name", "Name is required.")]);
+    }
+
+    #[test]
+    fn max_chars_counts_characters_not_bytes() {
+        let mut v = Validator::default();
+        v.max_chars("t", "T", "éééé", 4);
+        assert!(v.finish().is_empty());
+        v.max_chars("t", "T", "ééééé", 4);
+        assert_eq!(
+            v.finish()[0].message,
+            "T is too long (5 characters, at most 4)."
+        );
+    }
+}

@@ -1,0 +1,56 @@
+//! In-process fan-out of committed changes to live subscribers.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use axum::extract::ws::Utf8Bytes;
+use tokio::sync::broadcast;
+
+use crate::live::{ChangeEvent, ServerMsg};
+
+use super::store::OrgId;
+
+/// How many events a subscriber may fall behind before it catches up from the change log.
+const CHANNEL_CAPACITY: usize = 1024;
+
+/// A published change with its wire frame, serialised once for every subscriber.
+#[derive(Debug)]
+pub struct Published {
+    pub event: ChangeEvent,
+    pub frame: Utf8Bytes,
+}
+
+#[derive(Clone, Default)]
+pub struct Hub {
+    channels: Arc<Mutex<HashMap<OrgId, broadcast::Sender<Arc<Published>>>>>,
+}
+
+impl Hub {
+    pub fn subscribe(&self, org: OrgId) -> broadcast::Receiver<Arc<Published>> {
+        self.sender(org).subscribe()
+    }
+
+    /// Called after commit. Subscribers tolerate out-of-order and missed publishes (they fill
+    /// gaps from the change log), so a lost publish delays an event but never loses it.
+    pub fn publish(&self, org: OrgId, event: ChangeEvent) {
+        let frame = frame_of(&ServerMsg::Change {
+            event: event.clone(),
+        });
+        // No receiver is fine: nobody is watching this organisation right now.
+        let _ = self.sender(org).send(Arc::new(Published { event, frame }));
+    }
+
+    fn sender(&self, org: OrgId) -> broadcast::Sender<Arc<Published>> {
+        let mut channels = self.channels.lock().unwrap_or_else(|p| p.into_inner());
+        channels
+            .entry(org)
+            .or_insert_with(|| broadcast::channel(CHANNEL_CAPACITY).0)
+            .clone()
+    }
+}
+
+pub fn frame_of(msg: &ServerMsg) -> Utf8Bytes {
+    serde_json::to_string(msg)
+        .expect("server messages always serialise")
+        .into()
+}

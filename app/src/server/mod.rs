@@ -1,0 +1,44 @@
+//! Server-only side of Courant: storage, the sync engine and the live hub.
+//! Plain async Rust, usable and testable without HTTP.
+
+pub mod access;
+pub mod db;
+pub mod demo;
+pub mod hub;
+pub mod save;
+pub mod store;
+pub mod subscription;
+
+pub use db::{Backend, Db};
+pub use hub::Hub;
+
+/// Everything a request needs: the database and the live hub.
+#[derive(Clone)]
+pub struct Engine {
+    pub db: Db,
+    pub hub: Hub,
+}
+
+impl Engine {
+    /// Connect, apply migrations and load first-start content.
+    pub async fn start(database_url: &str) -> Result<Engine, StartError> {
+        let db = Db::connect(database_url).await?;
+        db.migrate().await?;
+        let engine = Engine {
+            db,
+            hub: Hub::default(),
+        };
+        demo::seed_if_empty(&engine).await?;
+        Ok(engine)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot open the database: {0}")]
+    Connect(#[from] sqlx::Error),
+    #[error("cannot apply database migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot load first-start content: {0}")]
+    Seed(#[from] crate::error::AppError),
+}

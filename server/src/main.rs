@@ -1,0 +1,74 @@
+use std::process::ExitCode;
+
+use leptos::prelude::get_configuration;
+use tracing_subscriber::EnvFilter;
+
+use app::server::db::DEFAULT_DATABASE_URL;
+use app::server::Engine;
+use server::{serve, AppState};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
+        .init();
+
+    let leptos_options = match get_configuration(None) {
+        Ok(conf) => conf.leptos_options,
+        Err(e) => return fail(format!("cannot read the Leptos configuration: {e}")),
+    };
+    let database_url =
+        std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.to_string());
+    let engine = match Engine::start(&database_url).await {
+        Ok(engine) => engine,
+        Err(e) => return fail(format!("{e} (DATABASE_URL={database_url})")),
+    };
+    let addr = leptos_options.site_addr;
+    let listener = match tokio::net::TcpListener::bind(addr).await {
+        Ok(l) => l,
+        Err(e) => {
+            return fail(format!(
+                "cannot listen on {addr}: {e}. Is Courant already running? Set LEPTOS_SITE_ADDR to use another address."
+            ))
+        }
+    };
+    tracing::info!(
+        "Courant is serving http://{addr} (database: {})",
+        engine.db.backend_name()
+    );
+    match serve(
+        listener,
+        AppState {
+            leptos_options,
+            engine,
+        },
+        shutdown_signal(),
+    )
+    .await
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(format!("server error: {e}")),
+    }
+}
+
+fn fail(message: String) -> ExitCode {
+    tracing::error!("{message}");
+    eprintln!("courant: {message}");
+    ExitCode::FAILURE
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,215 @@
+//! `spawn_app()`: a real server on port 0 over a fresh database of either back end.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use futures::{SinkExt, StreamExt};
+use leptos::prelude::LeptosOptions;
+use serde_json::{json, Value};
+use sqlx::{Connection, Executor, PgConnection};
+use tokio::net::TcpStream;
+use tokio_tungstenite::{tungstenite::Message, MaybeTlsStream, WebSocketStream};
+
+use app::live::ServerMsg;
+use app::server::Engine;
+use server::{serve, AppState};
+
+#[derive(Debug, Clone, Copy)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub database_url: String,
+    pub engine: Engine,
+    pub http: reqwest::Client,
+    _shutdown: tokio::sync::oneshot::Sender<()>,
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+fn unique(prefix: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    format!(
+        "{prefix}_{}_{}_{nanos}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    )
+}
+
+/// Where PostgreSQL is; tests create their own database on it.
+pub fn postgres_base_url() -> String {
+    std::env::var("COURANT_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+/// A fresh, empty database URL of the given back end.
+pub async fn fresh_database(backend: Backend) -> String {
+    match backend {
+        Backend::Sqlite => {
+            let dir = std::env::temp_dir().join("courant-tests");
+            std::fs::create_dir_all(&dir).unwrap();
+            format!("sqlite://{}/{}.db", dir.display(), unique("t"))
+        }
+        Backend::Postgres => {
+            let base = postgres_base_url();
+            let mut admin = PgConnection::connect(&format!("{base}/postgres")).await.unwrap_or_else(|e| {
+                panic!(
+                    "PostgreSQL is not reachable at {base} ({e}). Start it (on Debian: \
+                     pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) \
+                     or point COURANT_TEST_POSTGRES_URL at a server where user postgres may create databases."
+                )
+            });
+            let name = unique("courant_test");
+            admin
+                .execute(format!(r#"CREATE DATABASE "{name}""#).as_str())
+                .await
+                .unwrap();
+            format!("{base}/{name}")
+        }
+    }
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_on(fresh_database(backend).await).await
+}
+
+pub async fn spawn_app_on(database_url: String) -> TestApp {
+    let engine = Engine::start(&database_url).await.expect("engine starts");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let leptos_options = LeptosOptions::builder()
+        .output_name("courant")
+        .site_addr(addr)
+        .build();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let state = AppState {
+        leptos_options,
+        engine: engine.clone(),
+    };
+    tokio::spawn(async move {
+        serve(listener, state, async {
+            let _ = rx.await;
+        })
+        .await
+        .unwrap()
+    });
+    TestApp {
+        addr,
+        database_url,
+        engine,
+        http: reqwest::Client::new(),
+        _shutdown: tx,
+    }
+}
+
+pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// Call the save server function over HTTP as the browser does.
+    pub async fn save(&self, changes: Value) -> (u16, Value) {
+        let edit = json!({ "edit": { "id": "main", "base_version": 0, "changes": changes } });
+        let res = self
+            .http
+            .post(self.url("/api/settings/save"))
+            .json(&edit)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Change one text field from its stored value.
+    pub async fn set_field(&self, field: &str, to: &str) -> (u16, Value) {
+        let from = self.settings().await[field].clone();
+        self.save(json!({ field: { "from": from, "to": to } }))
+            .await
+    }
+
+    /// The settings snapshot as the public page reads it.
+    pub async fn snapshot(&self) -> Value {
+        let res = self
+            .http
+            .post(self.url("/api/settings/public"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        res.json().await.unwrap()
+    }
+
+    pub async fn settings(&self) -> Value {
+        self.snapshot().await["record"].clone()
+    }
+
+    pub async fn head(&self) -> i64 {
+        self.snapshot().await["seq"].as_i64().unwrap()
+    }
+
+    pub async fn live(&self, since: i64) -> Ws {
+        let (ws, _) =
+            tokio_tungstenite::connect_async(format!("ws://{}/live?since={since}", self.addr))
+                .await
+                .expect("live socket opens");
+        ws
+    }
+
+    /// Rows of the change log as (seq, version, op), in order.
+    pub async fn change_log(&self) -> Vec<(i64, i64, String)> {
+        sqlx::query_as::<_, (i64, i64, String)>(
+            "SELECT seq, version, op FROM change_log WHERE org_id = 1 ORDER BY seq",
+        )
+        .fetch_all(&self.engine.db.read)
+        .await
+        .unwrap()
+    }
+}
+
+/// The next message from the server that is not a heartbeat.
+pub async fn next_msg(ws: &mut Ws) -> ServerMsg {
+    loop {
+        let msg = tokio::time::timeout(Duration::from_secs(5), ws.next())
+            .await
+            .expect("a live message within 5 s")
+            .expect("socket still open")
+            .expect("no socket error");
+        if let Message::Text(text) = msg {
+            match serde_json::from_str::<ServerMsg>(&text).expect("a ServerMsg") {
+                ServerMsg::Ping => ws.send(Message::text(r#"{"type":"pong"}"#)).await.unwrap(),
+                other => return other,
+            }
+        }
+    }
+}
+
+/// Sequence numbers of the next `n` change messages.
+pub async fn next_changes(ws: &mut Ws, n: usize) -> Vec<i64> {
+    let mut seqs = Vec::new();
+    while seqs.len() < n {
+        match next_msg(ws).await {
+            ServerMsg::Change { event } => seqs.push(event.seq),
+            ServerMsg::Hello { .. } => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    seqs
+}
+
+/// Nothing but heartbeats arrives for `ms` milliseconds.
+pub async fn expect_quiet(ws: &mut Ws, ms: u64) {
+    if let Ok(msg) = tokio::time::timeout(Duration::from_millis(ms), next_msg(ws)).await {
+        panic!("expected no message, got {msg:?}");
+    }
+}
