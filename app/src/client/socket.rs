@@ -66,11 +66,11 @@ pub(super) async fn run(feed: LiveFeed, mut since: i64) {
     }
 }
 
-/// 250 ms, 500 ms, 1 s, … capped at 10 s, with jitter so a restarted server is not stampeded.
+/// 250 ms, 500 ms, 1 s, … capped at 5 s, with jitter so a restarted server is not stampeded.
 fn backoff_ms(failures: u32) -> u32 {
     let base = 250u32
         .saturating_mul(1 << failures.min(6).saturating_sub(1))
-        .min(10_000);
+        .min(5_000);
     base + (js_sys::Math::random() * 250.0) as u32
 }
 

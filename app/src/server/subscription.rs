@@ -68,7 +68,7 @@ impl Subscription {
     pub async fn next(&mut self) -> Result<Vec<Utf8Bytes>, sqlx::Error> {
         loop {
             if self.last < self.catch_up_to {
-                return self.from_log(self.catch_up_to).await;
+                return self.read_log(self.catch_up_to).await;
             }
             match self.rx.recv().await {
                 Ok(p) if p.event.seq <= self.last => continue,
@@ -88,7 +88,7 @@ impl Subscription {
         }
     }
 
-    async fn from_log(&mut self, until: i64) -> Result<Vec<Utf8Bytes>, sqlx::Error> {
+    async fn read_log(&mut self, until: i64) -> Result<Vec<Utf8Bytes>, sqlx::Error> {
         let mut conn = self.engine.db.read.acquire().await?;
         let events = store::changes_between(&mut conn, self.org, self.last, until, BATCH).await?;
         let mut frames = Vec::with_capacity(events.len());

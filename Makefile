@@ -1,0 +1,28 @@
+# The two commands a new user needs:
+#   make run    install what is missing, build, and serve Courant at http://127.0.0.1:3000
+#   make test   install what is missing and run every test (unit, integration on SQLite and
+#               PostgreSQL, Playwright in Chromium)
+SHELL := /bin/bash
+export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: run test setup lint size bench-latency clean-test-dbs
+
+run:
+	@scripts/setup.sh run
+	cargo leptos serve --release
+
+test:
+	@scripts/setup.sh test
+	@scripts/test.sh
+
+lint:
+	cargo fmt --all --check
+	cargo clippy -p app --features ssr --all-targets -- -D warnings
+	cargo clippy -p server --all-targets -- -D warnings
+	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+# Release WASM size, raw and gzipped (budget: 350 KiB gzipped).
+size:
+	@scripts/setup.sh run
+	cargo leptos build --release
+	@scripts/wasm-size.sh

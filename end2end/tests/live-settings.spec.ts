@@ -1,0 +1,143 @@
+import { expect, test } from "@playwright/test";
+import { publicSettings, setField } from "./support/api";
+import { expectNotReloaded, markNoReload, openLive, saveField } from "./support/courant";
+import { CourantServer, freshDatabase } from "./support/server";
+
+test.describe("live site settings", () => {
+  let server: CourantServer;
+
+  test.afterEach(async () => {
+    await server?.stop();
+  });
+
+  test("an editor's save reaches an open public page live, without a reload", async ({ browser }) => {
+    server = await CourantServer.start();
+    const visitor = await (await browser.newContext()).newPage();
+    const editor = await (await browser.newContext()).newPage();
+
+    await openLive(visitor, `${server.url}/`);
+    await expect(visitor.getByTestId("company-name")).toHaveText("Courant Bakery");
+    await markNoReload(visitor);
+    // Note, in the visitor's own clock, when the tagline text changes.
+    await visitor.evaluate(() => {
+      const el = document.querySelector('[data-testid="tagline"]')!;
+      new MutationObserver(() => ((window as any).__changedAt ??= Date.now())).observe(el, {
+        childList: true,
+        characterData: true,
+        subtree: true,
+      });
+    });
+
+    await openLive(editor, `${server.url}/admin/settings`);
+    const tagline = `Fresh from the oven ${Date.now()}`;
+    const clickedAt = await saveField(editor, "tagline", tagline);
+
+    await expect(visitor.getByTestId("tagline")).toHaveText(tagline);
+    await expectNotReloaded(visitor);
+    await expect(visitor.getByTestId("sync-indicator")).toHaveAttribute("data-status", "live");
+    await expect(visitor.getByTestId("sync-ago")).toHaveText(/updated (just now|\d+ s ago)/);
+    await expect(editor.getByTestId("version")).toContainText("Version 2");
+
+    const changedAt: number = await visitor.evaluate(() => (window as any).__changedAt);
+    const latency = changedAt - clickedAt;
+    expect(latency).toBeGreaterThanOrEqual(0);
+    test.info().annotations.push({ type: "save-to-visitor-ms", description: String(latency) });
+    console.log(`save → public page update: ${latency} ms`);
+  });
+
+  test("after the server restarts, the page reconnects and catches up on what it missed", async ({ browser }) => {
+    const database = freshDatabase();
+    server = await CourantServer.start(database);
+    const visitor = await (await browser.newContext()).newPage();
+    await openLive(visitor, `${server.url}/`);
+    await markNoReload(visitor);
+    const indicator = visitor.getByTestId("sync-indicator");
+
+    await server.stop();
+    await expect(indicator).toHaveAttribute("data-status", /reconnecting|offline/);
+
+    // While this visitor is cut off, a change is committed by another server process on the
+    // same database: the visitor can only learn of it by resuming from the change log.
+    const other = await CourantServer.start(database);
+    const missed = `Changed while you were away ${Date.now()}`;
+    await setField(other.url, "tagline", missed);
+    await other.stop();
+    await expect(visitor.getByTestId("tagline")).not.toHaveText(missed);
+
+    await server.start();
+    await expect(indicator).toHaveAttribute("data-status", "live", { timeout: 20_000 });
+    await expect(visitor.getByTestId("tagline")).toHaveText(missed);
+    await expectNotReloaded(visitor);
+
+    // And it is live again afterwards.
+    await setField(server.url, "tagline", "Back to normal");
+    await expect(visitor.getByTestId("tagline")).toHaveText("Back to normal");
+  });
+
+  test("two editors changing the same field get a conflict, not a silent overwrite", async ({ browser }) => {
+    server = await CourantServer.start();
+    const alice = await (await browser.newContext()).newPage();
+    const bob = await (await browser.newContext()).newPage();
+    await openLive(alice, `${server.url}/admin/settings`);
+    await openLive(bob, `${server.url}/admin/settings`);
+
+    // Bob starts typing; Alice saves the same field first.
+    await bob.locator("#tagline").fill("Bob's tagline");
+    await saveField(alice, "tagline", "Alice's tagline");
+    // Bob's form takes Alice's version but keeps what Bob is typing.
+    await expect(bob.getByTestId("version")).toContainText("Version 2");
+    await expect(bob.locator("#tagline")).toHaveValue("Bob's tagline");
+
+    await bob.getByTestId("save").click();
+    await expect(bob.getByTestId("tagline-error")).toContainText("Alice's tagline");
+    await expect(bob.getByTestId("form-error")).toContainText("Someone else changed tagline");
+    expect((await publicSettings(server.url)).record.tagline).toBe("Alice's tagline");
+
+    // Bob has seen Alice's value; saving again keeps his on purpose.
+    await bob.getByTestId("save").click();
+    await expect(bob.getByTestId("notice")).toContainText("Saved");
+    await expect(alice.locator("#tagline")).toHaveValue("Bob's tagline");
+  });
+});
+
+test.describe("backoffice form", () => {
+  test("bad input shows what to fix next to each field and loses nothing", async ({ page }) => {
+    await openLive(page, "/admin/settings");
+    const before = await publicSettings(test.info().project.use.baseURL!);
+
+    await page.locator("#company_name").fill("");
+    await page.locator("#email").fill("not an email");
+    await page.getByTestId("save").click();
+
+    await expect(page.getByTestId("company_name-error")).toHaveText("Company name is required.");
+    await expect(page.getByTestId("email-error")).toHaveText("Enter an email address like name@example.com.");
+    await expect(page.locator("#email")).toHaveAttribute("aria-invalid", "true");
+    // What the editor typed is still there to correct.
+    await expect(page.locator("#email")).toHaveValue("not an email");
+    await expect(page.getByTestId("dirty")).toHaveText("Unsaved changes");
+    expect(await publicSettings(test.info().project.use.baseURL!)).toEqual(before);
+
+    await page.locator("#company_name").fill(String(before.record.company_name));
+    await page.locator("#email").fill("orders@courant.example");
+    await page.getByTestId("save").click();
+    await expect(page.getByTestId("notice")).toContainText("Saved");
+    await expect(page.getByTestId("email-error")).toBeEmpty();
+  });
+
+  test("the save button is disabled while a save is on its way", async ({ page }) => {
+    await openLive(page, "/admin/settings");
+    await page.route("**/api/settings/save", async (route) => {
+      await new Promise((r) => setTimeout(r, 600));
+      await route.continue();
+    });
+    await page.locator("#opening_hours").fill(`Every day ${Date.now()}`);
+    const save = page.getByTestId("save");
+    await save.click();
+    await expect(save).toBeDisabled();
+    await expect(save).toHaveText("Saving…");
+    await expect(page.getByTestId("sync-indicator")).toContainText("saving…");
+    await expect(page.getByTestId("notice")).toContainText("Saved");
+    await expect(save).toBeEnabled();
+    await expect(save).toHaveText("Save");
+  });
+});

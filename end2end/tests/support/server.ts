@@ -1,0 +1,103 @@
+// Start and stop Courant servers of our own, so a test can restart one or run several.
+import { ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+
+const ROOT = path.resolve(__dirname, "../../..");
+const BIN = process.env.COURANT_SERVER_BIN ?? path.join(ROOT, "target/debug/server");
+
+export async function waitForHealthy(url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = "";
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.ok) return;
+      last = `status ${res.status}`;
+    } catch (e) {
+      last = String(e);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`Courant did not become healthy at ${url} within ${timeoutMs} ms (${last})`);
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+/** A fresh SQLite database file for one test. */
+export function freshDatabase(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "courant-e2e-"));
+  return `sqlite://${path.join(dir, "courant.db")}`;
+}
+
+export class CourantServer {
+  private child?: ChildProcess;
+  private output = "";
+
+  constructor(
+    readonly port: number,
+    readonly databaseUrl: string,
+  ) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  static async start(databaseUrl = freshDatabase(), port?: number): Promise<CourantServer> {
+    const server = new CourantServer(port ?? (await freePort()), databaseUrl);
+    await server.start();
+    return server;
+  }
+
+  async start(): Promise<void> {
+    if (!fs.existsSync(BIN)) {
+      throw new Error(`no server binary at ${BIN}: run the tests with \`make test\` (cargo leptos end-to-end builds it)`);
+    }
+    this.output = "";
+    this.child = spawn(BIN, [], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        DATABASE_URL: this.databaseUrl,
+        LEPTOS_SITE_ADDR: `127.0.0.1:${this.port}`,
+        LEPTOS_SITE_ROOT: path.join(ROOT, "target/site"),
+        RUST_LOG: "warn",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    this.child.stdout?.on("data", (d) => (this.output += d));
+    this.child.stderr?.on("data", (d) => (this.output += d));
+    try {
+      await waitForHealthy(this.url);
+    } catch (e) {
+      throw new Error(`${e}\nserver output:\n${this.output}`);
+    }
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once("exit", () => resolve());
+      child.kill("SIGTERM");
+      setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
+    });
+    this.child = undefined;
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Every test, in order of speed: unit, integration (SQLite and PostgreSQL), then Playwright.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "unit and integration tests (SQLite and PostgreSQL)"
+cargo test -p app --features ssr
+cargo test -p server
+
+step "browser tests (cargo leptos end-to-end, Chromium)"
+# cargo-leptos starts the server on 127.0.0.1:3000 with this fresh database; Playwright's global
+# set-up waits for it, and tests that restart a server start their own.
+mkdir -p target/e2e
+export DATABASE_URL="sqlite://$root/target/e2e/courant-$(date +%s)-$$.db"
+export COURANT_SERVER_BIN="$root/target/debug/server"
+cargo leptos end-to-end
