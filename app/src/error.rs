@@ -9,7 +9,7 @@ use crate::model::FieldError;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
-    #[error("Some fields need attention: {}", list_fields(.0))]
+    #[error("Please correct the highlighted fields ({}), then save again.", list_fields(.0))]
     Validation(Vec<FieldError>),
     #[error("Someone else changed {} while you were editing. Review and save again.", list_conflicts(.0))]
     Conflict(Vec<FieldConflict>),

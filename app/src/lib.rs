@@ -16,7 +16,7 @@ pub mod server;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::StaticSegment;
+use leptos_router::{SsrMode, StaticSegment};
 
 use crate::client::{provide_live_feed, provide_realtime_sync};
 use crate::ui::{AdminSettingsPage, HomePage};
@@ -55,7 +55,9 @@ pub fn App() -> impl IntoView {
         <Router>
             <div id="root" data-hydrated=move || hydrated.get().to_string()>
                 <Routes fallback=|| view! { <p class="error">"Page not found."</p> }>
-                    <Route path=StaticSegment("") view=HomePage/>
+                    // The public page waits for its data so the title and content are in the first
+                    // response, as search engines and link previews need.
+                    <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("settings")) view=AdminSettingsPage/>
                 </Routes>
             </div>

@@ -1,7 +1,12 @@
 import { expect, test } from "@playwright/test";
 import { publicSettings, setField } from "./support/api";
-import { expectNotReloaded, markNoReload, openLive, saveField } from "./support/courant";
+import { expectNotReloaded, markNoReload, openLive, pageErrors, saveField } from "./support/courant";
 import { CourantServer, freshDatabase } from "./support/server";
+
+test.afterEach(() => {
+  const errors = pageErrors.splice(0);
+  expect(errors, "uncaught errors in the page").toEqual([]);
+});
 
 test.describe("live site settings", () => {
   let server: CourantServer;

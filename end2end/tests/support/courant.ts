@@ -1,8 +1,16 @@
 // Page-level helpers shared by the specs.
 import { expect, Page } from "@playwright/test";
 
+/** Uncaught errors (a WASM panic surfaces as one) on pages opened by `openLive`. */
+export const pageErrors: string[] = [];
+const watched = new WeakSet<Page>();
+
 /** Open a page and wait until it is interactive (hydrated) and its live feed is connected. */
 export async function openLive(page: Page, url: string): Promise<void> {
+  if (!watched.has(page)) {
+    watched.add(page);
+    page.on("pageerror", (e) => pageErrors.push(`${page.url()}: ${e.message}`));
+  }
   await page.goto(url);
   await expect(page.locator("#root")).toHaveAttribute("data-hydrated", "true");
   await expect(page.getByTestId("sync-indicator")).toHaveAttribute("data-status", "live");
