@@ -121,6 +121,12 @@ test.describe("backoffice form", () => {
     await expect(page.locator("#email")).toHaveValue("not an email");
     await expect(page.getByTestId("dirty")).toHaveText("Unsaved changes");
     expect(await publicSettings(test.info().project.use.baseURL!)).toEqual(before);
+    await expect(page.getByTestId("sync-indicator")).toContainText("last save failed");
+    await page.getByTestId("dismiss-error").click();
+    await expect(page.getByTestId("form-error")).toBeEmpty();
+    await expect(page.getByTestId("sync-indicator")).not.toContainText("last save failed");
+    // Dismissing the message keeps the field errors' inputs as typed.
+    await expect(page.locator("#email")).toHaveValue("not an email");
 
     await page.locator("#company_name").fill(String(before.record.company_name));
     await page.locator("#email").fill("orders@courant.example");

@@ -124,7 +124,12 @@ fn SettingsForm(snap: Snapshot<SiteSettings>) -> impl IntoView {
                 <span class="dirty" data-testid="dirty">{move || dirty().then_some("Unsaved changes")}</span>
             </div>
             <p class="form-error" role="alert" data-testid="form-error">
-                {move || error.get().map(|e| e.to_string())}
+                {move || error.get().map(|e| view! {
+                    {e.to_string()}
+                    " "
+                    <button type="button" class="link" data-testid="dismiss-error"
+                        on:click=move |_| { sync.clear_error(); error.set(None); }>"Dismiss"</button>
+                })}
             </p>
             <p class="notice" role="status" data-testid="notice">{move || notice.get()}</p>
             <p class="meta" data-testid="version">
