@@ -2,6 +2,7 @@
 //! transaction, commit, then publish.
 
 use serde_json::Value;
+use sqlx::{Any, Transaction};
 
 use crate::api::SaveOutcome;
 
@@ -60,28 +61,18 @@ pub async fn save<T: Collection>(
         .iter()
         .map(|f| (f.clone(), current[f].clone()))
         .collect();
-    let event = store::append_change(
-        &mut tx,
-        who.org,
-        NewChange {
-            collection: T::NAME,
-            record_id: &next.id,
-            op: ChangeOp::Updated,
-            version: next.version,
-            data: Some(Value::Object(full.clone())),
-            changed: changed.clone(),
-            before: Some(Value::Object(before)),
-            actor: &who.actor,
-            at: now,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    // Publishing while still holding the writer connection keeps single-writer publishes in
-    // sequence order, so subscribers rarely need to fill gaps from the log.
-    let seq = event.seq;
-    engine.hub.publish(who.org, event);
-    drop(conn);
+    let change = NewChange {
+        collection: T::NAME,
+        record_id: &next.id,
+        op: ChangeOp::Updated,
+        version: next.version,
+        data: Some(Value::Object(full.clone())),
+        changed: changed.clone(),
+        before: Some(Value::Object(before)),
+        actor: &who.actor,
+        at: now,
+    };
+    let seq = log_commit_publish(engine, who, tx, change).await?;
     Ok(SaveOutcome::Saved {
         record: typed(full)?,
         seq,
@@ -113,26 +104,34 @@ pub async fn create<T: Collection>(
         data: store::data_without_meta(&crate::merge::to_map(record)),
     };
     store::insert_record(&mut tx, who.org, T::NAME, &rec).await?;
-    let event = store::append_change(
-        &mut tx,
-        who.org,
-        NewChange {
-            collection: T::NAME,
-            record_id: id,
-            op: ChangeOp::Created,
-            version: 1,
-            data: Some(Value::Object(rec.to_map())),
-            changed: rec.data.keys().cloned().collect(),
-            before: None,
-            actor: &who.actor,
-            at: now,
-        },
-    )
-    .await?;
+    let change = NewChange {
+        collection: T::NAME,
+        record_id: id,
+        op: ChangeOp::Created,
+        version: 1,
+        data: Some(Value::Object(rec.to_map())),
+        changed: rec.data.keys().cloned().collect(),
+        before: None,
+        actor: &who.actor,
+        at: now,
+    };
+    log_commit_publish(engine, who, tx, change).await
+}
+
+/// Append the change to the log, commit, then publish; returns the change's sequence number.
+///
+/// The caller still holds the writer connection (the transaction borrows it), so on SQLite's
+/// single writer publishes leave in sequence order and subscribers rarely fill gaps from the log.
+async fn log_commit_publish(
+    engine: &Engine,
+    who: &Principal,
+    mut tx: Transaction<'_, Any>,
+    change: NewChange<'_>,
+) -> Result<i64, AppError> {
+    let event = store::append_change(&mut tx, who.org, change).await?;
     tx.commit().await?;
     let seq = event.seq;
     engine.hub.publish(who.org, event);
-    drop(conn);
     Ok(seq)
 }
 
