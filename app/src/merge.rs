@@ -31,7 +31,16 @@ pub struct RecordEdit {
 impl RecordEdit {
     /// The edit that turns `base` into `draft`, limited to fields editors may write.
     pub fn between<T: Collection>(id: &str, base_version: i64, base: &T, draft: &T) -> Self {
-        let (base, draft) = (to_map(base), to_map(draft));
+        Self::between_maps::<T>(id, base_version, &to_map(base), to_map(draft))
+    }
+
+    /// [`RecordEdit::between`] on JSON forms.
+    pub fn between_maps<T: Collection>(
+        id: &str,
+        base_version: i64,
+        base: &Map<String, Value>,
+        draft: Map<String, Value>,
+    ) -> Self {
         let changes = draft
             .into_iter()
             .filter(|(field, _)| T::is_editable(field))

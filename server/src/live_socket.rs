@@ -14,7 +14,7 @@ use tokio::time::{interval, Instant, MissedTickBehavior};
 use app::error::AppError;
 use app::live::{ClientMsg, ServerMsg, MAX_CLIENT_MESSAGE_BYTES};
 use app::server::access::{authorize, Permission};
-use app::server::hub::frame_of;
+use app::server::hub::{frame_of, Audience};
 use app::server::store::OrgId;
 use app::server::subscription::Subscription;
 use app::server::Engine;
@@ -29,6 +29,9 @@ const IDLE_TIMEOUT: Duration = Duration::from_secs(45);
 pub struct LiveQuery {
     /// Resume after this sequence number (the one the page's data was read at).
     since: i64,
+    /// `staff` for the backoffice (drafts and private fields); anything else is public.
+    #[serde(default)]
+    audience: Option<String>,
 }
 
 pub async fn upgrade(
@@ -37,19 +40,23 @@ pub async fn upgrade(
     Query(q): Query<LiveQuery>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let who = authorize(&headers, Permission::ReadPublic)?;
+    let (audience, permission) = match q.audience.as_deref() {
+        Some("staff") => (Audience::Staff, Permission::ReadContent),
+        _ => (Audience::Public, Permission::ReadPublic),
+    };
+    let who = authorize(&headers, permission)?;
     let engine = state.engine.clone();
     Ok(ws
         .read_buffer_size(4 * 1024)
         .write_buffer_size(0)
         .max_message_size(MAX_CLIENT_MESSAGE_BYTES)
         .max_frame_size(MAX_CLIENT_MESSAGE_BYTES)
-        .on_upgrade(move |socket| session(socket, engine, who.org, q.since)))
+        .on_upgrade(move |socket| session(socket, engine, who.org, audience, q.since)))
 }
 
-async fn session(socket: WebSocket, engine: Engine, org: OrgId, since: i64) {
+async fn session(socket: WebSocket, engine: Engine, org: OrgId, audience: Audience, since: i64) {
     let (mut sink, mut stream) = socket.split();
-    let (greeting, mut sub) = match Subscription::start(&engine, org, since).await {
+    let (greeting, mut sub) = match Subscription::start(&engine, org, audience, since).await {
         Ok(started) => started,
         Err(e) => {
             tracing::error!(error = %e, "cannot start live subscription");

@@ -6,6 +6,7 @@ use app::live::ServerMsg;
 use app::merge::{FieldChange, RecordEdit};
 use app::model::SiteSettings;
 use app::server::access::Principal;
+use app::server::hub::Audience;
 use app::server::subscription::Subscription;
 use app::server::{save, Engine, Hub};
 use common::*;
@@ -57,7 +58,9 @@ async fn missed_and_reordered_publishes_are_filled_from_the_log() {
     for backend in [Backend::Sqlite, Backend::Postgres] {
         let app = spawn_app(backend).await;
         let engine = app.engine.clone();
-        let (_, mut sub) = Subscription::start(&engine, 1, 1).await.unwrap();
+        let (_, mut sub) = Subscription::start(&engine, 1, Audience::Staff, 1)
+            .await
+            .unwrap();
 
         // Another writer whose publishes this subscriber's hub never sees (another node, or
         // a publish lost between commit and send).
@@ -79,7 +82,7 @@ async fn missed_and_reordered_publishes_are_filled_from_the_log() {
         .await
         .unwrap()
         .remove(0);
-        engine.hub.publish(1, event_b.clone());
+        engine.hub.publish(1, &event_b);
         let mut got = seqs(&sub.next().await.unwrap());
         if got.len() < 2 {
             got.extend(seqs(&sub.next().await.unwrap()));
@@ -87,7 +90,7 @@ async fn missed_and_reordered_publishes_are_filled_from_the_log() {
         assert_eq!(got, [2, 3], "{backend:?}");
 
         // A late duplicate publish of an event already delivered is dropped.
-        engine.hub.publish(1, event_b);
+        engine.hub.publish(1, &event_b);
         let c = set_tagline(&engine, "c").await;
         assert_eq!(seqs(&sub.next().await.unwrap()), [c], "{backend:?}");
         assert_eq!(sub.last_delivered(), 4);

@@ -62,6 +62,22 @@ impl Validator {
         self
     }
 
+    /// An empty value is allowed; otherwise an http(s) address or a site path.
+    pub fn url(&mut self, field: &str, value: &str) -> &mut Self {
+        let ok = value.is_empty()
+            || ((value.starts_with("https://")
+                || value.starts_with("http://")
+                || value.starts_with('/'))
+                && !value.chars().any(char::is_whitespace));
+        if !ok {
+            self.push(
+                field,
+                "Enter a web address starting with https:// (or a path starting with /).",
+            );
+        }
+        self
+    }
+
     fn push(&mut self, field: &str, message: impl Into<String>) {
         // One message per field is what a form can show next to the input.
         if !self.errors.iter().any(|e| e.field == field) {

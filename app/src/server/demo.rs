@@ -33,7 +33,11 @@ pub async fn seed_if_empty(engine: &Engine) -> Result<(), crate::error::AppError
         opening_hours: "Tue–Sat 7:00–19:00, Sun 7:00–13:00".into(),
         ..Default::default()
     };
-    save::create(engine, &who, SiteSettings::SINGLETON_ID, &settings).await?;
+    let settings = SiteSettings {
+        id: SiteSettings::SINGLETON_ID.into(),
+        ..settings
+    };
+    save::create(engine, &who, settings).await?;
     tracing::info!("loaded demo content");
     Ok(())
 }

@@ -8,16 +8,36 @@ use tokio::sync::broadcast;
 
 use crate::live::{ChangeEvent, ServerMsg};
 
-use super::store::OrgId;
+use super::store::{LoggedChange, OrgId};
 
 /// How many events a subscriber may fall behind before it catches up from the change log.
 const CHANNEL_CAPACITY: usize = 1024;
 
-/// A published change with its wire frame, serialised once for every subscriber.
+/// Who is listening: what they may see of each change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// Everything, private fields and drafts included.
+    Staff,
+    /// Published records, public fields only.
+    Public,
+}
+
+/// A published change with its wire frames, serialised once per audience for every subscriber.
 #[derive(Debug)]
 pub struct Published {
-    pub event: ChangeEvent,
-    pub frame: Utf8Bytes,
+    pub seq: i64,
+    staff: Utf8Bytes,
+    public: Option<Utf8Bytes>,
+}
+
+impl Published {
+    /// The frame this audience receives, if any.
+    pub fn frame(&self, audience: Audience) -> Option<&Utf8Bytes> {
+        match audience {
+            Audience::Staff => Some(&self.staff),
+            Audience::Public => self.public.as_ref(),
+        }
+    }
 }
 
 #[derive(Clone, Default)]
@@ -32,12 +52,14 @@ impl Hub {
 
     /// Called after commit. Subscribers tolerate out-of-order and missed publishes (they fill
     /// gaps from the change log), so a lost publish delays an event but never loses it.
-    pub fn publish(&self, org: OrgId, event: ChangeEvent) {
-        let frame = frame_of(&ServerMsg::Change {
-            event: event.clone(),
-        });
+    pub fn publish(&self, org: OrgId, change: &LoggedChange) {
+        let published = Published {
+            seq: change.seq(),
+            staff: change_frame(&change.staff),
+            public: change.public.as_ref().map(change_frame),
+        };
         // No receiver is fine: nobody is watching this organisation right now.
-        let _ = self.sender(org).send(Arc::new(Published { event, frame }));
+        let _ = self.sender(org).send(Arc::new(published));
     }
 
     fn sender(&self, org: OrgId) -> broadcast::Sender<Arc<Published>> {
@@ -47,6 +69,12 @@ impl Hub {
             .or_insert_with(|| broadcast::channel(CHANNEL_CAPACITY).0)
             .clone()
     }
+}
+
+pub fn change_frame(event: &ChangeEvent) -> Utf8Bytes {
+    frame_of(&ServerMsg::Change {
+        event: event.clone(),
+    })
 }
 
 pub fn frame_of(msg: &ServerMsg) -> Utf8Bytes {

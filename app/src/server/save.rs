@@ -1,21 +1,24 @@
-//! The merged save: load, merge, validate, write the row and the change log in one
-//! transaction, commit, then publish.
+//! The engine's writes: every one loads under a write lock, merges, validates, writes the row
+//! and its change-log entries in one transaction, commits, then publishes.
 
-use serde_json::Value;
-use sqlx::{Any, Transaction};
+use serde_json::{Map, Value};
+use sqlx::{Any, AnyConnection, Transaction};
 
-use crate::api::SaveOutcome;
-
+use crate::api::{SaveOutcome, Snapshot};
 use crate::error::AppError;
 use crate::live::ChangeOp;
-use crate::merge::{merge, MergeOutcome, RecordEdit};
-use crate::model::{Collection, FieldError};
+use crate::merge::{merge, to_map, MergeOutcome, RecordEdit};
+use crate::model::{Collection, FieldError, META_FIELDS};
 use crate::time::now_ms;
 
 use super::access::Principal;
-use super::store::{self, NewChange, StoredRecord};
-use super::Engine;
+use super::store::{self, LoggedChange, NewChange, PublicView, StoredRecord};
+use super::{Db, Engine};
 
+/// Longest list a single list save accepts.
+pub const MAX_LIST_ITEMS: usize = 500;
+
+/// Merge an edit into an existing record.
 pub async fn save<T: Collection>(
     engine: &Engine,
     who: &Principal,
@@ -24,18 +27,276 @@ pub async fn save<T: Collection>(
     let db = &engine.db;
     let mut conn = db.writer().await?;
     let mut tx = db.begin_write(&mut conn).await?;
-
-    let stored = store::load_record(&mut tx, who.org, T::NAME, &edit.id, db.for_update())
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("{} {}", T::NAME, edit.id)))?;
-    let current = stored.to_map();
-
-    let (merged, changed) = match merge::<T>(&current, edit) {
-        MergeOutcome::Unchanged => {
-            return Ok(SaveOutcome::Unchanged {
-                record: typed(current)?,
+    match update_in_tx::<T>(db, &mut tx, who, edit).await? {
+        Applied::Unchanged(record) => Ok(SaveOutcome::Unchanged { record }),
+        Applied::Changed(record, change) => {
+            let changed = change.staff.changed.clone();
+            let seq = commit_and_publish(engine, who, tx, vec![change]).await?;
+            Ok(SaveOutcome::Saved {
+                record,
+                seq,
+                changed,
             })
         }
+    }
+}
+
+/// Store a new record; an empty id gets a fresh one.
+pub async fn create<T: Collection>(
+    engine: &Engine,
+    who: &Principal,
+    record: T,
+) -> Result<SaveOutcome<T>, AppError> {
+    let db = &engine.db;
+    let mut conn = db.writer().await?;
+    let mut tx = db.begin_write(&mut conn).await?;
+    let (record, change) = create_in_tx::<T>(db, &mut tx, who, record, 1).await?;
+    let changed = change.staff.changed.clone();
+    let seq = commit_and_publish(engine, who, tx, vec![change]).await?;
+    Ok(SaveOutcome::Saved {
+        record,
+        seq,
+        changed,
+    })
+}
+
+/// Delete a record. Its last state stays in the change log, so it can be restored.
+pub async fn delete<T: Collection>(
+    engine: &Engine,
+    who: &Principal,
+    id: &str,
+) -> Result<i64, AppError> {
+    let db = &engine.db;
+    let mut conn = db.writer().await?;
+    let mut tx = db.begin_write(&mut conn).await?;
+    let stored = load_locked::<T>(db, &mut tx, who, id).await?;
+    store::delete_record(&mut tx, who.org, T::NAME, id).await?;
+    let full = stored.to_map();
+    let change = NewChange {
+        collection: T::NAME,
+        record_id: id,
+        op: ChangeOp::Deleted,
+        version: stored.version + 1,
+        data: None,
+        changed: Vec::new(),
+        before: Some(Value::Object(full.clone())),
+        actor: &who.actor,
+        at: now_ms(),
+        public: public_view::<T>(Some(&full), None, &[]),
+    };
+    let change = store::append_change(&mut tx, who.org, change).await?;
+    commit_and_publish(engine, who, tx, vec![change]).await
+}
+
+/// Save a whole list in one transaction: items with an id are merged into the stored record
+/// (from the version the editor had), items without one are created, and each item's position
+/// becomes its `order`. Items missing from the list are left alone: deleting is explicit.
+/// Any conflict or invalid item rejects the whole list, and nothing is written.
+pub async fn save_list<T: Collection>(
+    engine: &Engine,
+    who: &Principal,
+    items: Vec<T>,
+) -> Result<Vec<SaveOutcome<T>>, AppError> {
+    if items.len() > MAX_LIST_ITEMS {
+        return Err(AppError::Validation(vec![FieldError::new(
+            "items",
+            format!(
+                "Save at most {MAX_LIST_ITEMS} items at a time ({} sent).",
+                items.len()
+            ),
+        )]));
+    }
+    let db = &engine.db;
+    let mut conn = db.writer().await?;
+    let mut tx = db.begin_write(&mut conn).await?;
+    let mut outcomes = Vec::with_capacity(items.len());
+    let mut changes = Vec::new();
+    let mut problems = ListProblems::default();
+    for (position, item) in items.into_iter().enumerate() {
+        let mut map = to_map(&item);
+        if map.contains_key("order") {
+            map.insert("order".into(), Value::from(position as i64));
+        }
+        let id = map
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let stored = match id.as_str() {
+            "" => None,
+            id => store::load_record(&mut tx, who.org, T::NAME, id, db.for_update()).await?,
+        };
+        let result = match stored {
+            None => {
+                let item: T = typed(map)?;
+                create_in_tx::<T>(db, &mut tx, who, item, 1)
+                    .await
+                    .map(|(r, c)| Applied::Changed(r, c))
+            }
+            Some(stored) => {
+                let version = map.get("version").and_then(Value::as_i64).unwrap_or(0);
+                let base = base_at_version::<T>(&mut tx, who, &stored, version).await?;
+                let edit = RecordEdit::between_maps::<T>(&id, version, &base, map);
+                update_in_tx::<T>(db, &mut tx, who, &edit).await
+            }
+        };
+        match result {
+            Ok(Applied::Unchanged(record)) => outcomes.push(SaveOutcome::Unchanged { record }),
+            Ok(Applied::Changed(record, change)) => {
+                outcomes.push(SaveOutcome::Saved {
+                    record,
+                    seq: change.seq(),
+                    changed: change.staff.changed.clone(),
+                });
+                changes.push(change);
+            }
+            Err(e) => problems.add(position, &id, e)?,
+        }
+    }
+    problems.into_result()?;
+    if !changes.is_empty() {
+        commit_and_publish(engine, who, tx, changes).await?;
+    }
+    Ok(outcomes)
+}
+
+/// Count one public page view. Counters are server-owned and not content: no new version, no
+/// change-log entry, no live event; editors' saves keep them because the merge never writes
+/// preserved fields.
+pub async fn count_view<T: Collection>(
+    engine: &Engine,
+    who: &Principal,
+    id: &str,
+) -> Result<i64, AppError> {
+    if !T::PRESERVED.contains(&"views") {
+        return Err(AppError::NotFound(format!("view counts for {}", T::NAME)));
+    }
+    let db = &engine.db;
+    let mut conn = db.writer().await?;
+    let mut tx = db.begin_write(&mut conn).await?;
+    let stored = load_locked::<T>(db, &mut tx, who, id).await?;
+    if T::public_projection(&stored.to_map()).is_none() {
+        return Err(AppError::NotFound(format!("{} {id}", T::NAME)));
+    }
+    let mut data = stored.data;
+    let views = data.get("views").and_then(Value::as_i64).unwrap_or(0) + 1;
+    data.insert("views".into(), views.into());
+    store::write_data_in_place(&mut tx, who.org, T::NAME, id, &data).await?;
+    tx.commit().await?;
+    Ok(views)
+}
+
+/// Bring a record back to how it was at `version`, as a merged save (so it is itself a new
+/// version, logged and published like any other).
+pub async fn restore<T: Collection>(
+    engine: &Engine,
+    who: &Principal,
+    id: &str,
+    version: i64,
+) -> Result<SaveOutcome<T>, AppError> {
+    let db = &engine.db;
+    let mut conn = db.writer().await?;
+    let mut tx = db.begin_write(&mut conn).await?;
+    let stored = load_locked::<T>(db, &mut tx, who, id).await?;
+    if version < 1 || version > stored.version {
+        return Err(AppError::NotFound(format!(
+            "version {version} of {} {id}",
+            T::NAME
+        )));
+    }
+    let target = base_at_version::<T>(&mut tx, who, &stored, version).await?;
+    let current = stored.to_map();
+    let edit = RecordEdit::between_maps::<T>(id, stored.version, &current, target);
+    match update_in_tx::<T>(db, &mut tx, who, &edit).await? {
+        Applied::Unchanged(record) => Ok(SaveOutcome::Unchanged { record }),
+        Applied::Changed(record, change) => {
+            let changed = change.staff.changed.clone();
+            let seq = commit_and_publish(engine, who, tx, vec![change]).await?;
+            Ok(SaveOutcome::Saved {
+                record,
+                seq,
+                changed,
+            })
+        }
+    }
+}
+
+/// Read one record with the sequence it is at least as new as.
+///
+/// The head is read first, so the record may already include a later change; clients apply
+/// an event only when its version is newer than theirs, so that overlap is harmless.
+pub async fn snapshot<T: Collection>(
+    engine: &Engine,
+    who: &Principal,
+    id: &str,
+) -> Result<Snapshot<T>, AppError> {
+    let mut conn = engine.db.read.acquire().await?;
+    let (seq, seq_at) = store::head(&mut conn, who.org).await?;
+    let stored = store::load_record(&mut conn, who.org, T::NAME, id, "")
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("{} {id}", T::NAME)))?;
+    Ok(Snapshot {
+        record: typed(stored.to_map())?,
+        seq,
+        seq_at,
+    })
+}
+
+/// Every record of a collection, in list order, read with the sequence they are at least as
+/// new as. `public` keeps only what a visitor may see.
+pub async fn list<T: Collection>(
+    engine: &Engine,
+    who: &Principal,
+    public: bool,
+) -> Result<Snapshot<Vec<T>>, AppError> {
+    let mut conn = engine.db.read.acquire().await?;
+    let (seq, seq_at) = store::head(&mut conn, who.org).await?;
+    let mut records = Vec::new();
+    for stored in store::list_records(&mut conn, who.org, T::NAME).await? {
+        let full = stored.to_map();
+        let visible = if public {
+            T::public_projection(&full)
+        } else {
+            Some(full)
+        };
+        if let Some(map) = visible {
+            records.push(typed::<T>(map)?);
+        }
+    }
+    records.sort_by_key(|r| r.order());
+    Ok(Snapshot {
+        record: records,
+        seq,
+        seq_at,
+    })
+}
+
+enum Applied<T> {
+    Unchanged(T),
+    Changed(T, LoggedChange),
+}
+
+async fn load_locked<T: Collection>(
+    db: &Db,
+    conn: &mut AnyConnection,
+    who: &Principal,
+    id: &str,
+) -> Result<StoredRecord, AppError> {
+    store::load_record(conn, who.org, T::NAME, id, db.for_update())
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("{} {id}", T::NAME)))
+}
+
+async fn update_in_tx<T: Collection>(
+    db: &Db,
+    conn: &mut AnyConnection,
+    who: &Principal,
+    edit: &RecordEdit,
+) -> Result<Applied<T>, AppError> {
+    let stored = load_locked::<T>(db, conn, who, &edit.id).await?;
+    let current = stored.to_map();
+    let (merged, changed) = match merge::<T>(&current, edit) {
+        MergeOutcome::Unchanged => return Ok(Applied::Unchanged(typed(current)?)),
         MergeOutcome::Conflicts(c) => return Err(AppError::Conflict(c)),
         MergeOutcome::Invalid(e) => return Err(AppError::Validation(e)),
         MergeOutcome::Merged { record, changed } => (record, changed),
@@ -46,7 +307,6 @@ pub async fn save<T: Collection>(
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-
     let now = now_ms();
     let next = StoredRecord {
         version: stored.version + 1,
@@ -55,9 +315,9 @@ pub async fn save<T: Collection>(
         data: store::data_without_meta(&merged),
         ..stored
     };
-    store::update_record(&mut tx, who.org, T::NAME, &next).await?;
+    store::update_record(conn, who.org, T::NAME, &next).await?;
     let full = next.to_map();
-    let before: serde_json::Map<String, Value> = changed
+    let before: Map<String, Value> = changed
         .iter()
         .map(|f| (f.clone(), current[f].clone()))
         .collect();
@@ -71,99 +331,212 @@ pub async fn save<T: Collection>(
         before: Some(Value::Object(before)),
         actor: &who.actor,
         at: now,
+        public: public_view::<T>(Some(&current), Some(&full), &changed),
     };
-    let seq = log_commit_publish(engine, who, tx, change).await?;
-    Ok(SaveOutcome::Saved {
-        record: typed(full)?,
-        seq,
-        changed,
-    })
+    let change = store::append_change(conn, who.org, change).await?;
+    Ok(Applied::Changed(typed(full)?, change))
 }
 
-/// Create a record (used for first-start content); logs a `created` change.
-pub async fn create<T: Collection>(
-    engine: &Engine,
+async fn create_in_tx<T: Collection>(
+    db: &Db,
+    conn: &mut AnyConnection,
     who: &Principal,
-    id: &str,
-    record: &T,
-) -> Result<i64, AppError> {
+    mut record: T,
+    version: i64,
+) -> Result<(T, LoggedChange), AppError> {
+    let now = now_ms();
+    record.prepare_new(now);
     let errors = record.validate();
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let db = &engine.db;
-    let mut conn = db.writer().await?;
-    let mut tx = db.begin_write(&mut conn).await?;
-    let now = now_ms();
+    let map = to_map(&record);
+    let id = match map.get("id").and_then(Value::as_str) {
+        Some(id) if !id.is_empty() => valid_id(id)?,
+        _ => uuid::Uuid::new_v4().simple().to_string(),
+    };
+    if store::load_record(conn, who.org, T::NAME, &id, db.for_update())
+        .await?
+        .is_some()
+    {
+        return Err(AppError::Validation(vec![FieldError::new(
+            "id",
+            format!("A record with id {id} already exists."),
+        )]));
+    }
     let rec = StoredRecord {
-        id: id.to_string(),
-        version: 1,
+        id: id.clone(),
+        version,
         created_at: now,
         updated_at: now,
         updated_by: who.actor.clone(),
-        data: store::data_without_meta(&crate::merge::to_map(record)),
+        data: store::data_without_meta(&map),
     };
-    store::insert_record(&mut tx, who.org, T::NAME, &rec).await?;
+    store::insert_record(conn, who.org, T::NAME, &rec).await?;
+    let full = rec.to_map();
     let change = NewChange {
         collection: T::NAME,
-        record_id: id,
+        record_id: &id,
         op: ChangeOp::Created,
-        version: 1,
-        data: Some(Value::Object(rec.to_map())),
+        version,
+        data: Some(Value::Object(full.clone())),
         changed: rec.data.keys().cloned().collect(),
         before: None,
         actor: &who.actor,
         at: now,
+        public: public_view::<T>(None, Some(&full), &[]),
     };
-    log_commit_publish(engine, who, tx, change).await
+    let change = store::append_change(conn, who.org, change).await?;
+    Ok((typed(full)?, change))
 }
 
-/// Append the change to the log, commit, then publish; returns the change's sequence number.
+/// Commit, then publish each change in order; returns the last sequence number.
 ///
 /// The caller still holds the writer connection (the transaction borrows it), so on SQLite's
 /// single writer publishes leave in sequence order and subscribers rarely fill gaps from the log.
-async fn log_commit_publish(
+async fn commit_and_publish(
     engine: &Engine,
     who: &Principal,
-    mut tx: Transaction<'_, Any>,
-    change: NewChange<'_>,
+    tx: Transaction<'_, Any>,
+    changes: Vec<LoggedChange>,
 ) -> Result<i64, AppError> {
-    let event = store::append_change(&mut tx, who.org, change).await?;
     tx.commit().await?;
-    let seq = event.seq;
-    engine.hub.publish(who.org, event);
-    Ok(seq)
+    for change in &changes {
+        engine.hub.publish(who.org, change);
+    }
+    Ok(changes.last().map(LoggedChange::seq).unwrap_or_default())
 }
 
-/// Read one record with the sequence it is at least as new as.
-///
-/// The head is read first, so the record may already include a later change; clients apply
-/// an event only when its version is newer than theirs, so that overlap is harmless.
-pub async fn snapshot<T: Collection>(
-    engine: &Engine,
+/// The record as it was at `version`, rebuilt from the current state and the changed fields'
+/// previous values in the change log.
+async fn base_at_version<T: Collection>(
+    conn: &mut AnyConnection,
     who: &Principal,
-    id: &str,
-) -> Result<crate::api::Snapshot<T>, AppError> {
-    let mut conn = engine.db.read.acquire().await?;
-    let (seq, seq_at) = store::head(&mut conn, who.org).await?;
-    let stored = store::load_record(&mut conn, who.org, T::NAME, id, "")
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("{} {id}", T::NAME)))?;
-    Ok(crate::api::Snapshot {
-        record: typed(stored.to_map())?,
-        seq,
-        seq_at,
-    })
+    stored: &StoredRecord,
+    version: i64,
+) -> Result<Map<String, Value>, AppError> {
+    let mut map = stored.to_map();
+    if version >= stored.version {
+        return Ok(map);
+    }
+    for row in store::record_history(conn, who.org, T::NAME, &stored.id, version, i64::MAX).await? {
+        for (field, value) in row.before.unwrap_or_default() {
+            map.insert(field, value);
+        }
+    }
+    map.insert("version".into(), version.into());
+    Ok(map)
 }
 
-fn typed<T: Collection>(map: serde_json::Map<String, Value>) -> Result<T, AppError> {
+/// What the public sees of a change from `before` to `after` (`None` = no record).
+fn public_view<T: Collection>(
+    before: Option<&Map<String, Value>>,
+    after: Option<&Map<String, Value>>,
+    changed: &[String],
+) -> Option<PublicView> {
+    let was = before.and_then(T::public_projection);
+    let now = after.and_then(T::public_projection);
+    match (was, now) {
+        (None, None) => None,
+        (None, Some(d)) => Some(PublicView {
+            op: ChangeOp::Created,
+            changed: d
+                .keys()
+                .filter(|k| !META_FIELDS.contains(&k.as_str()))
+                .cloned()
+                .collect(),
+            data: Some(Value::Object(d)),
+        }),
+        (Some(_), None) => Some(PublicView {
+            op: ChangeOp::Deleted,
+            data: None,
+            changed: Vec::new(),
+        }),
+        (Some(w), Some(d)) => {
+            let visible: Vec<String> = changed
+                .iter()
+                .filter(|f| d.contains_key(*f) && w.get(*f) != d.get(*f))
+                .cloned()
+                .collect();
+            // A change to private fields only is not the public's business.
+            (!visible.is_empty()).then(|| PublicView {
+                op: ChangeOp::Updated,
+                data: Some(Value::Object(d)),
+                changed: visible,
+            })
+        }
+    }
+}
+
+/// Problems found while saving a list, each named by the item it belongs to.
+#[derive(Default)]
+struct ListProblems {
+    invalid: Vec<FieldError>,
+    conflicts: Vec<crate::merge::FieldConflict>,
+}
+
+impl ListProblems {
+    fn add(&mut self, position: usize, id: &str, e: AppError) -> Result<(), AppError> {
+        let name = |field: &str| {
+            if id.is_empty() {
+                format!("items[{position}].{field}")
+            } else {
+                format!("{id}.{field}")
+            }
+        };
+        match e {
+            AppError::Validation(errors) => {
+                self.invalid.extend(errors.into_iter().map(|e| FieldError {
+                    field: name(&e.field),
+                    ..e
+                }))
+            }
+            AppError::Conflict(conflicts) => {
+                self.conflicts
+                    .extend(conflicts.into_iter().map(|c| crate::merge::FieldConflict {
+                        field: name(&c.field),
+                        ..c
+                    }))
+            }
+            other => return Err(other),
+        }
+        Ok(())
+    }
+
+    fn into_result(self) -> Result<(), AppError> {
+        if !self.conflicts.is_empty() {
+            Err(AppError::Conflict(self.conflicts))
+        } else if !self.invalid.is_empty() {
+            Err(AppError::Validation(self.invalid))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+fn valid_id(id: &str) -> Result<String, AppError> {
+    let ok = id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(id.to_string())
+    } else {
+        Err(AppError::Validation(vec![FieldError::new(
+            "id",
+            "An id is at most 64 letters, digits, - or _.",
+        )]))
+    }
+}
+
+fn typed<T: Collection>(map: Map<String, Value>) -> Result<T, AppError> {
     serde_json::from_value(Value::Object(map))
         .map_err(|e| AppError::Internal(format!("stored {} does not fit its model: {e}", T::NAME)))
 }
 
 /// A changed field must keep the JSON type it has (text stays text), or the editor hears which.
 fn check_types(
-    current: &serde_json::Map<String, Value>,
+    current: &Map<String, Value>,
     edit: &RecordEdit,
     changed: &[String],
 ) -> Result<(), AppError> {

@@ -56,18 +56,7 @@ pub async fn load_record(
         .bind(id)
         .fetch_optional(conn)
         .await?;
-    row.map(|r| {
-        let data: String = r.try_get("data")?;
-        Ok(StoredRecord {
-            id: r.try_get("id")?,
-            version: r.try_get("version")?,
-            created_at: r.try_get("created_at")?,
-            updated_at: r.try_get("updated_at")?,
-            updated_by: r.try_get("updated_by")?,
-            data: parse_object(&data)?,
-        })
-    })
-    .transpose()
+    row.as_ref().map(stored_from_row).transpose()
 }
 
 pub async fn insert_record(
@@ -126,6 +115,30 @@ pub struct NewChange<'a> {
     pub before: Option<Value>,
     pub actor: &'a str,
     pub at: i64,
+    /// What the public receives for this change, if anything.
+    pub public: Option<PublicView>,
+}
+
+/// The public's view of one change: its own op (a record that was unpublished is `deleted`
+/// for the public) and the public projection of the record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PublicView {
+    pub op: ChangeOp,
+    pub data: Option<Value>,
+    pub changed: Vec<String>,
+}
+
+/// A logged change as staff and as the public see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoggedChange {
+    pub staff: ChangeEvent,
+    pub public: Option<ChangeEvent>,
+}
+
+impl LoggedChange {
+    pub fn seq(&self) -> i64 {
+        self.staff.seq
+    }
 }
 
 /// Take the organisation's next sequence number and log the change, inside the caller's
@@ -134,7 +147,7 @@ pub async fn append_change(
     conn: &mut AnyConnection,
     org: OrgId,
     c: NewChange<'_>,
-) -> Result<ChangeEvent, sqlx::Error> {
+) -> Result<LoggedChange, sqlx::Error> {
     let seq: i64 = sqlx::query_scalar(
         "UPDATE change_heads SET last_seq = last_seq + 1, last_at = $2 WHERE org_id = $1 RETURNING last_seq",
     )
@@ -143,8 +156,8 @@ pub async fn append_change(
     .fetch_one(&mut *conn)
     .await?;
     sqlx::query(
-        "INSERT INTO change_log (org_id, seq, collection, record_id, op, version, data, changed, before, actor, at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        "INSERT INTO change_log (org_id, seq, collection, record_id, op, version, data, changed, before, actor, at, \
+         public_op, public_data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
     .bind(org)
     .bind(seq)
@@ -157,9 +170,11 @@ pub async fn append_change(
     .bind(c.before.as_ref().map(Value::to_string))
     .bind(c.actor)
     .bind(c.at)
+    .bind(c.public.as_ref().map(|p| op_name(p.op)))
+    .bind(c.public.as_ref().and_then(|p| p.data.as_ref()).map(Value::to_string))
     .execute(&mut *conn)
     .await?;
-    Ok(ChangeEvent {
+    let staff = ChangeEvent {
         seq,
         collection: c.collection.to_string(),
         record_id: c.record_id.to_string(),
@@ -169,7 +184,20 @@ pub async fn append_change(
         changed: c.changed,
         actor: c.actor.to_string(),
         at: c.at,
-    })
+    };
+    let public = c.public.map(|p| public_event(&staff, p));
+    Ok(LoggedChange { staff, public })
+}
+
+/// The public never learns who made a change.
+fn public_event(staff: &ChangeEvent, p: PublicView) -> ChangeEvent {
+    ChangeEvent {
+        op: p.op,
+        data: p.data,
+        changed: p.changed,
+        actor: String::new(),
+        ..staff.clone()
+    }
 }
 
 /// The organisation's last sequence number and when it was committed.
@@ -191,10 +219,10 @@ pub async fn changes_between(
     after: i64,
     until: i64,
     limit: i64,
-) -> Result<Vec<ChangeEvent>, sqlx::Error> {
+) -> Result<Vec<LoggedChange>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT seq, collection, record_id, op, version, data, changed, actor, at FROM change_log \
-         WHERE org_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT $4",
+        "SELECT seq, collection, record_id, op, version, data, changed, actor, at, public_op, public_data \
+         FROM change_log WHERE org_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT $4",
     )
     .bind(org)
     .bind(after)
@@ -204,25 +232,172 @@ pub async fn changes_between(
     .await?;
     rows.into_iter()
         .map(|r| {
-            let data: Option<String> = r.try_get("data")?;
-            let changed: String = r.try_get("changed")?;
-            let op: String = r.try_get("op")?;
-            Ok(ChangeEvent {
+            let staff = ChangeEvent {
                 seq: r.try_get("seq")?,
                 collection: r.try_get("collection")?,
                 record_id: r.try_get("record_id")?,
-                op: parse_op(&op)?,
+                op: parse_op(&r.try_get::<String, _>("op")?)?,
                 version: r.try_get("version")?,
-                data: data
-                    .map(|d| serde_json::from_str(&d))
-                    .transpose()
+                data: parse_json_opt(r.try_get("data")?)?,
+                changed: serde_json::from_str(&r.try_get::<String, _>("changed")?)
                     .map_err(decode)?,
-                changed: serde_json::from_str(&changed).map_err(decode)?,
+                actor: r.try_get("actor")?,
+                at: r.try_get("at")?,
+            };
+            let public = match r.try_get::<Option<String>, _>("public_op")? {
+                None => None,
+                Some(op) => {
+                    let data = parse_json_opt(r.try_get("public_data")?)?;
+                    let changed = public_changed(&staff.changed, data.as_ref());
+                    Some(public_event(
+                        &staff,
+                        PublicView {
+                            op: parse_op(&op)?,
+                            data,
+                            changed,
+                        },
+                    ))
+                }
+            };
+            Ok(LoggedChange { staff, public })
+        })
+        .collect()
+}
+
+/// The changed fields a public visitor can see: those present in the public projection.
+pub fn public_changed(changed: &[String], public_data: Option<&Value>) -> Vec<String> {
+    match public_data.and_then(Value::as_object) {
+        Some(m) => changed
+            .iter()
+            .filter(|f| m.contains_key(*f))
+            .cloned()
+            .collect(),
+        None => Vec::new(),
+    }
+}
+
+/// One entry of a record's history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryRow {
+    pub seq: i64,
+    pub op: ChangeOp,
+    pub version: i64,
+    pub data: Option<Value>,
+    pub before: Option<Map<String, Value>>,
+    pub changed: Vec<String>,
+    pub actor: String,
+    pub at: i64,
+}
+
+/// A record's changes with version above `above_version`, newest first.
+pub async fn record_history(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    collection: &str,
+    id: &str,
+    above_version: i64,
+    limit: i64,
+) -> Result<Vec<HistoryRow>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT seq, op, version, data, before, changed, actor, at FROM change_log \
+         WHERE org_id = $1 AND collection = $2 AND record_id = $3 AND version > $4 \
+         ORDER BY seq DESC LIMIT $5",
+    )
+    .bind(org)
+    .bind(collection)
+    .bind(id)
+    .bind(above_version)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            let before = match parse_json_opt(r.try_get("before")?)? {
+                Some(Value::Object(m)) => Some(m),
+                _ => None,
+            };
+            Ok(HistoryRow {
+                seq: r.try_get("seq")?,
+                op: parse_op(&r.try_get::<String, _>("op")?)?,
+                version: r.try_get("version")?,
+                data: parse_json_opt(r.try_get("data")?)?,
+                before,
+                changed: serde_json::from_str(&r.try_get::<String, _>("changed")?)
+                    .map_err(decode)?,
                 actor: r.try_get("actor")?,
                 at: r.try_get("at")?,
             })
         })
         .collect()
+}
+
+/// Every record of a collection.
+pub async fn list_records(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    collection: &str,
+) -> Result<Vec<StoredRecord>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, version, created_at, updated_at, updated_by, data FROM records \
+         WHERE org_id = $1 AND collection = $2 ORDER BY id",
+    )
+    .bind(org)
+    .bind(collection)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(stored_from_row).collect()
+}
+
+pub async fn delete_record(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    collection: &str,
+    id: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM records WHERE org_id = $1 AND collection = $2 AND id = $3")
+        .bind(org)
+        .bind(collection)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Replace a record's data without a new version or a change-log entry: for server-owned
+/// counters (page views), which are not content and must not wake every subscriber.
+pub async fn write_data_in_place(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    collection: &str,
+    id: &str,
+    data: &Map<String, Value>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE records SET data = $4 WHERE org_id = $1 AND collection = $2 AND id = $3")
+        .bind(org)
+        .bind(collection)
+        .bind(id)
+        .bind(Value::Object(data.clone()).to_string())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+fn stored_from_row(r: &sqlx::any::AnyRow) -> Result<StoredRecord, sqlx::Error> {
+    let data: String = r.try_get("data")?;
+    Ok(StoredRecord {
+        id: r.try_get("id")?,
+        version: r.try_get("version")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+        updated_by: r.try_get("updated_by")?,
+        data: parse_object(&data)?,
+    })
+}
+
+fn parse_json_opt(s: Option<String>) -> Result<Option<Value>, sqlx::Error> {
+    s.map(|d| serde_json::from_str(&d))
+        .transpose()
+        .map_err(decode)
 }
 
 fn op_name(op: ChangeOp) -> &'static str {

@@ -9,7 +9,7 @@ use tokio::sync::broadcast::{error::RecvError, Receiver};
 
 use crate::live::ServerMsg;
 
-use super::hub::{frame_of, Published};
+use super::hub::{change_frame, frame_of, Audience, Published};
 use super::store::{self, OrgId};
 use super::Engine;
 
@@ -19,7 +19,9 @@ const BATCH: i64 = 500;
 pub struct Subscription {
     engine: Engine,
     org: OrgId,
-    /// Last sequence delivered to this subscriber.
+    audience: Audience,
+    /// Last sequence delivered to (or, if invisible to this audience, stepped over for) this
+    /// subscriber.
     last: i64,
     /// The log holds entries up to here that have not been delivered yet.
     catch_up_to: i64,
@@ -32,6 +34,7 @@ impl Subscription {
     pub async fn start(
         engine: &Engine,
         org: OrgId,
+        audience: Audience,
         since: i64,
     ) -> Result<(Vec<Utf8Bytes>, Subscription), sqlx::Error> {
         // Subscribe before reading the head: anything committed after this point arrives on
@@ -49,36 +52,47 @@ impl Subscription {
         } else {
             since
         };
-        let sub = Subscription {
-            engine: engine.clone(),
-            org,
-            last,
-            catch_up_to: head,
-            rx,
-        };
-        Ok((greeting, sub))
+        let engine = engine.clone();
+        Ok((
+            greeting,
+            Subscription {
+                engine,
+                org,
+                audience,
+                last,
+                catch_up_to: head,
+                rx,
+            },
+        ))
     }
 
     pub fn last_delivered(&self) -> i64 {
         self.last
     }
 
-    /// The next frames to send, in order. Waits for live events when caught up.
-    /// Cancel-safe: state only moves once frames are returned.
+    /// The next frames to send, in order; changes this audience may not see are stepped over.
+    /// Waits for live events when caught up. Cancel-safe: state only moves once frames are
+    /// returned or stepped over.
     pub async fn next(&mut self) -> Result<Vec<Utf8Bytes>, sqlx::Error> {
         loop {
             if self.last < self.catch_up_to {
-                return self.read_log(self.catch_up_to).await;
+                let frames = self.read_log(self.catch_up_to).await?;
+                if !frames.is_empty() {
+                    return Ok(frames);
+                }
+                continue;
             }
             match self.rx.recv().await {
-                Ok(p) if p.event.seq <= self.last => continue,
-                Ok(p) if p.event.seq == self.last + 1 => {
-                    self.last = p.event.seq;
-                    return Ok(vec![p.frame.clone()]);
+                Ok(p) if p.seq <= self.last => continue,
+                Ok(p) if p.seq == self.last + 1 => {
+                    self.last = p.seq;
+                    if let Some(frame) = p.frame(self.audience) {
+                        return Ok(vec![frame.clone()]);
+                    }
                 }
                 // Published out of order (several writers) or a publish we never saw:
                 // the log has everything up to this event.
-                Ok(p) => self.catch_up_to = p.event.seq,
+                Ok(p) => self.catch_up_to = p.seq,
                 Err(RecvError::Lagged(_)) => {
                     let mut conn = self.engine.db.read.acquire().await?;
                     self.catch_up_to = store::head(&mut conn, self.org).await?.0;
@@ -90,24 +104,28 @@ impl Subscription {
 
     async fn read_log(&mut self, until: i64) -> Result<Vec<Utf8Bytes>, sqlx::Error> {
         let mut conn = self.engine.db.read.acquire().await?;
-        let events = store::changes_between(&mut conn, self.org, self.last, until, BATCH).await?;
-        let mut frames = Vec::with_capacity(events.len());
-        for event in events {
-            if event.seq != self.last + 1 {
+        let changes = store::changes_between(&mut conn, self.org, self.last, until, BATCH).await?;
+        if changes.is_empty() {
+            // Nothing more to read: the head moved back (should not happen); stop catching up.
+            self.catch_up_to = self.last;
+        }
+        let mut frames = Vec::with_capacity(changes.len());
+        for change in changes {
+            if change.seq() != self.last + 1 {
                 // Never skip silently: a hole in the log is a bug worth hearing about.
                 tracing::error!(
                     org = self.org,
                     expected = self.last + 1,
-                    got = event.seq,
+                    got = change.seq(),
                     "gap in change log"
                 );
             }
-            self.last = event.seq;
-            frames.push(frame_of(&ServerMsg::Change { event }));
-        }
-        if frames.is_empty() {
-            // Nothing more to read: the head moved back (should not happen); stop catching up.
-            self.catch_up_to = self.last;
+            self.last = change.seq();
+            let event = match self.audience {
+                Audience::Staff => Some(&change.staff),
+                Audience::Public => change.public.as_ref(),
+            };
+            frames.extend(event.map(change_frame));
         }
         Ok(frames)
     }
