@@ -6,6 +6,8 @@ pub mod client;
 pub mod error;
 pub mod live;
 pub mod merge;
+#[cfg(test)]
+mod merge_props;
 pub mod model;
 pub mod time;
 pub mod ui;

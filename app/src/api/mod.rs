@@ -1,9 +1,11 @@
 //! Server functions: thin wrappers that authorise, then call the engine.
 
+mod content;
 mod settings;
 
 use serde::{Deserialize, Serialize};
 
+pub use content::*;
 pub use settings::*;
 
 /// One record read together with the change-log position it is at least as new as; the page

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod db;
 pub mod demo;
+pub mod dispatch;
 pub mod hub;
 pub mod save;
 pub mod store;

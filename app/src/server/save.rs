@@ -88,10 +88,11 @@ pub async fn delete<T: Collection>(
     commit_and_publish(engine, who, tx, vec![change]).await
 }
 
-/// Save a whole list in one transaction: items with an id are merged into the stored record
-/// (from the version the editor had), items without one are created, and each item's position
-/// becomes its `order`. Items missing from the list are left alone: deleting is explicit.
-/// Any conflict or invalid item rejects the whole list, and nothing is written.
+/// Save a list in one transaction: items with an id are merged into the stored record (from
+/// the version the editor had), items without one are created, and the list's order is kept:
+/// the items take the order slots they already occupy, in list order, and new items go after
+/// everything else. Items missing from the list are left alone, in place: deleting is
+/// explicit. Any conflict or invalid item rejects the whole list, and nothing is written.
 pub async fn save_list<T: Collection>(
     engine: &Engine,
     who: &Principal,
@@ -109,13 +110,14 @@ pub async fn save_list<T: Collection>(
     let db = &engine.db;
     let mut conn = db.writer().await?;
     let mut tx = db.begin_write(&mut conn).await?;
+    let slots = order_slots(&mut tx, who, &items).await?;
     let mut outcomes = Vec::with_capacity(items.len());
     let mut changes = Vec::new();
     let mut problems = ListProblems::default();
     for (position, item) in items.into_iter().enumerate() {
         let mut map = to_map(&item);
-        if map.contains_key("order") {
-            map.insert("order".into(), Value::from(position as i64));
+        if let (true, Some(slot)) = (map.contains_key("order"), slots.get(position)) {
+            map.insert("order".into(), Value::from(*slot));
         }
         let id = map
             .get("id")
@@ -269,6 +271,51 @@ pub async fn list<T: Collection>(
         seq,
         seq_at,
     })
+}
+
+/// The `order` values a list's items take, by position: the slots its stored items occupy now,
+/// plus fresh slots after the last for new items, sorted. Empty when `T` has no order.
+async fn order_slots<T: Collection>(
+    conn: &mut AnyConnection,
+    who: &Principal,
+    items: &[T],
+) -> Result<Vec<i64>, AppError> {
+    if items
+        .first()
+        .is_none_or(|i| !to_map(i).contains_key("order"))
+    {
+        return Ok(Vec::new());
+    }
+    let stored: std::collections::HashMap<String, i64> =
+        store::list_records(conn, who.org, T::NAME)
+            .await?
+            .into_iter()
+            .map(|r| {
+                (
+                    r.id,
+                    r.data.get("order").and_then(Value::as_i64).unwrap_or(0),
+                )
+            })
+            .collect();
+    let mut next = stored.values().max().map_or(0, |m| m + 1);
+    let mut slots: Vec<i64> = items
+        .iter()
+        .map(|item| {
+            match to_map(item)
+                .get("id")
+                .and_then(Value::as_str)
+                .and_then(|id| stored.get(id))
+            {
+                Some(order) => *order,
+                None => {
+                    next += 1;
+                    next - 1
+                }
+            }
+        })
+        .collect();
+    slots.sort_unstable();
+    Ok(slots)
 }
 
 enum Applied<T> {

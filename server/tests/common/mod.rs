@@ -117,6 +117,40 @@ impl TestApp {
         format!("http://{}{path}", self.addr)
     }
 
+    /// Call a JSON server function; returns the status and the JSON answer.
+    pub async fn call(&self, path: &str, body: Value) -> (u16, Value) {
+        let res = self
+            .http
+            .post(self.url(path))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Call a server function that takes form-encoded arguments.
+    pub async fn call_form(&self, path: &str, form: &[(&str, &str)]) -> (u16, Value) {
+        let res = self
+            .http
+            .post(self.url(path))
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn live_as(&self, since: i64, audience: &str) -> Ws {
+        let url = format!("ws://{}/live?since={since}&audience={audience}", self.addr);
+        tokio_tungstenite::connect_async(url)
+            .await
+            .expect("live socket opens")
+            .0
+    }
+
     /// Call the save server function over HTTP as the browser does.
     pub async fn save(&self, changes: Value) -> (u16, Value) {
         let edit = json!({ "edit": { "id": "main", "base_version": 0, "changes": changes } });

@@ -1,0 +1,173 @@
+//! Server functions for the content collections. Each is a thin wrapper: authorise, then one
+//! generic engine call.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::{SaveOutcome, Snapshot};
+use crate::error::AppError;
+use crate::model::{Service, Solution, TeamMember};
+
+#[cfg(feature = "ssr")]
+use crate::server::{access::Permission, save};
+
+/// Published team members, public fields only.
+#[server(endpoint = "team/public")]
+pub async fn public_team() -> Result<Snapshot<Vec<TeamMember>>, AppError> {
+    super::with_access(Permission::ReadPublic, |e, who| async move {
+        save::list(&e, &who, true).await
+    })
+    .await
+}
+
+#[server(endpoint = "team/staff")]
+pub async fn staff_team() -> Result<Snapshot<Vec<TeamMember>>, AppError> {
+    super::with_access(Permission::ReadContent, |e, who| async move {
+        save::list(&e, &who, false).await
+    })
+    .await
+}
+
+/// Save the team list: upsert by id, create items without one, keep the list's order.
+#[server(endpoint = "team/sync", input = Json)]
+pub async fn sync_team(members: Vec<TeamMember>) -> Result<Vec<SaveOutcome<TeamMember>>, AppError> {
+    super::with_access(Permission::WriteContent, |e, who| async move {
+        save::save_list(&e, &who, members).await
+    })
+    .await
+}
+
+#[server(endpoint = "services/public")]
+pub async fn public_services() -> Result<Snapshot<Vec<Service>>, AppError> {
+    super::with_access(Permission::ReadPublic, |e, who| async move {
+        save::list(&e, &who, true).await
+    })
+    .await
+}
+
+#[server(endpoint = "services/staff")]
+pub async fn staff_services() -> Result<Snapshot<Vec<Service>>, AppError> {
+    super::with_access(Permission::ReadContent, |e, who| async move {
+        save::list(&e, &who, false).await
+    })
+    .await
+}
+
+#[server(endpoint = "services/sync", input = Json)]
+pub async fn sync_services(services: Vec<Service>) -> Result<Vec<SaveOutcome<Service>>, AppError> {
+    super::with_access(Permission::WriteContent, |e, who| async move {
+        save::save_list(&e, &who, services).await
+    })
+    .await
+}
+
+/// Count a public visitor's view of a published service.
+#[server(endpoint = "services/view")]
+pub async fn view_service(id: String) -> Result<i64, AppError> {
+    super::with_access(Permission::ReadPublic, |e, who| async move {
+        save::count_view::<Service>(&e, &who, &id).await
+    })
+    .await
+}
+
+#[server(endpoint = "solutions/public")]
+pub async fn public_solutions() -> Result<Snapshot<Vec<Solution>>, AppError> {
+    super::with_access(Permission::ReadPublic, |e, who| async move {
+        save::list(&e, &who, true).await
+    })
+    .await
+}
+
+#[server(endpoint = "solutions/staff")]
+pub async fn staff_solutions() -> Result<Snapshot<Vec<Solution>>, AppError> {
+    super::with_access(Permission::ReadContent, |e, who| async move {
+        save::list(&e, &who, false).await
+    })
+    .await
+}
+
+#[server(endpoint = "solutions/sync", input = Json)]
+pub async fn sync_solutions(
+    solutions: Vec<Solution>,
+) -> Result<Vec<SaveOutcome<Solution>>, AppError> {
+    super::with_access(Permission::WriteContent, |e, who| async move {
+        save::save_list(&e, &who, solutions).await
+    })
+    .await
+}
+
+#[server(endpoint = "solutions/view")]
+pub async fn view_solution(id: String) -> Result<i64, AppError> {
+    super::with_access(Permission::ReadPublic, |e, who| async move {
+        save::count_view::<Solution>(&e, &who, &id).await
+    })
+    .await
+}
+
+/// What the generic [`sync`] does to one record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncOp {
+    /// `payload`: the new record (its id may be empty).
+    Create,
+    /// `payload`: a [`RecordEdit`].
+    Update,
+    /// `payload`: `{"id": "…"}`.
+    Delete,
+}
+
+/// Result of the generic [`sync`], untyped like its payload.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncResult {
+    /// `saved`, `unchanged` or `deleted`.
+    pub outcome: String,
+    pub record: Option<Value>,
+    pub seq: Option<i64>,
+}
+
+/// The escape hatch: any operation on any collection by name, with the same merge rules.
+#[server(endpoint = "sync", input = Json)]
+pub async fn sync(collection: String, op: SyncOp, payload: Value) -> Result<SyncResult, AppError> {
+    super::with_access(Permission::WriteContent, |e, who| async move {
+        crate::server::dispatch::sync(&e, &who, &collection, op, payload).await
+    })
+    .await
+}
+
+/// One field's change in a record's history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldDiff {
+    pub field: String,
+    pub before: Value,
+    pub after: Value,
+}
+
+/// One entry of a record's history, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub seq: i64,
+    pub version: i64,
+    pub op: crate::live::ChangeOp,
+    pub actor: String,
+    pub at: i64,
+    pub changes: Vec<FieldDiff>,
+}
+
+#[server(endpoint = "history")]
+pub async fn history(collection: String, id: String) -> Result<Vec<HistoryEntry>, AppError> {
+    super::with_access(Permission::ReadContent, |e, who| async move {
+        crate::server::dispatch::history(&e, &who, &collection, &id).await
+    })
+    .await
+}
+
+/// Bring a record back to an earlier version; the restore is itself a merged save.
+#[server(endpoint = "restore")]
+pub async fn restore(collection: String, id: String, version: i64) -> Result<SyncResult, AppError> {
+    super::with_access(Permission::WriteContent, |e, who| async move {
+        crate::server::dispatch::restore(&e, &who, &collection, &id, version).await
+    })
+    .await
+}
