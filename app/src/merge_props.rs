@@ -19,7 +19,7 @@ const PRESERVED: [&str; 6] = [
 fn value_for(field: &str, n: u8) -> Value {
     match field {
         "price_cents" => json!(n as i64 * 10),
-        "published" => json!(n % 2 == 0),
+        "published" => json!(n.is_multiple_of(2)),
         _ => json!(format!("{field}-{n}")),
     }
 }
@@ -40,7 +40,7 @@ fn stored() -> impl Strategy<Value = Map<String, Value>> {
 fn edit_from(base: &Map<String, Value>, fields: &[(usize, u8)], any_field: bool) -> RecordEdit {
     let mut changes = std::collections::BTreeMap::new();
     for (i, n) in fields {
-        let field = if any_field && i % 3 == 0 {
+        let field = if any_field && i.is_multiple_of(3) {
             PRESERVED[i % PRESERVED.len()]
         } else {
             EDITABLE[i % EDITABLE.len()]

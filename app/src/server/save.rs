@@ -31,7 +31,7 @@ pub async fn save<T: Collection>(
         Applied::Unchanged(record) => Ok(SaveOutcome::Unchanged { record }),
         Applied::Changed(record, change) => {
             let changed = change.staff.changed.clone();
-            let seq = commit_and_publish(engine, who, tx, vec![change]).await?;
+            let seq = commit_and_publish(engine, who, tx, vec![*change]).await?;
             Ok(SaveOutcome::Saved {
                 record,
                 seq,
@@ -133,7 +133,7 @@ pub async fn save_list<T: Collection>(
                 let item: T = typed(map)?;
                 create_in_tx::<T>(db, &mut tx, who, item, 1)
                     .await
-                    .map(|(r, c)| Applied::Changed(r, c))
+                    .map(|(r, c)| Applied::Changed(r, Box::new(c)))
             }
             Some(stored) => {
                 let version = map.get("version").and_then(Value::as_i64).unwrap_or(0);
@@ -150,7 +150,7 @@ pub async fn save_list<T: Collection>(
                     seq: change.seq(),
                     changed: change.staff.changed.clone(),
                 });
-                changes.push(change);
+                changes.push(*change);
             }
             Err(e) => problems.add(position, &id, e)?,
         }
@@ -213,7 +213,7 @@ pub async fn restore<T: Collection>(
         Applied::Unchanged(record) => Ok(SaveOutcome::Unchanged { record }),
         Applied::Changed(record, change) => {
             let changed = change.staff.changed.clone();
-            let seq = commit_and_publish(engine, who, tx, vec![change]).await?;
+            let seq = commit_and_publish(engine, who, tx, vec![*change]).await?;
             Ok(SaveOutcome::Saved {
                 record,
                 seq,
@@ -320,7 +320,7 @@ async fn order_slots<T: Collection>(
 
 enum Applied<T> {
     Unchanged(T),
-    Changed(T, LoggedChange),
+    Changed(T, Box<LoggedChange>),
 }
 
 async fn load_locked<T: Collection>(
@@ -381,7 +381,7 @@ async fn update_in_tx<T: Collection>(
         public: public_view::<T>(Some(&current), Some(&full), &changed),
     };
     let change = store::append_change(conn, who.org, change).await?;
-    Ok(Applied::Changed(typed(full)?, change))
+    Ok(Applied::Changed(typed(full)?, Box::new(change)))
 }
 
 async fn create_in_tx<T: Collection>(
@@ -506,7 +506,7 @@ fn public_view<T: Collection>(
                 .cloned()
                 .collect();
             // A change to private fields only is not the public's business.
-            (!visible.is_empty()).then(|| PublicView {
+            (!visible.is_empty()).then_some(PublicView {
                 op: ChangeOp::Updated,
                 data: Some(Value::Object(d)),
                 changed: visible,
