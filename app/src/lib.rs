@@ -21,7 +21,10 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, StaticSegment};
 
 use crate::client::{provide_live_feed, provide_realtime_sync};
-use crate::ui::{AdminSettingsPage, HomePage};
+use crate::ui::specs::{SERVICES, SOLUTIONS, TEAM};
+use crate::ui::{
+    AdminSettingsPage, CollectionAdminPage, HomePage, ServicesPage, SolutionsPage, TeamPage,
+};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -60,7 +63,13 @@ pub fn App() -> impl IntoView {
                     // The public page waits for its data so the title and content are in the first
                     // response, as search engines and link previews need.
                     <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("team") view=TeamPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("services") view=ServicesPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("solutions") view=SolutionsPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("settings")) view=AdminSettingsPage/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("team")) view=|| view! { <CollectionAdminPage spec=&TEAM/> }/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("services")) view=|| view! { <CollectionAdminPage spec=&SERVICES/> }/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("solutions")) view=|| view! { <CollectionAdminPage spec=&SOLUTIONS/> }/>
                 </Routes>
             </div>
         </Router>

@@ -41,9 +41,20 @@ impl RecordEdit {
         base: &Map<String, Value>,
         draft: Map<String, Value>,
     ) -> Self {
+        Self::between_maps_by(id, base_version, base, draft, T::is_editable)
+    }
+
+    /// [`RecordEdit::between_maps`] for editors that know the editable fields by name only.
+    pub fn between_maps_by(
+        id: &str,
+        base_version: i64,
+        base: &Map<String, Value>,
+        draft: Map<String, Value>,
+        editable: impl Fn(&str) -> bool,
+    ) -> Self {
         let changes = draft
             .into_iter()
-            .filter(|(field, _)| T::is_editable(field))
+            .filter(|(field, _)| editable(field))
             .filter_map(|(field, to)| {
                 let from = base.get(&field).cloned().unwrap_or(Value::Null);
                 (from != to).then_some((field, FieldChange { from, to }))
@@ -135,15 +146,31 @@ pub fn merge<T: Collection>(stored: &Map<String, Value>, edit: &RecordEdit) -> M
 /// Fields the editor has not touched take the new stored value; fields they are editing keep
 /// their text *and* their old base, so saving still detects a conflict with the newer value.
 pub fn rebase<T: Collection>(base: &T, draft: &T, incoming: &T) -> (T, T) {
-    let (mut b, mut d, inc) = (to_map(base), to_map(draft), to_map(incoming));
-    for (field, new) in &inc {
+    let (b, d) = rebase_maps(
+        &to_map(base),
+        &to_map(draft),
+        &to_map(incoming),
+        T::is_editable,
+    );
+    (from_map(b), from_map(d))
+}
+
+/// [`rebase`] on JSON forms, for editors that only know a record's fields by name.
+pub fn rebase_maps(
+    base: &Map<String, Value>,
+    draft: &Map<String, Value>,
+    incoming: &Map<String, Value>,
+    editable: impl Fn(&str) -> bool,
+) -> (Map<String, Value>, Map<String, Value>) {
+    let (mut b, mut d) = (base.clone(), draft.clone());
+    for (field, new) in incoming {
         let untouched = b.get(field) == d.get(field);
-        if untouched || !T::is_editable(field) {
+        if untouched || !editable(field) {
             b.insert(field.clone(), new.clone());
             d.insert(field.clone(), new.clone());
         }
     }
-    (from_map(b), from_map(d))
+    (b, d)
 }
 
 pub fn to_map<T: Serialize>(value: &T) -> Map<String, Value> {

@@ -21,7 +21,8 @@ async fn main() -> ExitCode {
     };
     let database_url =
         std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.to_string());
-    let engine = match Engine::start(&database_url).await {
+    let with_examples = std::env::var("COURANT_DEMO_CONTENT").map_or(true, |v| v != "0");
+    let engine = match Engine::start(&database_url, with_examples).await {
         Ok(engine) => engine,
         Err(e) => return fail(format!("{e} (DATABASE_URL={database_url})")),
     };

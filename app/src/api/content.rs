@@ -136,6 +136,24 @@ pub async fn sync(collection: String, op: SyncOp, payload: Value) -> Result<Sync
     .await
 }
 
+/// Any collection's records by name, as JSON: what the generic backoffice editor works on.
+#[server(endpoint = "list/staff")]
+pub async fn staff_list(collection: String) -> Result<Snapshot<Vec<Value>>, AppError> {
+    super::with_access(Permission::ReadContent, |e, who| async move {
+        crate::server::dispatch::list(&e, &who, &collection, false).await
+    })
+    .await
+}
+
+/// Save part or all of any collection's list by name (see [`sync_team`] for the rules).
+#[server(endpoint = "list/sync", input = Json)]
+pub async fn sync_list(collection: String, items: Vec<Value>) -> Result<Vec<SyncResult>, AppError> {
+    super::with_access(Permission::WriteContent, |e, who| async move {
+        crate::server::dispatch::save_list(&e, &who, &collection, items).await
+    })
+    .await
+}
+
 /// One field's change in a record's history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FieldDiff {

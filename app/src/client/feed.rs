@@ -49,6 +49,7 @@ pub struct LiveFeed {
     listeners: Arc<Mutex<Vec<(u64, Listener)>>>,
     next_id: Arc<AtomicU64>,
     started: Arc<AtomicBool>,
+    staff: Arc<AtomicBool>,
 }
 
 impl LiveFeed {
@@ -60,6 +61,7 @@ impl LiveFeed {
             listeners: Default::default(),
             next_id: Default::default(),
             started: Default::default(),
+            staff: Default::default(),
         }
     }
 
@@ -74,6 +76,16 @@ impl LiveFeed {
                 .unwrap_or_else(|p| p.into_inner())
                 .retain(|(i, _)| *i != id)
         });
+    }
+
+    /// Ask for the staff view of changes (drafts, private fields); set by the backoffice
+    /// layout before any page starts the feed. The server decides whether it is allowed.
+    pub fn use_staff_audience(&self) {
+        self.staff.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_staff(&self) -> bool {
+        self.staff.load(Ordering::SeqCst)
     }
 
     /// Open the socket, resuming after `since` (the sequence the page's data was read at).

@@ -2,6 +2,7 @@
 //! during server rendering, where the feed stays idle.
 
 mod feed;
+pub mod list;
 mod socket;
 mod sync;
 

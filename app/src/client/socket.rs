@@ -19,7 +19,7 @@ const OFFLINE_AFTER: u32 = 5;
 pub(super) async fn run(feed: LiveFeed, mut since: i64) {
     let mut failures = 0u32;
     loop {
-        if let Ok(ws) = WebSocket::open(&url(since)) {
+        if let Ok(ws) = WebSocket::open(&url(since, feed.is_staff())) {
             let (mut tx, mut rx) = ws.split();
             loop {
                 let msg = match select(rx.next(), TimeoutFuture::new(SILENCE_MS)).await {
@@ -80,7 +80,7 @@ fn online() -> bool {
         .unwrap_or(true)
 }
 
-fn url(since: i64) -> String {
+fn url(since: i64, staff: bool) -> String {
     let location = web_sys::window().expect("a browser window").location();
     let scheme = if location.protocol().ok().as_deref() == Some("https:") {
         "wss"
@@ -88,5 +88,6 @@ fn url(since: i64) -> String {
         "ws"
     };
     let host = location.host().unwrap_or_default();
-    format!("{scheme}://{host}{LIVE_PATH}?since={since}")
+    let audience = if staff { "&audience=staff" } else { "" };
+    format!("{scheme}://{host}{LIVE_PATH}?since={since}{audience}")
 }

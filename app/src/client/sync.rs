@@ -36,7 +36,8 @@ impl RealtimeSync {
         self.track(save_settings(edit)).await
     }
 
-    async fn track<T>(
+    /// Run any server call as a tracked save: `syncing` while it runs, `sync_error` after.
+    pub async fn track<T>(
         &self,
         fut: impl std::future::Future<Output = Result<T, AppError>>,
     ) -> Result<T, AppError> {

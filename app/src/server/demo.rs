@@ -1,11 +1,16 @@
 //! Content loaded on first start so a new install shows a working site.
 
-use crate::model::SiteSettings;
+use crate::model::{Service, SiteSettings, Solution, TeamMember};
 
 use super::access::{Principal, DEFAULT_ORG};
 use super::{save, store, Engine};
 
-pub async fn seed_if_empty(engine: &Engine) -> Result<(), crate::error::AppError> {
+/// The settings record always exists; the example team, services and solutions are loaded
+/// only when `with_examples` (the first start of a new install).
+pub async fn seed_if_empty(
+    engine: &Engine,
+    with_examples: bool,
+) -> Result<(), crate::error::AppError> {
     let mut conn = engine.db.read.acquire().await?;
     let exists = store::load_record(
         &mut conn,
@@ -38,6 +43,88 @@ pub async fn seed_if_empty(engine: &Engine) -> Result<(), crate::error::AppError
         ..settings
     };
     save::create(engine, &who, settings).await?;
-    tracing::info!("loaded demo content");
+    if with_examples {
+        load_examples(engine, &who).await?;
+    }
+    tracing::info!("loaded first-start content");
+    Ok(())
+}
+
+async fn load_examples(engine: &Engine, who: &Principal) -> Result<(), crate::error::AppError> {
+    let team = [
+        (
+            "Camille Durand",
+            "Head baker",
+            "camille@courant.example",
+            "Twenty years of sourdough.",
+        ),
+        (
+            "Louis Martin",
+            "Pastry chef",
+            "louis@courant.example",
+            "Croissants, laminated by hand.",
+        ),
+    ];
+    let team = team
+        .iter()
+        .enumerate()
+        .map(|(i, (name, role, email, bio))| TeamMember {
+            name: name.to_string(),
+            role: role.to_string(),
+            email: email.to_string(),
+            bio: bio.to_string(),
+            order: i as i64,
+            ..Default::default()
+        })
+        .collect();
+    save::save_list(engine, who, team).await?;
+    let services = [
+        (
+            "Daily bread",
+            "Baguettes and country loaves, baked every morning.",
+            120,
+            true,
+        ),
+        (
+            "Celebration cakes",
+            "Made to order, three days' notice.",
+            3500,
+            true,
+        ),
+        (
+            "Bread subscription",
+            "A loaf a day, delivered. Coming soon.",
+            2900,
+            false,
+        ),
+    ];
+    let services = services
+        .iter()
+        .map(|(name, description, price_cents, published)| Service {
+            name: name.to_string(),
+            description: description.to_string(),
+            price_cents: *price_cents,
+            published: *published,
+            ..Default::default()
+        })
+        .collect();
+    save::save_list(engine, who, services).await?;
+    let solutions = vec![
+        Solution {
+            title: "Office breakfasts".into(),
+            description: "Pastries and coffee for teams of 10 to 200.".into(),
+            category: "Catering".into(),
+            published: true,
+            ..Default::default()
+        },
+        Solution {
+            title: "Wedding tables".into(),
+            description: "Pièces montées and bread for the whole feast.".into(),
+            category: "Events".into(),
+            published: true,
+            ..Default::default()
+        },
+    ];
+    save::save_list(engine, who, solutions).await?;
     Ok(())
 }

@@ -166,3 +166,63 @@ fn result<T: Collection>(outcome: SaveOutcome<T>) -> SyncResult {
         },
     }
 }
+
+pub async fn list(
+    engine: &Engine,
+    who: &Principal,
+    collection: &str,
+    public: bool,
+) -> Result<crate::api::Snapshot<Vec<Value>>, AppError> {
+    by_name!(collection, list_typed(engine, who, public))
+}
+
+async fn list_typed<T: Collection>(
+    engine: &Engine,
+    who: &Principal,
+    public: bool,
+) -> Result<crate::api::Snapshot<Vec<Value>>, AppError> {
+    let snap = save::list::<T>(engine, who, public).await?;
+    let record = snap
+        .record
+        .iter()
+        .map(|r| Value::Object(to_map(r)))
+        .collect();
+    Ok(crate::api::Snapshot {
+        record,
+        seq: snap.seq,
+        seq_at: snap.seq_at,
+    })
+}
+
+pub async fn save_list(
+    engine: &Engine,
+    who: &Principal,
+    collection: &str,
+    items: Vec<Value>,
+) -> Result<Vec<SyncResult>, AppError> {
+    by_name!(collection, save_list_typed(engine, who, items))
+}
+
+async fn save_list_typed<T: Collection>(
+    engine: &Engine,
+    who: &Principal,
+    items: Vec<Value>,
+) -> Result<Vec<SyncResult>, AppError> {
+    let items = items
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| {
+            serde_json::from_value::<T>(v).map_err(|e| {
+                AppError::Validation(vec![crate::model::FieldError::new(
+                    &format!("items[{i}]"),
+                    e.to_string(),
+                )])
+            })
+        })
+        .collect::<Result<Vec<T>, _>>()?;
+    Ok(save::save_list(engine, who, items)
+        .await?
+        .into_iter()
+        .map(result)
+        .collect())
+}

@@ -21,15 +21,16 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Connect, apply migrations and load first-start content.
-    pub async fn start(database_url: &str) -> Result<Engine, StartError> {
+    /// Connect, apply migrations and load first-start content (the example team, services
+    /// and solutions too when `with_examples`).
+    pub async fn start(database_url: &str, with_examples: bool) -> Result<Engine, StartError> {
         let db = Db::connect(database_url).await?;
         db.migrate().await?;
         let engine = Engine {
             db,
             hub: Hub::default(),
         };
-        demo::seed_if_empty(&engine).await?;
+        demo::seed_if_empty(&engine, with_examples).await?;
         Ok(engine)
     }
 }

@@ -1,12 +1,17 @@
 //! Components and pages.
 
 mod admin_settings;
+mod collection_admin;
 mod field;
 mod home;
 mod indicator;
 mod layout;
+mod public_content;
+pub mod specs;
 
 pub use admin_settings::AdminSettingsPage;
+pub use collection_admin::CollectionAdminPage;
 pub use home::HomePage;
 pub use indicator::RealtimeSyncIndicator;
 pub use layout::{AdminLayout, PublicLayout};
+pub use public_content::{ServicesPage, SolutionsPage, TeamPage};

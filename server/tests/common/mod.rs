@@ -82,7 +82,9 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 }
 
 pub async fn spawn_app_on(database_url: String) -> TestApp {
-    let engine = Engine::start(&database_url).await.expect("engine starts");
+    let engine = Engine::start(&database_url, false)
+        .await
+        .expect("engine starts");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let leptos_options = LeptosOptions::builder()

@@ -1,0 +1,103 @@
+//! Public pages for the content collections, kept live. Only published records and public
+//! fields ever reach them (the server filters pages and events).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde_json::Value;
+
+use super::specs::money_text;
+use super::PublicLayout;
+use crate::api::{public_services, public_solutions, public_team, Snapshot};
+use crate::client::list::{id_of, use_live_list, Item};
+use crate::error::AppError;
+use crate::merge::to_map;
+use crate::model::Collection;
+
+/// A public list page: title, then one card per live record.
+#[component]
+fn LivePublicList<T, F, Fut>(
+    title: &'static str,
+    empty: &'static str,
+    fetch: F,
+    card: fn(&Item) -> AnyView,
+    #[prop(optional)] _marker: std::marker::PhantomData<T>,
+) -> impl IntoView
+where
+    T: Collection,
+    F: Fn() -> Fut + Send + Sync + Copy + 'static,
+    Fut: std::future::Future<Output = Result<Snapshot<Vec<T>>, AppError>> + Send + 'static,
+{
+    let snapshot = Resource::new(|| (), move |_| fetch());
+    view! {
+        <PublicLayout>
+            <Title text=title/>
+            <h1>{title}</h1>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match snapshot.await {
+                        Ok(snap) => {
+                            let snap = Snapshot { record: snap.record.iter().map(|r| Value::Object(to_map(r))).collect(), seq: snap.seq, seq_at: snap.seq_at };
+                            let list = use_live_list(T::NAME, snap);
+                            view! {
+                                <ul class="public-cards" data-testid="public-list">
+                                    <For each=move || list.get() key=|m| (id_of(m).to_string(), m.get("version").cloned()) let:item>
+                                        <li class="public-card" data-testid="public-card">{card(&item)}</li>
+                                    </For>
+                                </ul>
+                                <p class="empty">{move || list.with(Vec::is_empty).then_some(empty)}</p>
+                            }.into_any()
+                        }
+                        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </PublicLayout>
+    }
+}
+
+fn text(m: &Item, field: &str) -> String {
+    m.get(field)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[component]
+pub fn ServicesPage() -> impl IntoView {
+    view! {
+        <LivePublicList<crate::model::Service, _, _> title="Services" empty="No services are published yet." fetch=public_services
+            card=|m| view! {
+                <h2>{text(m, "name")}</h2>
+                <p class="price">{format!("€{}", money_text(m.get("price_cents").and_then(Value::as_i64).unwrap_or(0)))}</p>
+                <p>{text(m, "description")}</p>
+            }.into_any()/>
+    }
+}
+
+#[component]
+pub fn SolutionsPage() -> impl IntoView {
+    view! {
+        <LivePublicList<crate::model::Solution, _, _> title="Solutions" empty="No solutions are published yet." fetch=public_solutions
+            card=|m| view! {
+                <p class="category">{text(m, "category")}</p>
+                <h2>{text(m, "title")}</h2>
+                <p>{text(m, "description")}</p>
+            }.into_any()/>
+    }
+}
+
+#[component]
+pub fn TeamPage() -> impl IntoView {
+    view! {
+        <LivePublicList<crate::model::TeamMember, _, _> title="Our team" empty="The team is not introduced yet." fetch=public_team
+            card=|m| {
+                let photo = text(m, "photo_url");
+                view! {
+                    {(!photo.is_empty()).then(|| view! { <img src=photo alt="" width="96" height="96"/> })}
+                    <h2>{text(m, "name")}</h2>
+                    <p class="role">{text(m, "role")}</p>
+                    <p>{text(m, "bio")}</p>
+                }.into_any()
+            }/>
+    }
+}
