@@ -118,12 +118,9 @@ mod tests {
             &mut l,
             &event(ChangeOp::Updated, "a", 2, Some(item("a", 2, 5, "A2")))
         ));
-        assert_eq!(
-            l.iter().map(|m| id_of(m)).collect::<Vec<_>>(),
-            ["b", "c", "a"]
-        );
+        assert_eq!(l.iter().map(id_of).collect::<Vec<_>>(), ["b", "c", "a"]);
         assert!(apply_event(&mut l, &event(ChangeOp::Deleted, "b", 2, None)));
-        assert_eq!(l.iter().map(|m| id_of(m)).collect::<Vec<_>>(), ["c", "a"]);
+        assert_eq!(l.iter().map(id_of).collect::<Vec<_>>(), ["c", "a"]);
     }
 
     #[test]
