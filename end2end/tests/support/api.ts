@@ -17,3 +17,24 @@ export async function setField(baseUrl: string, field: string, to: string): Prom
   if (!res.ok) throw new Error(`save: ${res.status} ${await res.text()}`);
   return res.json();
 }
+
+/** The generic sync server function: create, update or delete one record of any collection. */
+export async function syncRecord(baseUrl: string, collection: string, op: "create" | "update" | "delete", payload: unknown): Promise<any> {
+  const res = await fetch(`${baseUrl}/api/sync`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ collection, op, payload }),
+  });
+  if (!res.ok) throw new Error(`sync: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+export async function staffList(baseUrl: string, collection: string): Promise<any[]> {
+  const res = await fetch(`${baseUrl}/api/list/staff`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ collection }),
+  });
+  if (!res.ok) throw new Error(`list: ${res.status} ${await res.text()}`);
+  return (await res.json()).record;
+}

@@ -48,14 +48,15 @@ export class CourantServer {
   constructor(
     readonly port: number,
     readonly databaseUrl: string,
+    readonly env: Record<string, string> = {},
   ) {}
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  static async start(databaseUrl = freshDatabase(), port?: number): Promise<CourantServer> {
-    const server = new CourantServer(port ?? (await freePort()), databaseUrl);
+  static async start(databaseUrl = freshDatabase(), port?: number, env: Record<string, string> = {}): Promise<CourantServer> {
+    const server = new CourantServer(port ?? (await freePort()), databaseUrl, env);
     await server.start();
     return server;
   }
@@ -73,6 +74,7 @@ export class CourantServer {
         LEPTOS_SITE_ADDR: `127.0.0.1:${this.port}`,
         LEPTOS_SITE_ROOT: path.join(ROOT, "target/site"),
         RUST_LOG: "warn",
+        ...this.env,
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -83,6 +85,11 @@ export class CourantServer {
     } catch (e) {
       throw new Error(`${e}\nserver output:\n${this.output}`);
     }
+  }
+
+  /** A server on a fresh database with no example content: only what the test creates. */
+  static async startEmpty(): Promise<CourantServer> {
+    return CourantServer.start(freshDatabase(), undefined, { COURANT_DEMO_CONTENT: "0" });
   }
 
   async stop(): Promise<void> {

@@ -1,0 +1,132 @@
+import { expect, Page, test } from "@playwright/test";
+import { staffList, syncRecord } from "./support/api";
+import { expectNotReloaded, markNoReload, openLive, pageErrors } from "./support/courant";
+import { CourantServer } from "./support/server";
+
+let server: CourantServer;
+
+test.afterEach(async () => {
+  await server?.stop();
+  const errors = pageErrors.splice(0);
+  expect(errors, "uncaught errors in the page").toEqual([]);
+});
+
+const card = (page: Page, label: string) => page.locator(`[data-testid="card"][data-label="${label}"]`);
+const publicCard = (page: Page, text: string) => page.getByTestId("public-card").filter({ hasText: text });
+
+test("a visitor sees services appear, change and disappear live; a draft never reaches them", async ({ browser }) => {
+  server = await CourantServer.startEmpty();
+  const visitor = await (await browser.newContext()).newPage();
+  const editor = await (await browser.newContext()).newPage();
+  // Everything the visitor's browser receives on its live socket.
+  const frames: string[] = [];
+  visitor.on("websocket", (ws) => ws.on("framereceived", (f) => frames.push(String(f.payload))));
+
+  await openLive(visitor, `${server.url}/services`);
+  await markNoReload(visitor);
+  await openLive(editor, `${server.url}/admin/services`);
+
+  // A draft: created unpublished.
+  await editor.getByTestId("add").click();
+  const fresh = editor.locator('[data-testid="card"][data-new="true"]');
+  await fresh.locator('input[name="name"]').fill("Secret recipe");
+  await fresh.locator('textarea[name="description"]').fill("Not ready for the public");
+  await fresh.getByTestId("save-item").click();
+  await expect(card(editor, "Secret recipe")).toHaveAttribute("data-published", "false");
+
+  // A published service appears for the visitor.
+  await editor.getByTestId("add").click();
+  await fresh.locator('input[name="name"]').fill("Croissants");
+  await fresh.locator('input[name="price_cents"]').fill("1.40");
+  await fresh.locator('input[name="price_cents"]').blur();
+  await fresh.locator('input[name="published"]').check();
+  await fresh.getByTestId("save-item").click();
+  await expect(publicCard(visitor, "Croissants")).toContainText("€1.40");
+
+  // It changes.
+  const croissants = card(editor, "Croissants");
+  await croissants.locator('textarea[name="description"]').fill("All butter");
+  await croissants.getByTestId("save-item").click();
+  await expect(publicCard(visitor, "Croissants")).toContainText("All butter");
+
+  // Unpublished, then deleted: it disappears for the visitor, and stays gone.
+  await croissants.getByTestId("toggle-published").click();
+  await expect(publicCard(visitor, "Croissants")).toHaveCount(0);
+  await croissants.getByTestId("toggle-published").click();
+  await expect(publicCard(visitor, "Croissants")).toHaveCount(1);
+  editor.once("dialog", (d) => d.accept());
+  await croissants.getByTestId("delete").click();
+  await expect(publicCard(visitor, "Croissants")).toHaveCount(0);
+  await expect(card(editor, "Croissants")).toHaveCount(0);
+
+  await expectNotReloaded(visitor);
+  await expect(publicCard(visitor, "Secret recipe")).toHaveCount(0);
+  const all = frames.join("\n");
+  expect(all).toContain("Croissants");
+  expect(all).not.toContain("Secret recipe");
+  expect(all).not.toContain("Not ready for the public");
+});
+
+test("two editors: different fields both survive; the same field asks the second which to keep", async ({ browser }) => {
+  server = await CourantServer.startEmpty();
+  await syncRecord(server.url, "services", "create", { name: "Bread", description: "Plain", price_cents: 100, published: true });
+  const alice = await (await browser.newContext()).newPage();
+  const bob = await (await browser.newContext()).newPage();
+  await openLive(alice, `${server.url}/admin/services`);
+  await openLive(bob, `${server.url}/admin/services`);
+  const aliceCard = alice.getByTestId("card").first();
+  const bobCard = bob.getByTestId("card").first();
+
+  // At the same time: Alice renames, Bob rewrites the description.
+  await aliceCard.locator('input[name="name"]').fill("Sourdough");
+  await bobCard.locator('textarea[name="description"]').fill("Long fermented");
+  await aliceCard.getByTestId("save-item").click();
+  await expect(bobCard.locator('input[name="name"]')).toHaveValue("Sourdough");
+  await expect(bobCard.locator('textarea[name="description"]')).toHaveValue("Long fermented");
+  await bobCard.getByTestId("save-item").click();
+  await expect(aliceCard.locator('textarea[name="description"]')).toHaveValue("Long fermented");
+  let [stored] = await staffList(server.url, "services");
+  expect([stored.name, stored.description]).toEqual(["Sourdough", "Long fermented"]);
+
+  // Both change the description: Alice first.
+  await bobCard.locator('textarea[name="description"]').fill("Bob's words");
+  await aliceCard.locator('textarea[name="description"]').fill("Alice's words");
+  await aliceCard.getByTestId("save-item").click();
+  await expect(aliceCard.getByTestId("save-item")).toBeDisabled();
+  await bobCard.getByTestId("save-item").click();
+  const conflicts = bobCard.getByTestId("conflicts");
+  await expect(conflicts).toBeVisible();
+  await expect(conflicts.getByTestId("theirs")).toHaveText("Alice's words");
+  await expect(conflicts.getByTestId("mine")).toHaveText("Bob's words");
+  [stored] = await staffList(server.url, "services");
+  expect(stored.description).toBe("Alice's words");
+
+  await conflicts.getByTestId("keep-mine").click();
+  await bobCard.getByTestId("save-item").click();
+  await expect(bobCard.getByTestId("conflicts")).toHaveCount(0);
+  await expect(aliceCard.locator('textarea[name="description"]')).toHaveValue("Bob's words");
+  [stored] = await staffList(server.url, "services");
+  expect(stored.description).toBe("Bob's words");
+});
+
+test("history lists each change and restoring an old version updates every open page", async ({ browser }) => {
+  server = await CourantServer.startEmpty();
+  const created = await syncRecord(server.url, "services", "create", { name: "Bread", description: "v1", price_cents: 100, published: true });
+  const id = created.record.id;
+  await syncRecord(server.url, "services", "update", { id, base_version: 1, changes: { description: { from: "v1", to: "v2" } } });
+  const visitor = await (await browser.newContext()).newPage();
+  const editor = await (await browser.newContext()).newPage();
+  await openLive(visitor, `${server.url}/services`);
+  await expect(publicCard(visitor, "Bread")).toContainText("v2");
+  await openLive(editor, `${server.url}/admin/services`);
+
+  const bread = card(editor, "Bread");
+  await bread.getByTestId("history").click();
+  const entries = bread.getByTestId("history-entries").locator("li");
+  await expect(entries).toHaveCount(2);
+  await expect(entries.first()).toContainText("description: v1 → v2");
+  await bread.getByTestId("restore").click();
+  await expect(publicCard(visitor, "Bread")).toContainText("v1");
+  await expect(bread.locator('textarea[name="description"]')).toHaveValue("v1");
+  await expect(entries).toHaveCount(3);
+});
