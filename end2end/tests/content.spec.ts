@@ -130,3 +130,32 @@ test("history lists each change and restoring an old version updates every open 
   await expect(bread.locator('textarea[name="description"]')).toHaveValue("v1");
   await expect(entries).toHaveCount(3);
 });
+
+test("a save queued while the server cannot be reached survives a reload and is delivered", async ({ browser }) => {
+  server = await CourantServer.startEmpty();
+  await syncRecord(server.url, "services", "create", { name: "Scones", description: "", price_cents: 300, published: false });
+  const visitor = await (await browser.newContext()).newPage();
+  const editor = await (await browser.newContext()).newPage();
+  await openLive(visitor, `${server.url}/services`);
+  await expect(publicCard(visitor, "Scones")).toHaveCount(0);
+  await openLive(editor, `${server.url}/admin/services`);
+
+  // The editor's saves cannot get through (a flaky connection); publishing is queued.
+  await editor.route("**/api/sync", (route) => route.abort("internetdisconnected"));
+  await card(editor, "Scones").getByTestId("toggle-published").click();
+  const indicator = editor.getByTestId("sync-indicator");
+  await expect(indicator).toContainText("1 pending");
+
+  // A reload keeps the queue (it lives in the browser's storage) …
+  await editor.reload();
+  await expect(editor.locator("#root")).toHaveAttribute("data-hydrated", "true");
+  await expect(indicator).toContainText("1 pending");
+  await expect(publicCard(visitor, "Scones")).toHaveCount(0);
+
+  // … and once saves get through again, it is delivered, once.
+  await editor.unroute("**/api/sync");
+  await expect(publicCard(visitor, "Scones")).toHaveCount(1, { timeout: 20_000 });
+  await expect(indicator).not.toContainText("pending");
+  const [stored] = await staffList(server.url, "services");
+  expect([stored.published, stored.version]).toEqual([true, 2]);
+});

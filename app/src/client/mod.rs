@@ -3,6 +3,7 @@
 
 mod feed;
 pub mod list;
+pub mod queue;
 mod socket;
 mod sync;
 

@@ -1,9 +1,13 @@
 use leptos::prelude::*;
+use serde_json::Value;
 
-use crate::api::{save_settings, SaveOutcome};
+use super::queue::{enqueue, QueuedSave};
+use crate::api::{
+    save_settings, sync, sync_services, sync_solutions, sync_team, SaveOutcome, SyncOp, SyncResult,
+};
 use crate::error::AppError;
 use crate::merge::RecordEdit;
-use crate::model::SiteSettings;
+use crate::model::{Service, SiteSettings, Solution, TeamMember};
 
 /// Saving from the browser: the one way pages send edits, with shared progress and errors
 /// that the [`RealtimeSyncIndicator`](crate::ui::RealtimeSyncIndicator) shows.
@@ -11,6 +15,8 @@ use crate::model::SiteSettings;
 pub struct RealtimeSync {
     in_flight: RwSignal<u32>,
     error: RwSignal<Option<AppError>>,
+    queue: RwSignal<Vec<QueuedSave>>,
+    draining: StoredValue<bool>,
 }
 
 impl RealtimeSync {
@@ -18,6 +24,12 @@ impl RealtimeSync {
     pub fn syncing(&self) -> Signal<bool> {
         let in_flight = self.in_flight;
         Signal::derive(move || in_flight.get() > 0)
+    }
+
+    /// Saves waiting in the queue (including one on its way).
+    pub fn pending(&self) -> Signal<usize> {
+        let queue = self.queue;
+        Signal::derive(move || queue.with(Vec::len))
     }
 
     /// The last save's error, until the next success or [`RealtimeSync::clear_error`].
@@ -36,6 +48,54 @@ impl RealtimeSync {
         self.track(save_settings(edit)).await
     }
 
+    pub async fn sync_team(
+        &self,
+        members: Vec<TeamMember>,
+    ) -> Result<Vec<SaveOutcome<TeamMember>>, AppError> {
+        self.track(sync_team(members)).await
+    }
+
+    pub async fn sync_services(
+        &self,
+        services: Vec<Service>,
+    ) -> Result<Vec<SaveOutcome<Service>>, AppError> {
+        self.track(sync_services(services)).await
+    }
+
+    pub async fn sync_solutions(
+        &self,
+        solutions: Vec<Solution>,
+    ) -> Result<Vec<SaveOutcome<Solution>>, AppError> {
+        self.track(sync_solutions(solutions)).await
+    }
+
+    /// Any operation on any collection (the escape hatch), saved now.
+    pub async fn sync(
+        &self,
+        collection: &str,
+        op: SyncOp,
+        payload: Value,
+    ) -> Result<SyncResult, AppError> {
+        self.track(sync(collection.to_string(), op, payload)).await
+    }
+
+    /// Save later, in order, surviving reloads and lost connections; see [`super::queue`].
+    pub fn queue_sync(&self, collection: &str, op: SyncOp, payload: Value) {
+        let item = QueuedSave {
+            collection: collection.to_string(),
+            op,
+            payload,
+        };
+        let in_flight = self.draining.get_value();
+        let mut accepted = true;
+        self.queue
+            .update(|q| accepted = enqueue(q, item, in_flight));
+        if !accepted {
+            self.error.set(Some(AppError::TooManyRequests));
+        }
+        self.drain();
+    }
+
     /// Run any server call as a tracked save: `syncing` while it runs, `sync_error` after.
     pub async fn track<T>(
         &self,
@@ -47,17 +107,98 @@ impl RealtimeSync {
         self.error.set(result.as_ref().err().cloned());
         result
     }
+
+    /// Send queued saves one at a time, oldest first. A save the server refuses (conflict,
+    /// invalid) leaves the queue with its error shown; one that cannot reach the server stays
+    /// first in line and is tried again with backoff.
+    fn drain(self) {
+        #[cfg(feature = "hydrate")]
+        {
+            if self.draining.get_value() {
+                return;
+            }
+            self.draining.set_value(true);
+            leptos::task::spawn_local(async move {
+                let mut failures = 0u32;
+                while let Some(item) = self.queue.with_untracked(|q| q.first().cloned()) {
+                    self.in_flight.update(|n| *n += 1);
+                    let result = sync(item.collection.clone(), item.op, item.payload.clone()).await;
+                    self.in_flight.update(|n| *n = n.saturating_sub(1));
+                    match result {
+                        Err(AppError::Transport(_)) => {
+                            failures += 1;
+                            let wait = (500u32 << failures.min(5)).min(10_000);
+                            gloo_timers::future::TimeoutFuture::new(wait).await;
+                            continue;
+                        }
+                        Ok(_) => self.error.set(None),
+                        Err(e) => self.error.set(Some(e)),
+                    }
+                    failures = 0;
+                    self.queue.update(|q| {
+                        if q.first() == Some(&item) {
+                            q.remove(0);
+                        }
+                    });
+                }
+                self.draining.set_value(false);
+            });
+        }
+    }
 }
 
 pub fn provide_realtime_sync() -> RealtimeSync {
     let sync = RealtimeSync {
         in_flight: RwSignal::new(0),
         error: RwSignal::new(None),
+        queue: RwSignal::new(Vec::new()),
+        draining: StoredValue::new(false),
     };
     provide_context(sync);
+    // In the browser only, after hydration: pick up saves queued before a reload, keep the
+    // stored queue in step, and send what is waiting.
+    Effect::new(move |loaded: Option<()>| {
+        if loaded.is_none() {
+            if let Some(saved) = storage::load() {
+                sync.queue.set(saved);
+            }
+        }
+        sync.queue.with(|q| storage::store(q));
+        sync.drain();
+    });
     sync
 }
 
 pub fn use_realtime_sync() -> RealtimeSync {
     use_context::<RealtimeSync>().unwrap_or_else(provide_realtime_sync)
+}
+
+mod storage {
+    use super::QueuedSave;
+
+    #[cfg(feature = "hydrate")]
+    fn local() -> Option<web_sys::Storage> {
+        web_sys::window()?.local_storage().ok()?
+    }
+
+    #[cfg(feature = "hydrate")]
+    pub fn load() -> Option<Vec<QueuedSave>> {
+        let text = local()?.get_item(super::super::queue::STORAGE_KEY).ok()??;
+        serde_json::from_str(&text).ok()
+    }
+
+    #[cfg(feature = "hydrate")]
+    pub fn store(queue: &[QueuedSave]) {
+        if let (Some(s), Ok(text)) = (local(), serde_json::to_string(queue)) {
+            let _ = s.set_item(super::super::queue::STORAGE_KEY, &text);
+        }
+    }
+
+    #[cfg(not(feature = "hydrate"))]
+    pub fn load() -> Option<Vec<QueuedSave>> {
+        None
+    }
+
+    #[cfg(not(feature = "hydrate"))]
+    pub fn store(_queue: &[QueuedSave]) {}
 }

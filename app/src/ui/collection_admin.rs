@@ -243,15 +243,8 @@ fn ItemCard(
             .unwrap_or(false);
         let edit = json!({ "id": id_of(&base), "base_version": version_of(&base),
             "changes": { "published": { "from": published, "to": !published } } });
-        spawn_local(async move {
-            match sync_state
-                .track(sync(spec.name.to_string(), SyncOp::Update, edit))
-                .await
-            {
-                Ok(_) => error.set(None),
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        // Queued: survives a lost connection or a reload, and is sent in order.
+        sync_state.queue_sync(spec.name, SyncOp::Update, edit);
     };
 
     let move_by = move |step: isize| {

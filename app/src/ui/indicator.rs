@@ -11,6 +11,7 @@ pub fn RealtimeSyncIndicator() -> impl IntoView {
     let feed = use_live_feed();
     let sync = use_realtime_sync();
     let syncing = sync.syncing();
+    let pending = sync.pending();
     let error = sync.sync_error();
     // `now` stays None until the browser takes over, so the server and the hydrating client
     // render the same markup; then it ticks every second.
@@ -36,6 +37,10 @@ pub fn RealtimeSyncIndicator() -> impl IntoView {
             <span class="sync-label" role="status" aria-live="polite">
                 {move || status.get().label()}
                 {move || syncing.get().then_some(" · saving…")}
+                {move || match pending.get() {
+                    0 => None,
+                    n => Some(format!(" · {n} pending")),
+                }}
                 {move || error.get().map(|_| " · last save failed")}
             </span>
             <span class="sync-ago" data-testid="sync-ago">{ago}</span>
