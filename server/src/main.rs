@@ -26,6 +26,7 @@ async fn main() -> ExitCode {
         Ok(engine) => engine,
         Err(e) => return fail(format!("{e} (DATABASE_URL={database_url})")),
     };
+    app::server::webhooks::spawn_worker(engine.clone(), Default::default());
     let addr = leptos_options.site_addr;
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(l) => l,

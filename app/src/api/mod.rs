@@ -2,11 +2,13 @@
 
 mod content;
 mod settings;
+mod webhooks;
 
 use serde::{Deserialize, Serialize};
 
 pub use content::*;
 pub use settings::*;
+pub use webhooks::*;
 
 /// One record read together with the change-log position it is at least as new as; the page
 /// subscribes to the live feed from `seq`.

@@ -16,6 +16,8 @@ pub enum Permission {
     ReadContent,
     /// Saving content.
     WriteContent,
+    /// The sync centre: webhooks, logs, backups.
+    ManageSyncCentre,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,7 +38,9 @@ pub fn authorize(
 ) -> Result<Principal, AppError> {
     let actor = match permission {
         Permission::ReadPublic => "visitor",
-        Permission::ReadContent | Permission::WriteContent => "demo-editor",
+        Permission::ReadContent | Permission::WriteContent | Permission::ManageSyncCentre => {
+            "demo-editor"
+        }
     };
     Ok(Principal {
         org: DEFAULT_ORG,

@@ -9,6 +9,7 @@ pub mod hub;
 pub mod save;
 pub mod store;
 pub mod subscription;
+pub mod webhooks;
 
 pub use db::{Backend, Db};
 pub use hub::Hub;

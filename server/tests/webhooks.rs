@@ -1,0 +1,277 @@
+//! Outbound webhooks against a real HTTP receiver started by the test, on SQLite and
+//! PostgreSQL: signed deliveries, retries with backoff until a failing receiver recovers
+//! (delivered once), and saves that never wait for an endpoint.
+
+mod common;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use app::server::webhooks::{
+    signature, spawn_worker, WebhookConfig, SIGNATURE_HEADER, TIMESTAMP_HEADER,
+};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post;
+use common::*;
+use serde_json::{json, Value};
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+               async fn $name() { super::$name(super::Backend::Sqlite).await } )*
+        }
+        mod postgres {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+               async fn $name() { super::$name(super::Backend::Postgres).await } )*
+        }
+    };
+}
+
+on_both_backends!(
+    each_change_is_posted_signed,
+    a_failing_receiver_gets_each_change_once_after_retries,
+    a_dead_endpoint_never_slows_saves,
+    bad_registrations_are_refused_with_reasons,
+);
+
+/// A webhook receiver: records what it is sent; fails the first `fail_first` requests with a
+/// 500; never answers when `hang`.
+#[derive(Clone, Default)]
+struct Receiver {
+    got: Arc<Mutex<Vec<(HeaderMap, String)>>>,
+    fail_first: Arc<AtomicUsize>,
+    hang: bool,
+}
+
+impl Receiver {
+    async fn start(self) -> String {
+        let me = self.clone();
+        let app = axum::Router::new().route(
+            "/hook",
+            post(move |headers: HeaderMap, body: String| {
+                let me = me.clone();
+                async move {
+                    if me.hang {
+                        tokio::time::sleep(Duration::from_secs(3600)).await;
+                    }
+                    let failing = me
+                        .fail_first
+                        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                        .is_ok();
+                    if failing {
+                        return StatusCode::INTERNAL_SERVER_ERROR;
+                    }
+                    me.got.lock().unwrap().push((headers, body));
+                    StatusCode::NO_CONTENT
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hook", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        url
+    }
+
+    fn bodies(&self) -> Vec<Value> {
+        self.got
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(_, b)| serde_json::from_str(b).unwrap())
+            .collect()
+    }
+}
+
+fn fast() -> WebhookConfig {
+    WebhookConfig {
+        poll: Duration::from_millis(20),
+        base_backoff: Duration::from_millis(50),
+        max_attempts: 5,
+        timeout: Duration::from_millis(500),
+        concurrency: 4,
+    }
+}
+
+async fn register(app: &TestApp, url: &str, secret: &str) -> Value {
+    let (status, body) = app
+        .call_form("/api/webhooks/create", &[("url", url), ("secret", secret)])
+        .await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+async fn wait_for(mut done: impl FnMut() -> bool) {
+    for _ in 0..300 {
+        if done() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("not done within 6 s");
+}
+
+/// The webhook's deliveries, once `done` holds for them (within 6 s).
+async fn deliveries_when(app: &TestApp, id: &str, done: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+    let mut ds = Vec::new();
+    for _ in 0..300 {
+        ds = deliveries(app, id).await;
+        if done(&ds) {
+            return ds;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("deliveries not as expected within 6 s: {ds:?}");
+}
+
+async fn deliveries(app: &TestApp, id: &str) -> Vec<Value> {
+    let (status, body) = app
+        .call_form("/api/webhooks/deliveries", &[("id", id)])
+        .await;
+    assert_eq!(status, 200, "{body}");
+    body.as_array().unwrap().clone()
+}
+
+async fn each_change_is_posted_signed(b: Backend) {
+    let app = spawn_app(b).await;
+    let _worker = spawn_worker(app.engine.clone(), fast());
+    let receiver = Receiver::default();
+    let url = receiver.clone().start().await;
+    let secret = "a-shared-secret-of-32-characters";
+    let hook = register(&app, &url, secret).await;
+    assert_eq!(hook["secret"], secret);
+    let head = app.head().await;
+
+    app.set_field("tagline", "Sent to the hook").await;
+    app.set_field("phone", "+33 9 99 99 99 99").await;
+    wait_for(|| receiver.got.lock().unwrap().len() == 2).await;
+
+    let got = receiver.got.lock().unwrap().clone();
+    let mut seqs = Vec::new();
+    for (headers, body) in &got {
+        let ts: i64 = headers[TIMESTAMP_HEADER].to_str().unwrap().parse().unwrap();
+        let sig = headers[SIGNATURE_HEADER].to_str().unwrap();
+        assert_eq!(
+            sig,
+            format!("sha256={}", signature(secret, ts, body)),
+            "signature verifies"
+        );
+        assert_ne!(
+            sig,
+            format!("sha256={}", signature("another secret", ts, body))
+        );
+        let v: Value = serde_json::from_str(body).unwrap();
+        seqs.push(v["event"]["seq"].as_i64().unwrap());
+        assert_eq!(v["event"]["collection"], "site_settings");
+    }
+    seqs.sort_unstable();
+    assert_eq!(
+        seqs,
+        [head + 1, head + 2],
+        "only changes after registration, each once"
+    );
+    let id = hook["webhook"]["id"].as_str().unwrap();
+    let ds = deliveries_when(&app, id, |ds| {
+        ds.len() == 2 && ds.iter().all(|d| d["status"] == "delivered")
+    })
+    .await;
+    assert!(
+        ds.iter()
+            .all(|d| d["attempts"] == 1 && d["last_status"] == 204),
+        "{ds:?}"
+    );
+}
+
+async fn a_failing_receiver_gets_each_change_once_after_retries(b: Backend) {
+    let app = spawn_app(b).await;
+    let _worker = spawn_worker(app.engine.clone(), fast());
+    let receiver = Receiver {
+        fail_first: Arc::new(AtomicUsize::new(2)),
+        ..Default::default()
+    };
+    let url = receiver.clone().start().await;
+    let hook = register(&app, &url, "").await;
+    let id = hook["webhook"]["id"].as_str().unwrap().to_string();
+    let head = app.head().await;
+
+    app.set_field("tagline", "Eventually delivered").await;
+    wait_for(|| receiver.got.lock().unwrap().len() == 1).await;
+    // Nothing more arrives: delivered exactly once.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let bodies = receiver.bodies();
+    assert_eq!(bodies.len(), 1);
+    assert_eq!(bodies[0]["event"]["seq"], head + 1);
+    assert_eq!(
+        bodies[0]["event"]["data"]["tagline"],
+        "Eventually delivered"
+    );
+
+    let ds = deliveries_when(&app, &id, |ds| {
+        ds.len() == 1 && ds[0]["status"] == "delivered"
+    })
+    .await;
+    assert_eq!(
+        (ds[0]["attempts"].as_i64(), ds[0]["last_status"].as_i64()),
+        (Some(3), Some(204)),
+        "{ds:?}"
+    );
+}
+
+async fn a_dead_endpoint_never_slows_saves(b: Backend) {
+    let app = spawn_app(b).await;
+    let _worker = spawn_worker(app.engine.clone(), fast());
+    let url = Receiver {
+        hang: true,
+        ..Default::default()
+    }
+    .start()
+    .await;
+    let hook = register(&app, &url, "").await;
+    let id = hook["webhook"]["id"].as_str().unwrap().to_string();
+    let healthy = Receiver::default();
+    register(&app, &healthy.clone().start().await, "").await;
+    // Every save completes while deliveries to the endpoint hang …
+    for i in 0..5 {
+        let (status, _) = app.set_field("tagline", &format!("save {i}")).await;
+        assert_eq!(status, 200);
+    }
+    // … and hanging deliveries time out, are recorded, and wait for their retry.
+    let ds = deliveries_when(&app, &id, |ds| {
+        ds.len() == 5 && ds.iter().all(|d| d["attempts"].as_i64() >= Some(1))
+    })
+    .await;
+    assert!(ds.iter().all(|d| d["status"] == "pending"), "{ds:?}");
+    assert!(
+        ds.iter().all(|d| d["last_error"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("no answer within"))),
+        "{ds:?}"
+    );
+    // A healthy endpoint next to the dead one got everything meanwhile.
+    wait_for(|| healthy.got.lock().unwrap().len() == 5).await;
+}
+
+async fn bad_registrations_are_refused_with_reasons(b: Backend) {
+    let app = spawn_app(b).await;
+    let (status, body) = app
+        .call_form(
+            "/api/webhooks/create",
+            &[("url", "ftp://example"), ("secret", "short")],
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    let fields: Vec<&str> = body["Validation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["url", "secret"]);
+    let (status, _) = app
+        .call_form("/api/webhooks/delete", &[("id", "nope")])
+        .await;
+    assert_eq!(status, 404);
+    let (_, list) = app.call_form("/api/webhooks/list", &[]).await;
+    assert_eq!(list, json!([]));
+}
