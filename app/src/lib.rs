@@ -22,6 +22,7 @@ use leptos_router::{SsrMode, StaticSegment};
 
 use crate::client::{provide_live_feed, provide_realtime_sync};
 use crate::ui::specs::{SERVICES, SOLUTIONS, TEAM};
+use crate::ui::WebhooksPage;
 use crate::ui::{
     AdminSettingsPage, CollectionAdminPage, HomePage, ServicesPage, SolutionsPage, TeamPage,
 };
@@ -70,6 +71,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("admin"), StaticSegment("team")) view=|| view! { <CollectionAdminPage spec=&TEAM/> }/>
                     <Route path=(StaticSegment("admin"), StaticSegment("services")) view=|| view! { <CollectionAdminPage spec=&SERVICES/> }/>
                     <Route path=(StaticSegment("admin"), StaticSegment("solutions")) view=|| view! { <CollectionAdminPage spec=&SOLUTIONS/> }/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("webhooks")) view=WebhooksPage/>
                 </Routes>
             </div>
         </Router>

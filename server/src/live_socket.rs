@@ -27,8 +27,9 @@ const IDLE_TIMEOUT: Duration = Duration::from_secs(45);
 
 #[derive(Debug, Deserialize)]
 pub struct LiveQuery {
-    /// Resume after this sequence number (the one the page's data was read at).
-    since: i64,
+    /// Resume after this sequence number (the one the page's data was read at); absent: from
+    /// now on.
+    since: Option<i64>,
     /// `staff` for the backoffice (drafts and private fields); anything else is public.
     #[serde(default)]
     audience: Option<String>,
@@ -54,7 +55,13 @@ pub async fn upgrade(
         .on_upgrade(move |socket| session(socket, engine, who.org, audience, q.since)))
 }
 
-async fn session(socket: WebSocket, engine: Engine, org: OrgId, audience: Audience, since: i64) {
+async fn session(
+    socket: WebSocket,
+    engine: Engine,
+    org: OrgId,
+    audience: Audience,
+    since: Option<i64>,
+) {
     let (mut sink, mut stream) = socket.split();
     let (greeting, mut sub) = match Subscription::start(&engine, org, audience, since).await {
         Ok(started) => started,

@@ -58,7 +58,7 @@ async fn missed_and_reordered_publishes_are_filled_from_the_log() {
     for backend in [Backend::Sqlite, Backend::Postgres] {
         let app = spawn_app(backend).await;
         let engine = app.engine.clone();
-        let (_, mut sub) = Subscription::start(&engine, 1, Audience::Staff, 1)
+        let (_, mut sub) = Subscription::start(&engine, 1, Audience::Staff, Some(1))
             .await
             .unwrap();
 

@@ -31,6 +31,7 @@ on_both_backends!(
     same_field_changed_twice_is_a_conflict_not_an_overwrite,
     history_ahead_of_the_server_gets_a_resync,
     oversized_request_is_refused,
+    a_socket_without_since_starts_from_now,
 );
 
 async fn first_start_loads_demo_content_as_change_one(b: Backend) {
@@ -276,4 +277,17 @@ async fn oversized_request_is_refused(b: Backend) {
         .await;
     assert_eq!(status, 413);
     assert_eq!(app.change_log().await.len(), 1);
+}
+
+async fn a_socket_without_since_starts_from_now(b: Backend) {
+    let app = spawn_app(b).await;
+    app.set_field("tagline", "before connecting").await;
+    let head = app.head().await;
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/live", app.addr))
+        .await
+        .unwrap();
+    assert!(matches!(next_msg(&mut ws).await, ServerMsg::Hello { head: h, .. } if h == head));
+    expect_quiet(&mut ws, 200).await;
+    app.set_field("tagline", "after connecting").await;
+    assert_eq!(next_changes(&mut ws, 1).await, [head + 1]);
 }

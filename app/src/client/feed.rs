@@ -99,7 +99,17 @@ impl LiveFeed {
         }
         self.last_seq.set(since);
         #[cfg(feature = "hydrate")]
-        leptos::task::spawn_local(super::socket::run(self.clone(), since));
+        leptos::task::spawn_local(super::socket::run(self.clone(), Some(since)));
+    }
+
+    /// For pages with no live data of their own: connect from the current head, so the
+    /// indicator is live and the page's listeners hear what happens from now on.
+    pub fn start_at_head(&self) {
+        if self.started.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(super::socket::run(self.clone(), None));
     }
 
     /// Hand one event, in sequence order, to every listener.

@@ -16,7 +16,8 @@ const SILENCE_MS: u32 = 40_000;
 /// After this many failed attempts in a row the indicator says "offline" (retries go on).
 const OFFLINE_AFTER: u32 = 5;
 
-pub(super) async fn run(feed: LiveFeed, mut since: i64) {
+/// `since`: resume after this sequence; `None`: from the head the server reports.
+pub(super) async fn run(feed: LiveFeed, mut since: Option<i64>) {
     let mut failures = 0u32;
     loop {
         if let Ok(ws) = WebSocket::open(&url(since, feed.is_staff())) {
@@ -29,15 +30,19 @@ pub(super) async fn run(feed: LiveFeed, mut since: i64) {
                     _ => break,
                 };
                 match serde_json::from_str::<ServerMsg>(&msg) {
-                    Ok(ServerMsg::Hello { head_at, .. }) => {
+                    Ok(ServerMsg::Hello { head, head_at }) => {
                         failures = 0;
+                        if since.is_none() {
+                            since = Some(head);
+                            feed.last_seq.set(head);
+                        }
                         feed.status.set(FeedStatus::Live);
                         if feed.last_change_at.get_untracked().is_none() {
                             feed.last_change_at.set(head_at);
                         }
                     }
                     Ok(ServerMsg::Change { event }) => {
-                        since = since.max(event.seq);
+                        since = Some(since.unwrap_or(0).max(event.seq));
                         feed.deliver(&event);
                     }
                     Ok(ServerMsg::Resync { .. }) => {
@@ -80,7 +85,7 @@ fn online() -> bool {
         .unwrap_or(true)
 }
 
-fn url(since: i64, staff: bool) -> String {
+fn url(since: Option<i64>, staff: bool) -> String {
     let location = web_sys::window().expect("a browser window").location();
     let scheme = if location.protocol().ok().as_deref() == Some("https:") {
         "wss"
@@ -88,6 +93,12 @@ fn url(since: i64, staff: bool) -> String {
         "ws"
     };
     let host = location.host().unwrap_or_default();
-    let audience = if staff { "&audience=staff" } else { "" };
-    format!("{scheme}://{host}{LIVE_PATH}?since={since}{audience}")
+    let mut query = Vec::new();
+    if let Some(since) = since {
+        query.push(format!("since={since}"));
+    }
+    if staff {
+        query.push("audience=staff".to_string());
+    }
+    format!("{scheme}://{host}{LIVE_PATH}?{}", query.join("&"))
 }

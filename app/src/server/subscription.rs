@@ -29,13 +29,14 @@ pub struct Subscription {
 }
 
 impl Subscription {
-    /// Start after `since`. Returns the greeting to send first. A `since` beyond the head
-    /// (the database was replaced) yields a resync telling the client to reload.
+    /// Start after `since`, or from the head when `None` (a page with nothing to catch up on).
+    /// Returns the greeting to send first. A `since` beyond the head (the database was
+    /// replaced) yields a resync telling the client to reload.
     pub async fn start(
         engine: &Engine,
         org: OrgId,
         audience: Audience,
-        since: i64,
+        since: Option<i64>,
     ) -> Result<(Vec<Utf8Bytes>, Subscription), sqlx::Error> {
         // Subscribe before reading the head: anything committed after this point arrives on
         // the channel, anything before it is in the log, and the overlap is de-duplicated.
@@ -43,6 +44,7 @@ impl Subscription {
         let mut conn = engine.db.read.acquire().await?;
         let (head, head_at) = store::head(&mut conn, org).await?;
         let mut greeting = vec![frame_of(&ServerMsg::Hello { head, head_at })];
+        let since = since.unwrap_or(head);
         let last = if since > head || since < 0 {
             greeting.push(frame_of(&ServerMsg::Resync {
                 head,

@@ -34,6 +34,7 @@ pub fn AdminLayout(children: Children) -> impl IntoView {
                     <A href="/admin/team">"Team"</A>
                     <A href="/admin/services">"Services"</A>
                     <A href="/admin/solutions">"Solutions"</A>
+                    <A href="/admin/webhooks">"Webhooks"</A>
                     <a href="/" target="_blank" rel="noopener">"View site"</a>
                 </nav>
                 <RealtimeSyncIndicator/>

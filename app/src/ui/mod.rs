@@ -8,6 +8,7 @@ mod indicator;
 mod layout;
 mod public_content;
 pub mod specs;
+mod webhooks_admin;
 
 pub use admin_settings::AdminSettingsPage;
 pub use collection_admin::CollectionAdminPage;
@@ -15,3 +16,4 @@ pub use home::HomePage;
 pub use indicator::RealtimeSyncIndicator;
 pub use layout::{AdminLayout, PublicLayout};
 pub use public_content::{ServicesPage, SolutionsPage, TeamPage};
+pub use webhooks_admin::WebhooksPage;
