@@ -105,11 +105,13 @@ impl LiveFeed {
     /// For pages with no live data of their own: connect from the current head, so the
     /// indicator is live and the page's listeners hear what happens from now on.
     pub fn start_at_head(&self) {
-        if self.started.swap(true, Ordering::SeqCst) {
-            return;
-        }
+        let first = !self.started.swap(true, Ordering::SeqCst);
         #[cfg(feature = "hydrate")]
-        leptos::task::spawn_local(super::socket::run(self.clone(), None));
+        if first {
+            leptos::task::spawn_local(super::socket::run(self.clone(), None));
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = first;
     }
 
     /// Hand one event, in sequence order, to every listener.
