@@ -28,6 +28,7 @@ on_both_backends!(
     one_conflicting_item_rejects_the_whole_list,
     history_shows_each_change_and_restore_is_a_merged_save,
     generic_sync_creates_updates_and_deletes,
+    generic_sync_can_write_an_unchanged_record_on_purpose,
 );
 
 fn service(name: &str, published: bool) -> Value {
@@ -380,4 +381,41 @@ async fn generic_sync_creates_updates_and_deletes(b: Backend) {
         )
         .await;
     assert_eq!(status, 422, "{body}");
+}
+
+async fn generic_sync_can_write_an_unchanged_record_on_purpose(b: Backend) {
+    let app = spawn_app(b).await;
+    let (_, created) = app.call("/api/sync", json!({ "collection": "services", "op": "create", "payload": service("Scones", false) })).await;
+    let id = created["record"]["id"].as_str().unwrap().to_string();
+    let nothing = json!({ "id": id, "base_version": 1, "changes": {} });
+    let (_, body) = app
+        .call(
+            "/api/sync",
+            json!({ "collection": "services", "op": "update", "payload": nothing }),
+        )
+        .await;
+    assert_eq!(body["outcome"], "unchanged");
+
+    let head = app.head().await;
+    let mut staff = app.live_as(head, "staff").await;
+    next_msg(&mut staff).await;
+    let (status, body) = app
+        .call("/api/sync", json!({ "collection": "services", "op": "update", "payload": nothing, "options": { "only_if_changed": false } }))
+        .await;
+    assert_eq!(
+        (
+            status,
+            body["outcome"].as_str(),
+            body["record"]["version"].as_i64()
+        ),
+        (200, Some("saved"), Some(2)),
+        "{body}"
+    );
+    let ServerMsg::Change { event } = next_msg(&mut staff).await else {
+        panic!()
+    };
+    assert_eq!(
+        (event.seq, event.version, event.changed.len()),
+        (head + 1, 2, 0)
+    );
 }

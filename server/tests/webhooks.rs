@@ -34,6 +34,7 @@ on_both_backends!(
     a_failing_receiver_gets_each_change_once_after_retries,
     a_dead_endpoint_never_slows_saves,
     bad_registrations_are_refused_with_reasons,
+    changes_saved_without_notify_are_not_sent,
 );
 
 /// A webhook receiver: records what it is sent; fails the first `fail_first` requests with a
@@ -274,4 +275,26 @@ async fn bad_registrations_are_refused_with_reasons(b: Backend) {
     assert_eq!(status, 404);
     let (_, list) = app.call_form("/api/webhooks/list", &[]).await;
     assert_eq!(list, json!([]));
+}
+
+async fn changes_saved_without_notify_are_not_sent(b: Backend) {
+    let app = spawn_app(b).await;
+    let _worker = spawn_worker(app.engine.clone(), fast());
+    let receiver = Receiver::default();
+    register(&app, &receiver.clone().start().await, "").await;
+    let head = app.head().await;
+    let quiet = json!({ "id": "main", "base_version": 0, "changes": { "tagline": { "from": app.settings().await["tagline"], "to": "quiet" } } });
+    let (status, _) = app
+        .call("/api/sync", json!({ "collection": "site_settings", "op": "update", "payload": quiet, "options": { "notify": false } }))
+        .await;
+    assert_eq!(status, 200);
+    app.set_field("tagline", "loud").await;
+    wait_for(|| !receiver.got.lock().unwrap().is_empty()).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let seqs: Vec<i64> = receiver
+        .bodies()
+        .iter()
+        .map(|b| b["event"]["seq"].as_i64().unwrap())
+        .collect();
+    assert_eq!(seqs, [head + 2], "only the change saved with notify");
 }

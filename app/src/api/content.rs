@@ -118,6 +118,30 @@ pub enum SyncOp {
     Delete,
 }
 
+/// Options of the generic [`sync`]; both default to true.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncOptions {
+    /// False: write (and publish) a new version even when nothing changed.
+    #[serde(default = "yes")]
+    pub only_if_changed: bool,
+    /// False: log and publish the change live, but do not send it to webhooks.
+    #[serde(default = "yes")]
+    pub notify: bool,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        Self {
+            only_if_changed: true,
+            notify: true,
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
 /// Result of the generic [`sync`], untyped like its payload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SyncResult {
@@ -129,9 +153,14 @@ pub struct SyncResult {
 
 /// The escape hatch: any operation on any collection by name, with the same merge rules.
 #[server(endpoint = "sync", input = Json)]
-pub async fn sync(collection: String, op: SyncOp, payload: Value) -> Result<SyncResult, AppError> {
+pub async fn sync(
+    collection: String,
+    op: SyncOp,
+    payload: Value,
+    #[server(default)] options: SyncOptions,
+) -> Result<SyncResult, AppError> {
     super::with_access(Permission::WriteContent, |e, who| async move {
-        crate::server::dispatch::sync(&e, &who, &collection, op, payload).await
+        crate::server::dispatch::sync(&e, &who, &collection, op, payload, options).await
     })
     .await
 }

@@ -76,7 +76,13 @@ impl RealtimeSync {
         op: SyncOp,
         payload: Value,
     ) -> Result<SyncResult, AppError> {
-        self.track(sync(collection.to_string(), op, payload)).await
+        self.track(sync(
+            collection.to_string(),
+            op,
+            payload,
+            Default::default(),
+        ))
+        .await
     }
 
     /// Save later, in order, surviving reloads and lost connections; see [`super::queue`].
@@ -122,7 +128,13 @@ impl RealtimeSync {
                 let mut failures = 0u32;
                 while let Some(item) = self.queue.with_untracked(|q| q.first().cloned()) {
                     self.in_flight.update(|n| *n += 1);
-                    let result = sync(item.collection.clone(), item.op, item.payload.clone()).await;
+                    let result = sync(
+                        item.collection.clone(),
+                        item.op,
+                        item.payload.clone(),
+                        Default::default(),
+                    )
+                    .await;
                     self.in_flight.update(|n| *n = n.saturating_sub(1));
                     match result {
                         Err(AppError::Transport(_)) => {

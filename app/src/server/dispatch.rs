@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::api::{FieldDiff, HistoryEntry, SaveOutcome, SyncOp, SyncResult};
+use crate::api::{FieldDiff, HistoryEntry, SaveOutcome, SyncOp, SyncOptions, SyncResult};
 use crate::error::AppError;
 use crate::live::ChangeOp;
 use crate::merge::{to_map, RecordEdit};
@@ -33,8 +33,9 @@ pub async fn sync(
     collection: &str,
     op: SyncOp,
     payload: Value,
+    options: SyncOptions,
 ) -> Result<SyncResult, AppError> {
-    by_name!(collection, sync_typed(engine, who, op, payload))
+    by_name!(collection, sync_typed(engine, who, op, payload, options))
 }
 
 pub async fn history(
@@ -61,6 +62,7 @@ async fn sync_typed<T: Collection>(
     who: &Principal,
     op: SyncOp,
     payload: Value,
+    options: SyncOptions,
 ) -> Result<SyncResult, AppError> {
     let bad = |what: &str, e: serde_json::Error| {
         AppError::Validation(vec![crate::model::FieldError::new(
@@ -68,23 +70,29 @@ async fn sync_typed<T: Collection>(
             format!("{what}: {e}"),
         )])
     };
+    let opts = save::WriteOptions {
+        only_if_changed: options.only_if_changed,
+        notify: options.notify,
+    };
     match op {
         SyncOp::Create => {
             let record: T =
                 serde_json::from_value(payload).map_err(|e| bad("not a valid record", e))?;
-            Ok(result(save::create(engine, who, record).await?))
+            Ok(result(save::create_with(engine, who, record, opts).await?))
         }
         SyncOp::Update => {
             let edit: RecordEdit =
                 serde_json::from_value(payload).map_err(|e| bad("not a valid edit", e))?;
-            Ok(result(save::save::<T>(engine, who, &edit).await?))
+            Ok(result(
+                save::save_with::<T>(engine, who, &edit, opts).await?,
+            ))
         }
         SyncOp::Delete => {
             let id = payload
                 .get("id")
                 .and_then(Value::as_str)
                 .unwrap_or_default();
-            let seq = save::delete::<T>(engine, who, id).await?;
+            let seq = save::delete_with::<T>(engine, who, id, opts).await?;
             Ok(SyncResult {
                 outcome: "deleted".into(),
                 record: None,

@@ -18,16 +18,45 @@ use super::{Db, Engine};
 /// Longest list a single list save accepts.
 pub const MAX_LIST_ITEMS: usize = 500;
 
+/// How a write behaves beyond the merge rules (the generic `sync`'s options).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WriteOptions {
+    /// When false, a save that changes nothing still writes a new version and publishes it
+    /// (to re-announce a record).
+    pub only_if_changed: bool,
+    /// When false, the change is logged and published live but not sent to webhooks.
+    pub notify: bool,
+}
+
+impl Default for WriteOptions {
+    fn default() -> Self {
+        Self {
+            only_if_changed: true,
+            notify: true,
+        }
+    }
+}
+
 /// Merge an edit into an existing record.
 pub async fn save<T: Collection>(
     engine: &Engine,
     who: &Principal,
     edit: &RecordEdit,
 ) -> Result<SaveOutcome<T>, AppError> {
+    save_with(engine, who, edit, WriteOptions::default()).await
+}
+
+/// [`save`] with options.
+pub async fn save_with<T: Collection>(
+    engine: &Engine,
+    who: &Principal,
+    edit: &RecordEdit,
+    opts: WriteOptions,
+) -> Result<SaveOutcome<T>, AppError> {
     let db = &engine.db;
     let mut conn = db.writer().await?;
     let mut tx = db.begin_write(&mut conn).await?;
-    match update_in_tx::<T>(db, &mut tx, who, edit).await? {
+    match update_in_tx::<T>(db, &mut tx, who, edit, opts).await? {
         Applied::Unchanged(record) => Ok(SaveOutcome::Unchanged { record }),
         Applied::Changed(record, change) => {
             let changed = change.staff.changed.clone();
@@ -47,10 +76,20 @@ pub async fn create<T: Collection>(
     who: &Principal,
     record: T,
 ) -> Result<SaveOutcome<T>, AppError> {
+    create_with(engine, who, record, WriteOptions::default()).await
+}
+
+/// [`create`] with options.
+pub async fn create_with<T: Collection>(
+    engine: &Engine,
+    who: &Principal,
+    record: T,
+    opts: WriteOptions,
+) -> Result<SaveOutcome<T>, AppError> {
     let db = &engine.db;
     let mut conn = db.writer().await?;
     let mut tx = db.begin_write(&mut conn).await?;
-    let (record, change) = create_in_tx::<T>(db, &mut tx, who, record, 1).await?;
+    let (record, change) = create_in_tx::<T>(db, &mut tx, who, record, 1, opts).await?;
     let changed = change.staff.changed.clone();
     let seq = commit_and_publish(engine, who, tx, vec![change]).await?;
     Ok(SaveOutcome::Saved {
@@ -65,6 +104,16 @@ pub async fn delete<T: Collection>(
     engine: &Engine,
     who: &Principal,
     id: &str,
+) -> Result<i64, AppError> {
+    delete_with::<T>(engine, who, id, WriteOptions::default()).await
+}
+
+/// [`delete`] with options.
+pub async fn delete_with<T: Collection>(
+    engine: &Engine,
+    who: &Principal,
+    id: &str,
+    opts: WriteOptions,
 ) -> Result<i64, AppError> {
     let db = &engine.db;
     let mut conn = db.writer().await?;
@@ -83,6 +132,7 @@ pub async fn delete<T: Collection>(
         actor: &who.actor,
         at: now_ms(),
         public: public_view::<T>(Some(&full), None, &[]),
+        notify: opts.notify,
     };
     let change = store::append_change(&mut tx, who.org, change).await?;
     commit_and_publish(engine, who, tx, vec![change]).await
@@ -131,7 +181,7 @@ pub async fn save_list<T: Collection>(
         let result = match stored {
             None => {
                 let item: T = typed(map)?;
-                create_in_tx::<T>(db, &mut tx, who, item, 1)
+                create_in_tx::<T>(db, &mut tx, who, item, 1, WriteOptions::default())
                     .await
                     .map(|(r, c)| Applied::Changed(r, Box::new(c)))
             }
@@ -139,7 +189,7 @@ pub async fn save_list<T: Collection>(
                 let version = map.get("version").and_then(Value::as_i64).unwrap_or(0);
                 let base = base_at_version::<T>(&mut tx, who, &stored, version).await?;
                 let edit = RecordEdit::between_maps::<T>(&id, version, &base, map);
-                update_in_tx::<T>(db, &mut tx, who, &edit).await
+                update_in_tx::<T>(db, &mut tx, who, &edit, WriteOptions::default()).await
             }
         };
         match result {
@@ -209,7 +259,7 @@ pub async fn restore<T: Collection>(
     let target = base_at_version::<T>(&mut tx, who, &stored, version).await?;
     let current = stored.to_map();
     let edit = RecordEdit::between_maps::<T>(id, stored.version, &current, target);
-    match update_in_tx::<T>(db, &mut tx, who, &edit).await? {
+    match update_in_tx::<T>(db, &mut tx, who, &edit, WriteOptions::default()).await? {
         Applied::Unchanged(record) => Ok(SaveOutcome::Unchanged { record }),
         Applied::Changed(record, change) => {
             let changed = change.staff.changed.clone();
@@ -339,11 +389,15 @@ async fn update_in_tx<T: Collection>(
     conn: &mut AnyConnection,
     who: &Principal,
     edit: &RecordEdit,
+    opts: WriteOptions,
 ) -> Result<Applied<T>, AppError> {
     let stored = load_locked::<T>(db, conn, who, &edit.id).await?;
     let current = stored.to_map();
     let (merged, changed) = match merge::<T>(&current, edit) {
-        MergeOutcome::Unchanged => return Ok(Applied::Unchanged(typed(current)?)),
+        MergeOutcome::Unchanged if opts.only_if_changed => {
+            return Ok(Applied::Unchanged(typed(current)?))
+        }
+        MergeOutcome::Unchanged => (current.clone(), Vec::new()),
         MergeOutcome::Conflicts(c) => return Err(AppError::Conflict(c)),
         MergeOutcome::Invalid(e) => return Err(AppError::Validation(e)),
         MergeOutcome::Merged { record, changed } => (record, changed),
@@ -379,6 +433,7 @@ async fn update_in_tx<T: Collection>(
         actor: &who.actor,
         at: now,
         public: public_view::<T>(Some(&current), Some(&full), &changed),
+        notify: opts.notify,
     };
     let change = store::append_change(conn, who.org, change).await?;
     Ok(Applied::Changed(typed(full)?, Box::new(change)))
@@ -390,6 +445,7 @@ async fn create_in_tx<T: Collection>(
     who: &Principal,
     mut record: T,
     version: i64,
+    opts: WriteOptions,
 ) -> Result<(T, LoggedChange), AppError> {
     let now = now_ms();
     record.prepare_new(now);
@@ -432,6 +488,7 @@ async fn create_in_tx<T: Collection>(
         actor: &who.actor,
         at: now,
         public: public_view::<T>(None, Some(&full), &[]),
+        notify: opts.notify,
     };
     let change = store::append_change(conn, who.org, change).await?;
     Ok((typed(full)?, change))

@@ -117,6 +117,8 @@ pub struct NewChange<'a> {
     pub at: i64,
     /// What the public receives for this change, if anything.
     pub public: Option<PublicView>,
+    /// Whether webhooks are told of this change.
+    pub notify: bool,
 }
 
 /// The public's view of one change: its own op (a record that was unpublished is `deleted`
@@ -157,7 +159,7 @@ pub async fn append_change(
     .await?;
     sqlx::query(
         "INSERT INTO change_log (org_id, seq, collection, record_id, op, version, data, changed, before, actor, at, \
-         public_op, public_data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+         public_op, public_data, notify) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
     )
     .bind(org)
     .bind(seq)
@@ -172,6 +174,7 @@ pub async fn append_change(
     .bind(c.at)
     .bind(c.public.as_ref().map(|p| op_name(p.op)))
     .bind(c.public.as_ref().and_then(|p| p.data.as_ref()).map(Value::to_string))
+    .bind(i64::from(c.notify))
     .execute(&mut *conn)
     .await?;
     let staff = ChangeEvent {

@@ -250,7 +250,7 @@ async fn queue_new_changes(engine: &Engine) -> Result<(), sqlx::Error> {
         }
         sqlx::query(
             "INSERT INTO webhook_deliveries (webhook_id, org_id, seq, status, attempts, next_attempt_at) \
-             SELECT $1, org_id, seq, 'pending', 0, $2 FROM change_log WHERE org_id = $3 AND seq > $4 AND seq <= $5 \
+             SELECT $1, org_id, seq, 'pending', 0, $2 FROM change_log WHERE org_id = $3 AND seq > $4 AND seq <= $5 AND notify = 1 \
              ON CONFLICT DO NOTHING",
         )
         .bind(&id)

@@ -180,7 +180,7 @@ fn ItemCard(
                 )
             };
             let result = sync_state
-                .track(sync(spec.name.to_string(), op, payload))
+                .track(sync(spec.name.to_string(), op, payload, Default::default()))
                 .await;
             busy.set(false);
             match result {
@@ -297,6 +297,7 @@ fn ItemCard(
                     spec.name.to_string(),
                     SyncOp::Delete,
                     json!({ "id": id }),
+                    Default::default(),
                 ))
                 .await
             {
