@@ -18,14 +18,14 @@ pub mod server;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{SsrMode, StaticSegment};
+use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
 use crate::client::{provide_live_feed, provide_realtime_sync};
 use crate::ui::specs::{SERVICES, SOLUTIONS, TEAM};
-use crate::ui::WebhooksPage;
 use crate::ui::{
     AdminSettingsPage, CollectionAdminPage, HomePage, ServicesPage, SolutionsPage, TeamPage,
 };
+use crate::ui::{ServiceDetailPage, SolutionDetailPage, WebhooksPage};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -67,6 +67,8 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("team") view=TeamPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("services") view=ServicesPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("solutions") view=SolutionsPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("services"), ParamSegment("id")) view=ServiceDetailPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("solutions"), ParamSegment("id")) view=SolutionDetailPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("settings")) view=AdminSettingsPage/>
                     <Route path=(StaticSegment("admin"), StaticSegment("team")) view=|| view! { <CollectionAdminPage spec=&TEAM/> }/>
                     <Route path=(StaticSegment("admin"), StaticSegment("services")) view=|| view! { <CollectionAdminPage spec=&SERVICES/> }/>

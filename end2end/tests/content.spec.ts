@@ -159,3 +159,23 @@ test("a save queued while the server cannot be reached survives a reload and is 
   const [stored] = await staffList(server.url, "services");
   expect([stored.published, stored.version]).toEqual([true, 2]);
 });
+
+test("a visitor opening a service's page counts a view; the page stays live", async ({ browser }) => {
+  server = await CourantServer.startEmpty();
+  const created = await syncRecord(server.url, "services", "create", { name: "Brioche", description: "Soft", price_cents: 250, published: true });
+  const visitor = await (await browser.newContext()).newPage();
+  await openLive(visitor, `${server.url}/services`);
+  await publicCard(visitor, "Brioche").getByRole("link", { name: "Brioche" }).click();
+  await expect(visitor).toHaveURL(new RegExp(`/services/${created.record.id}$`));
+  await expect(visitor.getByTestId("views")).toHaveText("Viewed once");
+  await visitor.reload();
+  await expect(visitor.getByTestId("views")).toHaveText("Viewed 2 times");
+  await expect(visitor.locator("#root")).toHaveAttribute("data-hydrated", "true");
+  await expect(visitor.getByTestId("sync-indicator")).toHaveAttribute("data-status", "live");
+
+  const edit = { id: created.record.id, base_version: 1, changes: { description: { from: "Soft", to: "Soft and golden" } } };
+  await syncRecord(server.url, "services", "update", edit);
+  await expect(visitor.getByTestId("detail")).toContainText("Soft and golden");
+  // The editor's save did not reset the count.
+  await expect(visitor.getByTestId("views")).toHaveText("Viewed 2 times");
+});

@@ -29,6 +29,7 @@ on_both_backends!(
     history_shows_each_change_and_restore_is_a_merged_save,
     generic_sync_creates_updates_and_deletes,
     generic_sync_can_write_an_unchanged_record_on_purpose,
+    opening_a_public_page_counts_a_view_and_drafts_are_not_found,
 );
 
 fn service(name: &str, published: bool) -> Value {
@@ -418,4 +419,34 @@ async fn generic_sync_can_write_an_unchanged_record_on_purpose(b: Backend) {
         (event.seq, event.version, event.changed.len()),
         (head + 1, 2, 0)
     );
+}
+
+async fn opening_a_public_page_counts_a_view_and_drafts_are_not_found(b: Backend) {
+    let app = spawn_app(b).await;
+    sync_services(
+        &app,
+        json!([service("Bread", true), service("Draft", false)]),
+    )
+    .await;
+    let list = staff_services(&app).await;
+    let (live, draft) = (
+        list[0]["id"].as_str().unwrap(),
+        list[1]["id"].as_str().unwrap(),
+    );
+    let head = app.head().await;
+    for expected in 1..=2 {
+        let (status, page) = app.call_form("/api/services/page", &[("id", live)]).await;
+        assert_eq!(
+            (status, page["record"]["views"].as_i64()),
+            (200, Some(expected)),
+            "{page}"
+        );
+        // Typed public records keep the field's place but never its value.
+        assert_eq!(page["record"]["updated_by"], "", "public fields only");
+    }
+    let (status, _) = app.call_form("/api/services/page", &[("id", draft)]).await;
+    assert_eq!(status, 404);
+    // Views are counted in place: no new version, no change-log entry.
+    assert_eq!(app.head().await, head);
+    assert_eq!(staff_services(&app).await[0]["version"], 1);
 }

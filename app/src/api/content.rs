@@ -63,6 +63,23 @@ pub async fn sync_services(services: Vec<Service>) -> Result<Vec<SaveOutcome<Ser
     .await
 }
 
+/// A visitor opens a published service's page: counts the view and returns its public fields.
+#[server(endpoint = "services/page")]
+pub async fn service_page(id: String) -> Result<Snapshot<Service>, AppError> {
+    super::with_access(Permission::ReadPublic, |e, who| async move {
+        save::public_page::<Service>(&e, &who, &id).await
+    })
+    .await
+}
+
+#[server(endpoint = "solutions/page")]
+pub async fn solution_page(id: String) -> Result<Snapshot<Solution>, AppError> {
+    super::with_access(Permission::ReadPublic, |e, who| async move {
+        save::public_page::<Solution>(&e, &who, &id).await
+    })
+    .await
+}
+
 /// Count a public visitor's view of a published service.
 #[server(endpoint = "services/view")]
 pub async fn view_service(id: String) -> Result<i64, AppError> {

@@ -238,6 +238,23 @@ pub async fn count_view<T: Collection>(
     Ok(views)
 }
 
+/// A public visitor opens a record's page: count the view, then return what the public may
+/// see of it (drafts are not found).
+pub async fn public_page<T: Collection>(
+    engine: &Engine,
+    who: &Principal,
+    id: &str,
+) -> Result<Snapshot<T>, AppError> {
+    count_view::<T>(engine, who, id).await?;
+    let snap = snapshot::<T>(engine, who, id).await?;
+    let public = T::public_projection(&to_map(&snap.record))
+        .ok_or_else(|| AppError::NotFound(format!("{} {id}", T::NAME)))?;
+    Ok(Snapshot {
+        record: typed(public)?,
+        ..snap
+    })
+}
+
 /// Bring a record back to how it was at `version`, as a merged save (so it is itself a new
 /// version, logged and published like any other).
 pub async fn restore<T: Collection>(

@@ -15,5 +15,7 @@ pub use collection_admin::CollectionAdminPage;
 pub use home::HomePage;
 pub use indicator::RealtimeSyncIndicator;
 pub use layout::{AdminLayout, PublicLayout};
-pub use public_content::{ServicesPage, SolutionsPage, TeamPage};
+pub use public_content::{
+    ServiceDetailPage, ServicesPage, SolutionDetailPage, SolutionsPage, TeamPage,
+};
 pub use webhooks_admin::WebhooksPage;

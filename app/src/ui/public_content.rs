@@ -67,7 +67,7 @@ pub fn ServicesPage() -> impl IntoView {
     view! {
         <LivePublicList<crate::model::Service, _, _> title="Services" empty="No services are published yet." fetch=public_services
             card=|m| view! {
-                <h2>{text(m, "name")}</h2>
+                <h2><a href=format!("/services/{}", id_of(m))>{text(m, "name")}</a></h2>
                 <p class="price">{format!("€{}", money_text(m.get("price_cents").and_then(Value::as_i64).unwrap_or(0)))}</p>
                 <p>{text(m, "description")}</p>
             }.into_any()/>
@@ -80,7 +80,7 @@ pub fn SolutionsPage() -> impl IntoView {
         <LivePublicList<crate::model::Solution, _, _> title="Solutions" empty="No solutions are published yet." fetch=public_solutions
             card=|m| view! {
                 <p class="category">{text(m, "category")}</p>
-                <h2>{text(m, "title")}</h2>
+                <h2><a href=format!("/solutions/{}", id_of(m))>{text(m, "title")}</a></h2>
                 <p>{text(m, "description")}</p>
             }.into_any()/>
     }
@@ -99,5 +99,81 @@ pub fn TeamPage() -> impl IntoView {
                     <p>{text(m, "bio")}</p>
                 }.into_any()
             }/>
+    }
+}
+
+/// One published record's own page. Opening it counts a view (on the server, once per visit).
+#[component]
+fn LiveDetail<T, F, Fut>(
+    fetch: F,
+    back: &'static str,
+    back_label: &'static str,
+    body: fn(&Item) -> AnyView,
+    #[prop(optional)] _marker: std::marker::PhantomData<T>,
+) -> impl IntoView
+where
+    T: Collection,
+    F: Fn(String) -> Fut + Send + Sync + Copy + 'static,
+    Fut: std::future::Future<Output = Result<Snapshot<T>, AppError>> + Send + 'static,
+{
+    let params = leptos_router::hooks::use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let snapshot = Resource::new(id, move |id| fetch(id));
+    view! {
+        <PublicLayout>
+            <p><a href=back>{back_label}</a></p>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match snapshot.await {
+                        Ok(snap) => {
+                            let one = Snapshot { record: vec![Value::Object(to_map(&snap.record))], seq: snap.seq, seq_at: snap.seq_at };
+                            let list = use_live_list(T::NAME, one);
+                            view! {
+                                {move || match list.with(|l| l.first().cloned()) {
+                                    Some(item) => view! { <article class="detail" data-testid="detail">{body(&item)}</article> }.into_any(),
+                                    None => view! { <p class="empty" data-testid="detail-gone">"This is no longer published."</p> }.into_any(),
+                                }}
+                            }.into_any()
+                        }
+                        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </PublicLayout>
+    }
+}
+
+fn views_line(m: &Item) -> String {
+    match m.get("views").and_then(Value::as_i64).unwrap_or(0) {
+        1 => "Viewed once".to_string(),
+        n => format!("Viewed {n} times"),
+    }
+}
+
+#[component]
+pub fn ServiceDetailPage() -> impl IntoView {
+    view! {
+        <LiveDetail<crate::model::Service, _, _> fetch=crate::api::service_page back="/services" back_label="← All services"
+            body=|m| view! {
+                <Title text=text(m, "name")/>
+                <h1>{text(m, "name")}</h1>
+                <p class="price">{format!("€{}", money_text(m.get("price_cents").and_then(Value::as_i64).unwrap_or(0)))}</p>
+                <p>{text(m, "description")}</p>
+                <p class="meta" data-testid="views">{views_line(m)}</p>
+            }.into_any()/>
+    }
+}
+
+#[component]
+pub fn SolutionDetailPage() -> impl IntoView {
+    view! {
+        <LiveDetail<crate::model::Solution, _, _> fetch=crate::api::solution_page back="/solutions" back_label="← All solutions"
+            body=|m| view! {
+                <Title text=text(m, "title")/>
+                <p class="category">{text(m, "category")}</p>
+                <h1>{text(m, "title")}</h1>
+                <p>{text(m, "description")}</p>
+                <p class="meta" data-testid="views">{views_line(m)}</p>
+            }.into_any()/>
     }
 }
