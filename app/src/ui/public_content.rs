@@ -118,7 +118,7 @@ where
 {
     let params = leptos_router::hooks::use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
-    let snapshot = Resource::new(id, move |id| fetch(id));
+    let snapshot = Resource::new(id, fetch);
     view! {
         <PublicLayout>
             <p><a href=back>{back_label}</a></p>
