@@ -6,6 +6,17 @@ cd "$root"
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# Each test makes its own database; drop what earlier or interrupted runs left behind, and
+# what this run makes once it is over.
+pg_url="${COURANT_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}"
+cleanup() {
+  psql "$pg_url/postgres" -Atqc "SELECT datname FROM pg_database WHERE datname LIKE 'courant\_test\_%'" 2>/dev/null |
+    while read -r db; do psql "$pg_url/postgres" -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null 2>&1 || true; done
+  rm -rf "${TMPDIR:-/tmp}/courant-tests" "$root/target/e2e"
+}
+cleanup
+trap cleanup EXIT
+
 step "unit and integration tests (SQLite and PostgreSQL)"
 cargo test -p app --features ssr
 cargo test -p server

@@ -187,7 +187,7 @@ fn from_map<T: Collection>(map: Map<String, Value>) -> T {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::SiteSettings;
+    use crate::model::{Meta, SiteSettings};
     use serde_json::json;
 
     fn stored() -> Map<String, Value> {
@@ -195,8 +195,11 @@ mod tests {
             company_name: "Acme".into(),
             tagline: "Old".into(),
             email: "a@acme.test".into(),
-            version: 3,
-            created_at: 100,
+            meta: Meta {
+                version: 3,
+                created_at: 100,
+                ..Default::default()
+            },
             ..Default::default()
         })
     }
@@ -309,12 +312,18 @@ mod tests {
     fn edit_between_lists_only_editable_differences() {
         let base = SiteSettings {
             company_name: "A".into(),
-            version: 1,
+            meta: Meta {
+                version: 1,
+                ..Default::default()
+            },
             ..Default::default()
         };
         let draft = SiteSettings {
             company_name: "B".into(),
-            version: 7,
+            meta: Meta {
+                version: 7,
+                ..Default::default()
+            },
             ..base.clone()
         };
         let e = RecordEdit::between("main", 1, &base, &draft);
@@ -333,7 +342,10 @@ mod tests {
         let base = SiteSettings {
             company_name: "A".into(),
             tagline: "T".into(),
-            version: 1,
+            meta: Meta {
+                version: 1,
+                ..Default::default()
+            },
             ..Default::default()
         };
         let draft = SiteSettings {
@@ -343,17 +355,20 @@ mod tests {
         let incoming = SiteSettings {
             company_name: "A2".into(),
             tagline: "Theirs".into(),
-            version: 2,
+            meta: Meta {
+                version: 2,
+                ..Default::default()
+            },
             ..base.clone()
         };
         let (b, d) = rebase(&base, &draft, &incoming);
         assert_eq!(
-            (d.company_name.as_str(), d.tagline.as_str(), d.version),
+            (d.company_name.as_str(), d.tagline.as_str(), d.meta.version),
             ("A2", "Mine", 2)
         );
         // The old base for the edited field is kept so the next save reports the conflict.
         assert_eq!((b.company_name.as_str(), b.tagline.as_str()), ("A2", "T"));
-        let e = RecordEdit::between("main", b.version, &b, &d);
+        let e = RecordEdit::between("main", b.meta.version, &b, &d);
         assert!(matches!(
             merge::<SiteSettings>(&to_map(&incoming), &e),
             MergeOutcome::Conflicts(c) if c[0].field == "tagline"

@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use super::{Collection, FieldError, Validator};
+use super::{Collection, FieldError, Meta, Validator};
 
 /// The organisation's public identity, shown on every public page. One per organisation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -11,17 +11,9 @@ pub struct SiteSettings {
     pub phone: String,
     pub address: String,
     pub opening_hours: String,
-    // Server-owned: written by the engine only.
-    #[serde(default)]
-    pub id: String,
-    #[serde(default)]
-    pub version: i64,
-    #[serde(default)]
-    pub created_at: i64,
-    #[serde(default)]
-    pub updated_at: i64,
-    #[serde(default)]
-    pub updated_by: String,
+    /// Server-owned: written by the engine only.
+    #[serde(flatten)]
+    pub meta: Meta,
 }
 
 impl SiteSettings {

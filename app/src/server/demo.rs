@@ -1,6 +1,6 @@
 //! Content loaded on first start so a new install shows a working site.
 
-use crate::model::{Service, SiteSettings, Solution, TeamMember};
+use crate::model::{Meta, Service, SiteSettings, Solution, TeamMember};
 
 use super::access::{Principal, DEFAULT_ORG};
 use super::{save, store, Engine};
@@ -39,7 +39,10 @@ pub async fn seed_if_empty(
         ..Default::default()
     };
     let settings = SiteSettings {
-        id: SiteSettings::SINGLETON_ID.into(),
+        meta: Meta {
+            id: SiteSettings::SINGLETON_ID.into(),
+            ..Default::default()
+        },
         ..settings
     };
     save::create(engine, &who, settings).await?;

@@ -56,18 +56,8 @@ pub async fn save_with<T: Collection>(
     let db = &engine.db;
     let mut conn = db.writer().await?;
     let mut tx = db.begin_write(&mut conn).await?;
-    match update_in_tx::<T>(db, &mut tx, who, edit, opts).await? {
-        Applied::Unchanged(record) => Ok(SaveOutcome::Unchanged { record }),
-        Applied::Changed(record, change) => {
-            let changed = change.staff.changed.clone();
-            let seq = commit_and_publish(engine, who, tx, vec![*change]).await?;
-            Ok(SaveOutcome::Saved {
-                record,
-                seq,
-                changed,
-            })
-        }
-    }
+    let applied = update_in_tx::<T>(db, &mut tx, who, edit, opts).await?;
+    finish(engine, who, tx, applied).await
 }
 
 /// Store a new record; an empty id gets a fresh one.
@@ -276,18 +266,8 @@ pub async fn restore<T: Collection>(
     let target = base_at_version::<T>(&mut tx, who, &stored, version).await?;
     let current = stored.to_map();
     let edit = RecordEdit::between_maps::<T>(id, stored.version, &current, target);
-    match update_in_tx::<T>(db, &mut tx, who, &edit, WriteOptions::default()).await? {
-        Applied::Unchanged(record) => Ok(SaveOutcome::Unchanged { record }),
-        Applied::Changed(record, change) => {
-            let changed = change.staff.changed.clone();
-            let seq = commit_and_publish(engine, who, tx, vec![*change]).await?;
-            Ok(SaveOutcome::Saved {
-                record,
-                seq,
-                changed,
-            })
-        }
-    }
+    let applied = update_in_tx::<T>(db, &mut tx, who, &edit, WriteOptions::default()).await?;
+    finish(engine, who, tx, applied).await
 }
 
 /// Read one record with the sequence it is at least as new as.
@@ -509,6 +489,27 @@ async fn create_in_tx<T: Collection>(
     };
     let change = store::append_change(conn, who.org, change).await?;
     Ok((typed(full)?, change))
+}
+
+/// Commit and publish a single write, or roll back one that changed nothing.
+async fn finish<T>(
+    engine: &Engine,
+    who: &Principal,
+    tx: Transaction<'_, Any>,
+    applied: Applied<T>,
+) -> Result<SaveOutcome<T>, AppError> {
+    match applied {
+        Applied::Unchanged(record) => Ok(SaveOutcome::Unchanged { record }),
+        Applied::Changed(record, change) => {
+            let changed = change.staff.changed.clone();
+            let seq = commit_and_publish(engine, who, tx, vec![*change]).await?;
+            Ok(SaveOutcome::Saved {
+                record,
+                seq,
+                changed,
+            })
+        }
+    }
 }
 
 /// Commit, then publish each change in order; returns the last sequence number.

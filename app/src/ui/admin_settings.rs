@@ -49,7 +49,7 @@ fn SettingsForm(snap: Snapshot<SiteSettings>) -> impl IntoView {
         let Some(incoming) = event.record::<SiteSettings>() else {
             return;
         };
-        if incoming.version <= base.with_untracked(|b| b.version) {
+        if incoming.meta.version <= base.with_untracked(|b| b.meta.version) {
             return;
         }
         let (b, d) = draft.with_untracked(|d| base.with_untracked(|b| rebase(b, d, &incoming)));
@@ -59,13 +59,14 @@ fn SettingsForm(snap: Snapshot<SiteSettings>) -> impl IntoView {
     let (seq, seq_at) = (snap.seq, snap.seq_at);
     Effect::new(move |_| feed.start(seq, seq_at));
 
-    let dirty =
-        move || draft.with(|d| base.with(|b| !RecordEdit::between(id, b.version, b, d).is_empty()));
+    let dirty = move || {
+        draft.with(|d| base.with(|b| !RecordEdit::between(id, b.meta.version, b, d).is_empty()))
+    };
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let sent = draft.get_untracked();
-        let edit = base.with_untracked(|b| RecordEdit::between(id, b.version, b, &sent));
+        let edit = base.with_untracked(|b| RecordEdit::between(id, b.meta.version, b, &sent));
         if edit.is_empty() {
             notice.set(Some("Nothing to save: no field changed."));
             return;
@@ -133,7 +134,7 @@ fn SettingsForm(snap: Snapshot<SiteSettings>) -> impl IntoView {
             </p>
             <p class="notice" role="status" data-testid="notice">{move || notice.get()}</p>
             <p class="meta" data-testid="version">
-                {move || base.with(|b| format!("Version {} · last saved by {}", b.version, b.updated_by))}
+                {move || base.with(|b| format!("Version {} · last saved by {}", b.meta.version, b.meta.updated_by))}
             </p>
         </form>
     }

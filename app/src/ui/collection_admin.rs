@@ -9,6 +9,7 @@ use leptos::task::spawn_local;
 use leptos_meta::Title;
 use serde_json::{json, Value};
 
+use super::dialog::confirm;
 use super::specs::{money_text, parse_money, CollectionSpec, FieldKind, FieldSpec};
 use super::AdminLayout;
 use crate::api::{history, restore, staff_list, sync, sync_list, HistoryEntry, Snapshot, SyncOp};
@@ -533,14 +534,4 @@ fn created_event(collection: &str, record: &Item) -> crate::live::ChangeEvent {
         actor: String::new(),
         at: 0,
     }
-}
-
-#[cfg(feature = "hydrate")]
-fn confirm(message: &str) -> bool {
-    window().confirm_with_message(message).unwrap_or(false)
-}
-
-#[cfg(not(feature = "hydrate"))]
-fn confirm(_message: &str) -> bool {
-    false
 }

@@ -2,6 +2,7 @@
 
 mod admin_settings;
 mod collection_admin;
+mod dialog;
 mod field;
 mod home;
 mod indicator;

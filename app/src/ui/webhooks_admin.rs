@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 
+use super::dialog::confirm;
 use super::AdminLayout;
 use crate::api::{
     create_webhook, delete_webhook, list_webhooks, webhook_deliveries, DeliveryInfo, WebhookInfo,
@@ -133,14 +134,4 @@ fn HookCard(hook: WebhookInfo, on_deleted: Callback<()>) -> impl IntoView {
             })}
         </li>
     }
-}
-
-#[cfg(feature = "hydrate")]
-fn confirm(message: &str) -> bool {
-    window().confirm_with_message(message).unwrap_or(false)
-}
-
-#[cfg(not(feature = "hydrate"))]
-fn confirm(_message: &str) -> bool {
-    false
 }

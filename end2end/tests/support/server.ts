@@ -2,7 +2,6 @@
 import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
-import * as os from "node:os";
 import * as path from "node:path";
 
 const ROOT = path.resolve(__dirname, "../../..");
@@ -35,9 +34,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** A fresh SQLite database file for one test. */
+/** A fresh SQLite database file for one test, under target/e2e (cleared by each test run). */
 export function freshDatabase(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "courant-e2e-"));
+  const base = path.join(ROOT, "target/e2e/tmp");
+  fs.mkdirSync(base, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(base, "db-"));
   return `sqlite://${path.join(dir, "courant.db")}`;
 }
 

@@ -1,24 +1,9 @@
 //! The whole save → change log → live socket loop over HTTP and a real WebSocket, on SQLite
 //! and on PostgreSQL.
 
-mod common;
-
+use crate::common::*;
 use app::live::{ChangeOp, ServerMsg};
-use common::*;
 use serde_json::json;
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-               async fn $name() { super::$name(super::Backend::Sqlite).await } )*
-        }
-        mod postgres {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-               async fn $name() { super::$name(super::Backend::Postgres).await } )*
-        }
-    };
-}
 
 on_both_backends!(
     first_start_loads_demo_content_as_change_one,

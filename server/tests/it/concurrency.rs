@@ -2,17 +2,15 @@
 //! value survives (or is superseded by a later acknowledged save of the same field), versions
 //! go up by one per write, and the change log has exactly one entry per write.
 
-mod common;
-
 use std::collections::HashMap;
 
+use crate::common::*;
 use app::api::SaveOutcome;
 use app::error::AppError;
 use app::merge::{FieldChange, RecordEdit};
 use app::model::TeamMember;
 use app::server::access::Principal;
 use app::server::{save, Engine};
-use common::*;
 use serde_json::{json, Value};
 
 const TASKS: usize = 50;

@@ -1,24 +1,9 @@
 //! Content collections over HTTP and real WebSockets, on SQLite and PostgreSQL: list saves,
 //! preserved fields, public projections, history and restore.
 
-mod common;
-
+use crate::common::*;
 use app::live::{ChangeOp, ServerMsg};
-use common::*;
 use serde_json::{json, Value};
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-               async fn $name() { super::$name(super::Backend::Sqlite).await } )*
-        }
-        mod postgres {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-               async fn $name() { super::$name(super::Backend::Postgres).await } )*
-        }
-    };
-}
 
 on_both_backends!(
     list_save_creates_updates_and_keeps_order_but_never_deletes,

@@ -1,7 +1,6 @@
 //! The live subscription without any socket: ordering when publishes are missed or reordered.
 
-mod common;
-
+use crate::common::*;
 use app::live::ServerMsg;
 use app::merge::{FieldChange, RecordEdit};
 use app::model::SiteSettings;
@@ -9,7 +8,6 @@ use app::server::access::Principal;
 use app::server::hub::Audience;
 use app::server::subscription::Subscription;
 use app::server::{save, Engine, Hub};
-use common::*;
 use serde_json::json;
 
 fn seqs(frames: &[axum::extract::ws::Utf8Bytes]) -> Vec<i64> {

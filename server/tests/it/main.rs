@@ -1,0 +1,12 @@
+//! Courant's integration tests, in one binary (one link instead of one per file): the real
+//! server over HTTP and WebSockets, each test on a fresh SQLite file and a fresh PostgreSQL
+//! database.
+
+#[macro_use]
+mod common;
+
+mod collections;
+mod concurrency;
+mod subscription;
+mod sync_loop;
+mod webhooks;
