@@ -1,5 +1,7 @@
 //! Courant's shared crate: models, the merge, the live protocol, server functions and the UI.
 //! Compiled for the server (`ssr`) and for the browser (`hydrate`).
+// The backoffice editor's view types nest deeply; the WASM release build needs more room.
+#![recursion_limit = "256"]
 
 pub mod api;
 pub mod client;

@@ -59,6 +59,12 @@ test("a visitor sees services appear, change and disappear live; a draft never r
   await expect(publicCard(visitor, "Croissants")).toHaveCount(0);
   await expect(card(editor, "Croissants")).toHaveCount(0);
 
+  // Brought back from "Recently deleted": it reappears for the visitor.
+  await editor.getByTestId("show-deleted").click();
+  await editor.getByTestId("deleted-list").locator('li[data-label="Croissants"]').getByTestId("restore-deleted").click();
+  await expect(publicCard(visitor, "Croissants")).toContainText("All butter");
+  await expect(card(editor, "Croissants")).toHaveCount(1);
+
   await expectNotReloaded(visitor);
   await expect(publicCard(visitor, "Secret recipe")).toHaveCount(0);
   const all = frames.join("\n");

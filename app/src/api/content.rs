@@ -227,6 +227,26 @@ pub async fn history(collection: String, id: String) -> Result<Vec<HistoryEntry>
     .await
 }
 
+/// A deleted record that can be restored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeletedRecord {
+    pub id: String,
+    /// Its version number counts the deletion; restore `deleted_version - 1` for its last state.
+    pub deleted_version: i64,
+    pub deleted_at: i64,
+    pub deleted_by: String,
+    /// The record as it was when deleted.
+    pub last: Value,
+}
+
+#[server(endpoint = "deleted")]
+pub async fn deleted(collection: String) -> Result<Vec<DeletedRecord>, AppError> {
+    super::with_access(Permission::ReadContent, |e, who| async move {
+        crate::server::dispatch::deleted(&e, &who, &collection).await
+    })
+    .await
+}
+
 /// Bring a record back to an earlier version; the restore is itself a merged save.
 #[server(endpoint = "restore")]
 pub async fn restore(collection: String, id: String, version: i64) -> Result<SyncResult, AppError> {

@@ -234,3 +234,18 @@ async fn save_list_typed<T: Collection>(
         .map(result)
         .collect())
 }
+
+pub async fn deleted(
+    engine: &Engine,
+    who: &Principal,
+    collection: &str,
+) -> Result<Vec<crate::api::DeletedRecord>, AppError> {
+    by_name!(collection, deleted_typed(engine, who))
+}
+
+async fn deleted_typed<T: Collection>(
+    engine: &Engine,
+    who: &Principal,
+) -> Result<Vec<crate::api::DeletedRecord>, AppError> {
+    save::deleted::<T>(engine, who).await
+}

@@ -256,7 +256,10 @@ pub async fn restore<T: Collection>(
     let db = &engine.db;
     let mut conn = db.writer().await?;
     let mut tx = db.begin_write(&mut conn).await?;
-    let stored = load_locked::<T>(db, &mut tx, who, id).await?;
+    let Some(stored) = store::load_record(&mut tx, who.org, T::NAME, id, db.for_update()).await?
+    else {
+        return restore_deleted::<T>(engine, who, tx, id, version).await;
+    };
     if version < 1 || version > stored.version {
         return Err(AppError::NotFound(format!(
             "version {version} of {} {id}",
@@ -268,6 +271,65 @@ pub async fn restore<T: Collection>(
     let edit = RecordEdit::between_maps::<T>(id, stored.version, &current, target);
     let applied = update_in_tx::<T>(db, &mut tx, who, &edit, WriteOptions::default()).await?;
     finish(engine, who, tx, applied).await
+}
+
+/// Bring back a deleted record as it was at `version`: rebuilt from the state logged with its
+/// deletion, created again under its own id with the next version, its counters and creation
+/// time kept.
+async fn restore_deleted<T: Collection>(
+    engine: &Engine,
+    who: &Principal,
+    mut tx: Transaction<'_, Any>,
+    id: &str,
+    version: i64,
+) -> Result<SaveOutcome<T>, AppError> {
+    let history = store::record_history(&mut tx, who.org, T::NAME, id, 0, i64::MAX).await?;
+    let not_found = || AppError::NotFound(format!("version {version} of {} {id}", T::NAME));
+    let Some(deletion) = history.first().filter(|r| r.op == ChangeOp::Deleted) else {
+        return Err(not_found());
+    };
+    if version < 1 || version >= deletion.version {
+        return Err(not_found());
+    }
+    let mut map = deletion.before.clone().unwrap_or_default();
+    for row in history.iter().skip(1).filter(|r| r.version > version) {
+        for (field, value) in row.before.clone().unwrap_or_default() {
+            map.insert(field, value);
+        }
+    }
+    let record: T = typed(map)?;
+    let (record, change) = create_in_tx::<T>(
+        &engine.db,
+        &mut tx,
+        who,
+        record,
+        deletion.version + 1,
+        WriteOptions::default(),
+    )
+    .await?;
+    finish(engine, who, tx, Applied::Changed(record, Box::new(change))).await
+}
+
+/// Deleted records of a collection that can be restored, newest first, each with its last
+/// state and the version it was deleted at.
+pub async fn deleted<T: Collection>(
+    engine: &Engine,
+    who: &Principal,
+) -> Result<Vec<crate::api::DeletedRecord>, AppError> {
+    let mut conn = engine.db.read.acquire().await?;
+    let rows = store::deleted_records(&mut conn, who.org, T::NAME, 100).await?;
+    let mut seen = std::collections::HashSet::new();
+    Ok(rows
+        .into_iter()
+        .filter(|r| seen.insert(r.record_id.clone()))
+        .map(|r| crate::api::DeletedRecord {
+            id: r.record_id,
+            deleted_version: r.version,
+            deleted_at: r.at,
+            deleted_by: r.actor,
+            last: r.before.map(Value::Object).unwrap_or(Value::Null),
+        })
+        .collect())
 }
 
 /// Read one record with the sequence it is at least as new as.
@@ -445,7 +507,13 @@ async fn create_in_tx<T: Collection>(
     opts: WriteOptions,
 ) -> Result<(T, LoggedChange), AppError> {
     let now = now_ms();
-    record.prepare_new(now);
+    // A restored record (version > 1) keeps its counters and its creation time.
+    let restored_created_at = (version > 1)
+        .then(|| to_map(&record).get("created_at").and_then(Value::as_i64))
+        .flatten();
+    if version == 1 {
+        record.prepare_new(now);
+    }
     let errors = record.validate();
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
@@ -467,7 +535,7 @@ async fn create_in_tx<T: Collection>(
     let rec = StoredRecord {
         id: id.clone(),
         version,
-        created_at: now,
+        created_at: restored_created_at.unwrap_or(now),
         updated_at: now,
         updated_by: who.actor.clone(),
         data: store::data_without_meta(&map),

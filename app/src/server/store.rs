@@ -334,6 +334,51 @@ pub async fn record_history(
         .collect()
 }
 
+/// A deletion logged for a record that does not exist now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeletedRow {
+    pub record_id: String,
+    pub version: i64,
+    pub before: Option<Map<String, Value>>,
+    pub actor: String,
+    pub at: i64,
+}
+
+/// Deletions of records that have not been brought back, newest first.
+pub async fn deleted_records(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    collection: &str,
+    limit: i64,
+) -> Result<Vec<DeletedRow>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT c.record_id, c.version, c.before, c.actor, c.at FROM change_log c \
+         WHERE c.org_id = $1 AND c.collection = $2 AND c.op = 'deleted' AND NOT EXISTS \
+         (SELECT 1 FROM records r WHERE r.org_id = c.org_id AND r.collection = c.collection AND r.id = c.record_id) \
+         ORDER BY c.seq DESC LIMIT $3",
+    )
+    .bind(org)
+    .bind(collection)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let before = match parse_json_opt(r.try_get("before")?)? {
+                Some(Value::Object(m)) => Some(m),
+                _ => None,
+            };
+            Ok(DeletedRow {
+                record_id: r.try_get("record_id")?,
+                version: r.try_get("version")?,
+                before,
+                actor: r.try_get("actor")?,
+                at: r.try_get("at")?,
+            })
+        })
+        .collect()
+}
+
 /// Every record of a collection.
 pub async fn list_records(
     conn: &mut AnyConnection,
