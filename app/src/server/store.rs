@@ -315,10 +315,7 @@ pub async fn record_history(
     .await?;
     rows.into_iter()
         .map(|r| {
-            let before = match parse_json_opt(r.try_get("before")?)? {
-                Some(Value::Object(m)) => Some(m),
-                _ => None,
-            };
+            let before = parse_object_opt(r.try_get("before")?)?;
             Ok(HistoryRow {
                 seq: r.try_get("seq")?,
                 op: parse_op(&r.try_get::<String, _>("op")?)?,
@@ -364,10 +361,7 @@ pub async fn deleted_records(
     .await?;
     rows.iter()
         .map(|r| {
-            let before = match parse_json_opt(r.try_get("before")?)? {
-                Some(Value::Object(m)) => Some(m),
-                _ => None,
-            };
+            let before = parse_object_opt(r.try_get("before")?)?;
             Ok(DeletedRow {
                 record_id: r.try_get("record_id")?,
                 version: r.try_get("version")?,
@@ -440,6 +434,11 @@ fn stored_from_row(r: &sqlx::any::AnyRow) -> Result<StoredRecord, sqlx::Error> {
         updated_by: r.try_get("updated_by")?,
         data: parse_object(&data)?,
     })
+}
+
+/// A nullable column holding a JSON object (a change's previous field values).
+fn parse_object_opt(s: Option<String>) -> Result<Option<Map<String, Value>>, sqlx::Error> {
+    s.as_deref().map(parse_object).transpose()
 }
 
 fn parse_json_opt(s: Option<String>) -> Result<Option<Value>, sqlx::Error> {

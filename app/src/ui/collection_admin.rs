@@ -468,21 +468,9 @@ fn HistoryPanel(spec: &'static CollectionSpec, key: String) -> impl IntoView {
         spawn_local(async move { entries.set(Some(history(spec.name.to_string(), id).await)) });
     };
     let open = RwSignal::new(false);
-    let on_toggle = move |_| {
-        open.update(|o| *o = !*o);
-        if open.get_untracked() {
-            load();
-        }
-    };
-    let restore_to = move |version: i64| {
-        let id = key.get_value();
-        spawn_local(async move {
-            let _ = sync_state
-                .track(restore(spec.name.to_string(), id, version))
-                .await;
-            load();
-        });
-    };
+    let on_toggle = toggle_loading(open, load);
+    let restore_to =
+        move |version: i64| restore_then(sync_state, spec, key.get_value(), version, load);
     let now = now_ms();
     view! {
         <div class="history">
@@ -530,20 +518,9 @@ fn DeletedPanel(spec: &'static CollectionSpec) -> impl IntoView {
     let load = move || {
         spawn_local(async move { items.set(Some(deleted(spec.name.to_string()).await)) });
     };
-    let toggle = move |_| {
-        open.update(|o| *o = !*o);
-        if open.get_untracked() {
-            load();
-        }
-    };
-    let bring_back = move |id: String, version: i64| {
-        spawn_local(async move {
-            let _ = sync_state
-                .track(restore(spec.name.to_string(), id, version))
-                .await;
-            load();
-        });
-    };
+    let toggle = toggle_loading(open, load);
+    let bring_back =
+        move |id: String, version: i64| restore_then(sync_state, spec, id, version, load);
     let now = now_ms();
     view! {
         <section class="deleted">
@@ -573,6 +550,35 @@ fn DeletedPanel(spec: &'static CollectionSpec) -> impl IntoView {
             })}
         </section>
     }
+}
+
+/// A panel's open/close handler that (re)loads its content each time it opens.
+fn toggle_loading(
+    open: RwSignal<bool>,
+    load: impl Fn() + Copy + 'static,
+) -> impl Fn(leptos::ev::MouseEvent) + Copy {
+    move |_| {
+        open.update(|o| *o = !*o);
+        if open.get_untracked() {
+            load();
+        }
+    }
+}
+
+/// Restore `id` to `version` as a tracked save, then reload the panel that asked.
+fn restore_then(
+    sync_state: crate::client::RealtimeSync,
+    spec: &'static CollectionSpec,
+    id: String,
+    version: i64,
+    reload: impl Fn() + 'static,
+) {
+    spawn_local(async move {
+        let _ = sync_state
+            .track(restore(spec.name.to_string(), id, version))
+            .await;
+        reload();
+    });
 }
 
 fn show(v: &Value) -> String {
