@@ -182,6 +182,25 @@ pub async fn sync(
     .await
 }
 
+/// Any collection's published records by name, public fields only, as JSON: what the public
+/// pages show (one generic page instead of one per collection keeps the browser bundle small).
+#[server(endpoint = "list/public")]
+pub async fn public_list(collection: String) -> Result<Snapshot<Vec<Value>>, AppError> {
+    super::with_access(Permission::ReadPublic, |e, who| async move {
+        crate::server::dispatch::list(&e, &who, &collection, true).await
+    })
+    .await
+}
+
+/// A visitor opens one published record's page: counts the view, returns its public fields.
+#[server(endpoint = "page/public")]
+pub async fn public_record(collection: String, id: String) -> Result<Snapshot<Value>, AppError> {
+    super::with_access(Permission::ReadPublic, |e, who| async move {
+        crate::server::dispatch::public_page(&e, &who, &collection, &id).await
+    })
+    .await
+}
+
 /// Any collection's records by name, as JSON: what the generic backoffice editor works on.
 #[server(endpoint = "list/staff")]
 pub async fn staff_list(collection: String) -> Result<Snapshot<Vec<Value>>, AppError> {

@@ -249,3 +249,25 @@ async fn deleted_typed<T: Collection>(
 ) -> Result<Vec<crate::api::DeletedRecord>, AppError> {
     save::deleted::<T>(engine, who).await
 }
+
+pub async fn public_page(
+    engine: &Engine,
+    who: &Principal,
+    collection: &str,
+    id: &str,
+) -> Result<crate::api::Snapshot<Value>, AppError> {
+    by_name!(collection, public_page_typed(engine, who, id))
+}
+
+async fn public_page_typed<T: Collection>(
+    engine: &Engine,
+    who: &Principal,
+    id: &str,
+) -> Result<crate::api::Snapshot<Value>, AppError> {
+    let snap = save::public_page::<T>(engine, who, id).await?;
+    Ok(crate::api::Snapshot {
+        record: Value::Object(to_map(&snap.record)),
+        seq: snap.seq,
+        seq_at: snap.seq_at,
+    })
+}

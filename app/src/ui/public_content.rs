@@ -7,27 +7,18 @@ use serde_json::Value;
 
 use super::specs::money_text;
 use super::PublicLayout;
-use crate::api::{public_services, public_solutions, public_team, Snapshot};
+use crate::api::{public_list, public_record, Snapshot};
 use crate::client::list::{id_of, use_live_list, Item};
-use crate::error::AppError;
-use crate::merge::to_map;
-use crate::model::Collection;
 
 /// A public list page: title, then one card per live record.
 #[component]
-fn LivePublicList<T, F, Fut>(
+fn LivePublicList(
+    collection: &'static str,
     title: &'static str,
     empty: &'static str,
-    fetch: F,
     card: fn(&Item) -> AnyView,
-    #[prop(optional)] _marker: std::marker::PhantomData<T>,
-) -> impl IntoView
-where
-    T: Collection,
-    F: Fn() -> Fut + Send + Sync + Copy + 'static,
-    Fut: std::future::Future<Output = Result<Snapshot<Vec<T>>, AppError>> + Send + 'static,
-{
-    let snapshot = Resource::new(|| (), move |_| fetch());
+) -> impl IntoView {
+    let snapshot = Resource::new(|| (), move |_| public_list(collection.to_string()));
     view! {
         <PublicLayout>
             <Title text=title/>
@@ -36,8 +27,7 @@ where
                 {move || Suspend::new(async move {
                     match snapshot.await {
                         Ok(snap) => {
-                            let snap = Snapshot { record: snap.record.iter().map(|r| Value::Object(to_map(r))).collect(), seq: snap.seq, seq_at: snap.seq_at };
-                            let list = use_live_list(T::NAME, snap);
+                            let list = use_live_list(collection, snap);
                             view! {
                                 <ul class="public-cards" data-testid="public-list">
                                     <For each=move || list.get() key=|m| (id_of(m).to_string(), m.get("version").cloned()) let:item>
@@ -65,7 +55,7 @@ fn text(m: &Item, field: &str) -> String {
 #[component]
 pub fn ServicesPage() -> impl IntoView {
     view! {
-        <LivePublicList<crate::model::Service, _, _> title="Services" empty="No services are published yet." fetch=public_services
+        <LivePublicList collection="services" title="Services" empty="No services are published yet."
             card=|m| view! {
                 <h2><a href=format!("/services/{}", id_of(m))>{text(m, "name")}</a></h2>
                 <p class="price">{format!("€{}", money_text(m.get("price_cents").and_then(Value::as_i64).unwrap_or(0)))}</p>
@@ -77,7 +67,7 @@ pub fn ServicesPage() -> impl IntoView {
 #[component]
 pub fn SolutionsPage() -> impl IntoView {
     view! {
-        <LivePublicList<crate::model::Solution, _, _> title="Solutions" empty="No solutions are published yet." fetch=public_solutions
+        <LivePublicList collection="solutions" title="Solutions" empty="No solutions are published yet."
             card=|m| view! {
                 <p class="category">{text(m, "category")}</p>
                 <h2><a href=format!("/solutions/{}", id_of(m))>{text(m, "title")}</a></h2>
@@ -89,7 +79,7 @@ pub fn SolutionsPage() -> impl IntoView {
 #[component]
 pub fn TeamPage() -> impl IntoView {
     view! {
-        <LivePublicList<crate::model::TeamMember, _, _> title="Our team" empty="The team is not introduced yet." fetch=public_team
+        <LivePublicList collection="team" title="Our team" empty="The team is not introduced yet."
             card=|m| {
                 let photo = text(m, "photo_url");
                 view! {
@@ -104,21 +94,15 @@ pub fn TeamPage() -> impl IntoView {
 
 /// One published record's own page. Opening it counts a view (on the server, once per visit).
 #[component]
-fn LiveDetail<T, F, Fut>(
-    fetch: F,
+fn LiveDetail(
+    collection: &'static str,
     back: &'static str,
     back_label: &'static str,
     body: fn(&Item) -> AnyView,
-    #[prop(optional)] _marker: std::marker::PhantomData<T>,
-) -> impl IntoView
-where
-    T: Collection,
-    F: Fn(String) -> Fut + Send + Sync + Copy + 'static,
-    Fut: std::future::Future<Output = Result<Snapshot<T>, AppError>> + Send + 'static,
-{
+) -> impl IntoView {
     let params = leptos_router::hooks::use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
-    let snapshot = Resource::new(id, fetch);
+    let snapshot = Resource::new(id, move |id| public_record(collection.to_string(), id));
     view! {
         <PublicLayout>
             <p><a href=back>{back_label}</a></p>
@@ -126,8 +110,8 @@ where
                 {move || Suspend::new(async move {
                     match snapshot.await {
                         Ok(snap) => {
-                            let one = Snapshot { record: vec![Value::Object(to_map(&snap.record))], seq: snap.seq, seq_at: snap.seq_at };
-                            let list = use_live_list(T::NAME, one);
+                            let one = Snapshot { record: vec![snap.record], seq: snap.seq, seq_at: snap.seq_at };
+                            let list = use_live_list(collection, one);
                             view! {
                                 {move || match list.with(|l| l.first().cloned()) {
                                     Some(item) => view! { <article class="detail" data-testid="detail">{body(&item)}</article> }.into_any(),
@@ -153,7 +137,7 @@ fn views_line(m: &Item) -> String {
 #[component]
 pub fn ServiceDetailPage() -> impl IntoView {
     view! {
-        <LiveDetail<crate::model::Service, _, _> fetch=crate::api::service_page back="/services" back_label="← All services"
+        <LiveDetail collection="services" back="/services" back_label="← All services"
             body=|m| view! {
                 <Title text=text(m, "name")/>
                 <h1>{text(m, "name")}</h1>
@@ -167,7 +151,7 @@ pub fn ServiceDetailPage() -> impl IntoView {
 #[component]
 pub fn SolutionDetailPage() -> impl IntoView {
     view! {
-        <LiveDetail<crate::model::Solution, _, _> fetch=crate::api::solution_page back="/solutions" back_label="← All solutions"
+        <LiveDetail collection="solutions" back="/solutions" back_label="← All solutions"
             body=|m| view! {
                 <Title text=text(m, "title")/>
                 <p class="category">{text(m, "category")}</p>

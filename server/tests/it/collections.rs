@@ -432,9 +432,46 @@ async fn opening_a_public_page_counts_a_view_and_drafts_are_not_found(b: Backend
     }
     let (status, _) = app.call_form("/api/services/page", &[("id", draft)]).await;
     assert_eq!(status, 404);
+    // The generic public functions the public pages use follow the same rules.
+    let (status, page) = app
+        .call_form(
+            "/api/page/public",
+            &[("collection", "services"), ("id", live)],
+        )
+        .await;
+    assert_eq!(
+        (status, page["record"]["views"].as_i64()),
+        (200, Some(3)),
+        "{page}"
+    );
+    let (status, _) = app
+        .call_form(
+            "/api/page/public",
+            &[("collection", "services"), ("id", draft)],
+        )
+        .await;
+    assert_eq!(status, 404);
+    let (status, list) = app
+        .call_form("/api/list/public", &[("collection", "services")])
+        .await;
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(
+        list["record"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["name"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["Bread"]
+    );
+    let (status, _) = app
+        .call_form("/api/list/public", &[("collection", "secrets")])
+        .await;
+    assert_eq!(status, 404);
     // Views are counted in place: no new version, no change-log entry.
     assert_eq!(app.head().await, head);
     assert_eq!(staff_services(&app).await[0]["version"], 1);
+    assert_eq!(staff_services(&app).await[0]["views"], 3);
 }
 
 async fn a_deleted_record_can_be_restored_with_its_counters(b: Backend) {
