@@ -185,3 +185,23 @@ test("a visitor opening a service's page counts a view; the page stays live", as
   // The editor's save did not reset the count.
   await expect(visitor.getByTestId("views")).toHaveText("Viewed 2 times");
 });
+
+test("the backoffice list keeps its filter while records change under it", async ({ browser }) => {
+  server = await CourantServer.startEmpty();
+  const draft = await syncRecord(server.url, "services", "create", { name: "Macarons", description: "", price_cents: 90, published: false });
+  await syncRecord(server.url, "services", "create", { name: "Baguette", description: "", price_cents: 120, published: true });
+  const editor = await (await browser.newContext()).newPage();
+  await openLive(editor, `${server.url}/admin/services`);
+  await expect(editor.getByTestId("card")).toHaveCount(2);
+
+  await editor.getByTestId("filter").selectOption("drafts");
+  await expect(editor.getByTestId("card")).toHaveCount(1);
+  await expect(card(editor, "Macarons")).toHaveCount(1);
+  // Someone else publishes the draft: it leaves the drafts view live.
+  const edit = { id: draft.record.id, base_version: 1, changes: { published: { from: false, to: true } } };
+  await syncRecord(server.url, "services", "update", edit);
+  await expect(editor.getByTestId("card")).toHaveCount(0);
+
+  await editor.getByTestId("filter").selectOption("published");
+  await expect(editor.getByTestId("card")).toHaveCount(2);
+});

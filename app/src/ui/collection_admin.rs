@@ -53,6 +53,17 @@ fn CollectionEditor(spec: &'static CollectionSpec, snap: Snapshot<Vec<Value>>) -
     let list = use_live_list(spec.name, snap);
     let editing = RwSignal::new(HashMap::<String, Editing>::new());
     let new_keys = RwSignal::new(Vec::<String>::new());
+    // The page's filter; derived from the live list, so records move in and out of view as
+    // others publish or unpublish them.
+    let filter = RwSignal::new(Filter::All);
+    let visible_ids = move || {
+        list.with(|l| {
+            l.iter()
+                .filter(|m| filter.get().keeps(m))
+                .map(|m| id_of(m).to_string())
+                .collect::<Vec<_>>()
+        })
+    };
     let next_new = StoredValue::new(0u32);
 
     // Someone else's save arrives while this editor has unsaved changes to the same record:
@@ -95,11 +106,21 @@ fn CollectionEditor(spec: &'static CollectionSpec, snap: Snapshot<Vec<Value>>) -
     view! {
         <div class="collection">
             <button class="add" data-testid="add" on:click=add>{format!("Add a {}", spec.singular)}</button>
+            {spec.has_field("published").then(|| view! {
+                <label class="filter">
+                    "Show "
+                    <select data-testid="filter" on:change=move |ev| filter.set(Filter::parse(&event_target_value(&ev)))>
+                        <option value="all">"all"</option>
+                        <option value="published">"published only"</option>
+                        <option value="drafts">"drafts only"</option>
+                    </select>
+                </label>
+            })}
             <ul class="cards">
                 <For each=move || new_keys.get() key=|k| k.clone() let:key>
                     <ItemCard spec list editing new_keys key/>
                 </For>
-                <For each=move || list.with(|l| l.iter().map(|m| id_of(m).to_string()).collect::<Vec<_>>()) key=|id| id.clone() let:id>
+                <For each=visible_ids key=|id| id.clone() let:id>
                     <ItemCard spec list editing new_keys key=id/>
                 </For>
             </ul>
@@ -108,6 +129,36 @@ fn CollectionEditor(spec: &'static CollectionSpec, snap: Snapshot<Vec<Value>>) -
             </p>
             <DeletedPanel spec/>
         </div>
+    }
+}
+
+/// Which records the editor lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Filter {
+    All,
+    Published,
+    Drafts,
+}
+
+impl Filter {
+    fn parse(value: &str) -> Self {
+        match value {
+            "published" => Filter::Published,
+            "drafts" => Filter::Drafts,
+            _ => Filter::All,
+        }
+    }
+
+    fn keeps(self, item: &Item) -> bool {
+        let published = item
+            .get("published")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        match self {
+            Filter::All => true,
+            Filter::Published => published,
+            Filter::Drafts => !published,
+        }
     }
 }
 
@@ -599,5 +650,26 @@ fn created_event(collection: &str, record: &Item) -> crate::live::ChangeEvent {
         changed: Vec::new(),
         actor: String::new(),
         at: 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filter_keeps_what_it_names() {
+        let item = |published: bool| {
+            json!({ "published": published })
+                .as_object()
+                .unwrap()
+                .clone()
+        };
+        let no_field = json!({ "name": "Ada" }).as_object().unwrap().clone();
+        assert!(
+            Filter::parse("published").keeps(&item(true)) && !Filter::Published.keeps(&item(false))
+        );
+        assert!(Filter::parse("drafts").keeps(&item(false)) && !Filter::Drafts.keeps(&item(true)));
+        assert!(Filter::parse("anything").keeps(&item(false)) && Filter::All.keeps(&no_field));
     }
 }
