@@ -68,11 +68,11 @@ pub fn use_live_list(collection: &'static str, snap: Snapshot<Vec<Value>>) -> Rw
     let feed = use_live_feed();
     feed.on_change(move |event| {
         if event.collection == collection {
+            // Wake the list's readers only when the event changed it (replays do not).
             let mut changed = false;
-            list.update(|l| changed = apply_event(l, event));
-            if !changed {
-                // Nothing to re-render: do not wake the list's readers.
-                list.update_untracked(|_| {});
+            list.update_untracked(|l| changed = apply_event(l, event));
+            if changed {
+                list.notify();
             }
         }
     });

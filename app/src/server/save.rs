@@ -150,12 +150,12 @@ pub async fn save_list<T: Collection>(
     let db = &engine.db;
     let mut conn = db.writer().await?;
     let mut tx = db.begin_write(&mut conn).await?;
-    let slots = order_slots(&mut tx, who, &items).await?;
-    let mut outcomes = Vec::with_capacity(items.len());
+    let maps: Vec<Map<String, Value>> = items.iter().map(to_map).collect();
+    let slots = order_slots::<T>(&mut tx, who, &maps).await?;
+    let mut outcomes = Vec::with_capacity(maps.len());
     let mut changes = Vec::new();
     let mut problems = ListProblems::default();
-    for (position, item) in items.into_iter().enumerate() {
-        let mut map = to_map(&item);
+    for (position, mut map) in maps.into_iter().enumerate() {
         if let (true, Some(slot)) = (map.contains_key("order"), slots.get(position)) {
             map.insert("order".into(), Value::from(*slot));
         }
@@ -387,12 +387,9 @@ pub async fn list<T: Collection>(
 async fn order_slots<T: Collection>(
     conn: &mut AnyConnection,
     who: &Principal,
-    items: &[T],
+    items: &[Map<String, Value>],
 ) -> Result<Vec<i64>, AppError> {
-    if items
-        .first()
-        .is_none_or(|i| !to_map(i).contains_key("order"))
-    {
+    if items.first().is_none_or(|i| !i.contains_key("order")) {
         return Ok(Vec::new());
     }
     let stored: std::collections::HashMap<String, i64> =
@@ -410,7 +407,7 @@ async fn order_slots<T: Collection>(
     let mut slots: Vec<i64> = items
         .iter()
         .map(|item| {
-            match to_map(item)
+            match item
                 .get("id")
                 .and_then(Value::as_str)
                 .and_then(|id| stored.get(id))
