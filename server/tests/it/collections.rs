@@ -266,9 +266,7 @@ async fn history_shows_each_change_and_restore_is_a_merged_save(b: Backend) {
     );
     assert_eq!(history[0]["actor"], "demo-editor");
 
-    let head = app.head().await;
-    let mut ws = app.live_as(head, "public").await;
-    next_msg(&mut ws).await;
+    let (head, mut ws) = app.public_socket_at_head().await;
     let (status, body) = app
         .call_form(
             "/api/restore",
@@ -331,9 +329,7 @@ async fn generic_sync_creates_updates_and_deletes(b: Backend) {
         "{updated}"
     );
 
-    let head = app.head().await;
-    let mut ws = app.live_as(head, "public").await;
-    next_msg(&mut ws).await;
+    let (_, mut ws) = app.public_socket_at_head().await;
     let (status, deleted) = app
         .call(
             "/api/sync",
@@ -500,9 +496,7 @@ async fn a_deleted_record_can_be_restored_with_its_counters(b: Backend) {
     );
     assert_eq!(gone[0]["last"]["name"], "Rye bread");
 
-    let head = app.head().await;
-    let mut public = app.live_as(head, "public").await;
-    next_msg(&mut public).await;
+    let (_, mut public) = app.public_socket_at_head().await;
     // Its first version, not its last: name back to "Bread"; views and creation time kept.
     let (status, body) = app
         .call_form(

@@ -197,12 +197,7 @@ async fn bad_input_gets_field_errors_and_writes_nothing(b: Backend) {
         }))
         .await;
     assert_eq!(status, 422, "{body}");
-    let fields: Vec<&str> = body["Validation"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields = validation_fields(&body);
     assert_eq!(fields, ["company_name", "tagline", "email"]);
     assert_eq!(
         body["Validation"][0]["message"],

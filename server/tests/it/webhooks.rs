@@ -247,12 +247,7 @@ async fn bad_registrations_are_refused_with_reasons(b: Backend) {
         )
         .await;
     assert_eq!(status, 422, "{body}");
-    let fields: Vec<&str> = body["Validation"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields = validation_fields(&body);
     assert_eq!(fields, ["url", "secret"]);
     let (status, _) = app
         .call_form("/api/webhooks/delete", &[("id", "nope")])

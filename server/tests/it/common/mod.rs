@@ -159,6 +159,14 @@ impl TestApp {
         (status, res.json().await.unwrap_or(Value::Null))
     }
 
+    /// A public socket opened at the current head, its hello already read; and that head.
+    pub async fn public_socket_at_head(&self) -> (i64, Ws) {
+        let head = self.head().await;
+        let mut ws = self.live_as(head, "public").await;
+        next_msg(&mut ws).await;
+        (head, ws)
+    }
+
     pub async fn live_as(&self, since: i64, audience: &str) -> Ws {
         let url = format!("ws://{}/live?since={since}&audience={audience}", self.addr);
         tokio_tungstenite::connect_async(url)
@@ -262,4 +270,14 @@ pub async fn expect_quiet(ws: &mut Ws, ms: u64) {
     if let Ok(msg) = tokio::time::timeout(Duration::from_millis(ms), next_msg(ws)).await {
         panic!("expected no message, got {msg:?}");
     }
+}
+
+/// The field names of a 422 answer, in order.
+pub fn validation_fields(body: &Value) -> Vec<&str> {
+    body["Validation"]
+        .as_array()
+        .expect("a Validation error")
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect()
 }
