@@ -21,6 +21,15 @@ pub enum AppError {
     Forbidden,
     #[error("Too many requests. Wait a moment and try again.")]
     TooManyRequests,
+    /// Sign-in refused for a reason the person can act on (wrong email or password).
+    #[error("{0}")]
+    SignIn(String),
+    /// Too many failed sign-ins: wait this many seconds.
+    #[error("Too many failed sign-in attempts. Wait {} and try again, or ask an admin to reset your password.", wait_text(*.0))]
+    Throttled(u64),
+    /// A cross-site request (a page on another site tried to act for you).
+    #[error("{0}")]
+    CrossSite(String),
     #[error("The server had a problem ({0}). Your changes were not saved; try again.")]
     Internal(String),
     #[error("Could not reach the server ({0}). Check your connection and try again.")]
@@ -36,7 +45,9 @@ impl AppError {
             AppError::NotFound(_) => 404,
             AppError::Unauthorized => 401,
             AppError::Forbidden => 403,
-            AppError::TooManyRequests => 429,
+            AppError::TooManyRequests | AppError::Throttled(_) => 429,
+            AppError::SignIn(_) => 401,
+            AppError::CrossSite(_) => 403,
             AppError::Internal(_) => 500,
             AppError::Transport(_) => 502,
         }
@@ -56,6 +67,14 @@ impl AppError {
             }),
             _ => None,
         }
+    }
+}
+
+fn wait_text(seconds: u64) -> String {
+    if seconds >= 90 {
+        format!("{} minutes", seconds.div_ceil(60))
+    } else {
+        format!("{seconds} seconds")
     }
 }
 

@@ -11,6 +11,7 @@ pub mod merge;
 #[cfg(test)]
 mod merge_props;
 pub mod model;
+pub mod roles;
 pub mod time;
 pub mod ui;
 

@@ -9,13 +9,16 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use futures::{SinkExt, StreamExt};
 use serde::Deserialize;
+use tokio::sync::broadcast::error::RecvError;
 use tokio::time::{interval, Instant, MissedTickBehavior};
 
 use app::error::AppError;
 use app::live::{ClientMsg, ServerMsg, MAX_CLIENT_MESSAGE_BYTES};
-use app::server::access::{authorize, Permission};
+use app::roles::Permission;
+use app::server::access::{authorize, Principal};
+use app::server::csrf::check_same_site;
 use app::server::hub::{frame_of, Audience};
-use app::server::store::OrgId;
+use app::server::sessions::{self, Identity};
 use app::server::subscription::Subscription;
 use app::server::Engine;
 
@@ -33,6 +36,9 @@ pub struct LiveQuery {
     /// `staff` for the backoffice (drafts and private fields); anything else is public.
     #[serde(default)]
     audience: Option<String>,
+    /// An API token, for clients that cannot set an `Authorization` header on a WebSocket.
+    #[serde(default)]
+    access_token: Option<String>,
 }
 
 pub async fn upgrade(
@@ -41,27 +47,40 @@ pub async fn upgrade(
     Query(q): Query<LiveQuery>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
+    // A page on another site must not ride on the visitor's cookie (cross-site WebSocket
+    // hijacking): browsers always send Origin on a WebSocket handshake.
+    check_same_site(&headers, &state.engine.auth.config).map_err(AppError::CrossSite)?;
     let (audience, permission) = match q.audience.as_deref() {
         Some("staff") => (Audience::Staff, Permission::ReadContent),
         _ => (Audience::Public, Permission::ReadPublic),
     };
-    let who = authorize(&headers, permission)?;
+    let who = authorize(
+        &state.engine,
+        &headers,
+        q.access_token.as_deref(),
+        permission,
+    )
+    .await?;
     let engine = state.engine.clone();
     Ok(ws
         .read_buffer_size(4 * 1024)
         .write_buffer_size(0)
         .max_message_size(MAX_CLIENT_MESSAGE_BYTES)
         .max_frame_size(MAX_CLIENT_MESSAGE_BYTES)
-        .on_upgrade(move |socket| session(socket, engine, who.org, audience, q.since)))
+        .on_upgrade(move |socket| session(socket, engine, who, audience, q.since)))
 }
 
 async fn session(
     socket: WebSocket,
     engine: Engine,
-    org: OrgId,
+    who: Principal,
     audience: Audience,
     since: Option<i64>,
 ) {
+    let org = who.org;
+    // Signing out, revoking the token or changing the member's role closes the socket; the
+    // browser reconnects with whatever rights it has now.
+    let mut revocations = engine.auth.revocations.subscribe();
     let (mut sink, mut stream) = socket.split();
     let (greeting, mut sub) = match Subscription::start(&engine, org, audience, since).await {
         Ok(started) => started,
@@ -108,9 +127,22 @@ async fn session(
                 }
                 Some(Ok(_)) => last_heard = Instant::now(),
             },
+            revoked = revocations.recv() => match (revoked, &who.identity) {
+                (Ok(r), Some(me)) if r.applies_to(me) => break,
+                // Missed some: check the credential against the database.
+                (Err(RecvError::Lagged(_)), Some(me)) if !still_valid(&engine, me).await => break,
+                (Err(RecvError::Closed), _) => break,
+                _ => {}
+            },
             _ = ping.tick() => {
                 if last_heard.elapsed() > IDLE_TIMEOUT {
                     break;
+                }
+                // Revocations on another server process reach this one through the database.
+                if let Some(me) = &who.identity {
+                    if !still_valid(&engine, me).await {
+                        break;
+                    }
                 }
                 if sink.send(Message::Text(frame_of(&ServerMsg::Ping))).await.is_err() {
                     break;
@@ -120,4 +152,22 @@ async fn session(
     }
     let _ = sink.send(Message::Close(None)).await;
     tracing::debug!(org, last = sub.last_delivered(), "live session ended");
+}
+
+/// Whether the socket's credential still stands for the same organisation and role.
+async fn still_valid(engine: &Engine, me: &Identity) -> bool {
+    let Ok(mut conn) = engine.db.read.acquire().await else {
+        return true; // a database hiccup is not a revocation
+    };
+    let now = match &me.credential {
+        sessions::Credential::Session(hash) => {
+            sessions::resolve_session_hash(&mut conn, hash).await
+        }
+        sessions::Credential::Token { id, .. } => sessions::resolve_token_id(&mut conn, id).await,
+    };
+    match now {
+        Ok(Some(now)) => now.org == me.org && now.role == me.role,
+        Ok(None) => false,
+        Err(_) => true,
+    }
 }

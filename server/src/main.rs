@@ -3,6 +3,8 @@ use std::process::ExitCode;
 use leptos::prelude::get_configuration;
 use tracing_subscriber::EnvFilter;
 
+use app::server::access::AuthConfig;
+use app::server::accounts::{ensure_first_admin, FirstAdmin};
 use app::server::db::DEFAULT_DATABASE_URL;
 use app::server::Engine;
 use server::{serve, AppState};
@@ -22,10 +24,27 @@ async fn main() -> ExitCode {
     let database_url =
         std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.to_string());
     let with_examples = std::env::var("COURANT_DEMO_CONTENT").map_or(true, |v| v != "0");
-    let engine = match Engine::start(&database_url, with_examples).await {
-        Ok(engine) => engine,
-        Err(e) => return fail(format!("{e} (DATABASE_URL={database_url})")),
+    let engine =
+        match Engine::start_with(&database_url, with_examples, AuthConfig::from_env()).await {
+            Ok(engine) => engine,
+            Err(e) => return fail(format!("{e} (DATABASE_URL={database_url})")),
+        };
+    let first_admin = match (
+        std::env::var("COURANT_ADMIN_EMAIL"),
+        std::env::var("COURANT_ADMIN_PASSWORD"),
+    ) {
+        (Ok(email), Ok(password)) => FirstAdmin::Given { email, password },
+        _ => FirstAdmin::Generate,
     };
+    match ensure_first_admin(&engine, first_admin).await {
+        Ok(Some((email, password))) => tracing::warn!(
+            "created the first admin: sign in at /signin as {email} with password {password} \
+             (shown this once; change it under Account, or start with COURANT_ADMIN_EMAIL and \
+             COURANT_ADMIN_PASSWORD set)"
+        ),
+        Ok(None) => {}
+        Err(e) => return fail(format!("cannot create the first admin: {e}")),
+    }
     app::server::webhooks::spawn_worker(engine.clone(), Default::default());
     let addr = leptos_options.site_addr;
     let listener = match tokio::net::TcpListener::bind(addr).await {

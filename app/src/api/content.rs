@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::model::{Service, Solution, TeamMember};
 
 #[cfg(feature = "ssr")]
-use crate::server::{access::Permission, save};
+use crate::{roles::Permission, server::save};
 
 /// Published team members, public fields only.
 #[server(endpoint = "team/public")]

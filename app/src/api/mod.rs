@@ -1,11 +1,13 @@
 //! Server functions: thin wrappers that authorise, then call the engine.
 
+mod auth;
 mod content;
 mod settings;
 mod webhooks;
 
 use serde::{Deserialize, Serialize};
 
+pub use auth::*;
 pub use content::*;
 pub use settings::*;
 pub use webhooks::*;
@@ -45,27 +47,37 @@ impl<T> SaveOutcome<T> {
 /// give errors their HTTP status.
 #[cfg(feature = "ssr")]
 pub(crate) async fn with_access<T, F, Fut>(
-    permission: crate::server::access::Permission,
+    permission: crate::roles::Permission,
     f: F,
 ) -> Result<T, crate::error::AppError>
 where
     F: FnOnce(crate::server::Engine, crate::server::access::Principal) -> Fut,
     Fut: std::future::Future<Output = Result<T, crate::error::AppError>>,
 {
+    with_request(|engine, parts| async move {
+        let who =
+            crate::server::access::authorize(&engine, &parts.headers, None, permission).await?;
+        f(engine, who).await
+    })
+    .await
+}
+
+/// Run `f` with the engine and the request, and give errors their HTTP status. Server
+/// functions that decide access themselves (signing in and out) use this directly.
+#[cfg(feature = "ssr")]
+pub(crate) async fn with_request<T, F, Fut>(f: F) -> Result<T, crate::error::AppError>
+where
+    F: FnOnce(crate::server::Engine, http::request::Parts) -> Fut,
+    Fut: std::future::Future<Output = Result<T, crate::error::AppError>>,
+{
     use leptos::prelude::use_context;
 
-    let headers = use_context::<http::request::Parts>()
-        .map(|p| p.headers)
-        .unwrap_or_default();
-    let result = match (
-        use_context::<crate::server::Engine>(),
-        crate::server::access::authorize(&headers, permission),
-    ) {
-        (None, _) => Err(crate::error::AppError::Internal(
-            "engine not provided".into(),
+    let parts = use_context::<http::request::Parts>();
+    let result = match (use_context::<crate::server::Engine>(), parts) {
+        (Some(engine), Some(parts)) => f(engine, parts).await,
+        _ => Err(crate::error::AppError::Internal(
+            "engine or request not provided".into(),
         )),
-        (_, Err(e)) => Err(e),
-        (Some(engine), Ok(who)) => f(engine, who).await,
     };
     if let Err(e) = &result {
         if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
@@ -73,4 +85,15 @@ where
         }
     }
     result
+}
+
+/// Add a `Set-Cookie` header to the response.
+#[cfg(feature = "ssr")]
+pub(crate) fn set_cookie(cookie: &str) {
+    if let (Some(res), Ok(value)) = (
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(cookie),
+    ) {
+        res.append_header(http::header::SET_COOKIE, value);
+    }
 }

@@ -7,7 +7,7 @@ use crate::merge::RecordEdit;
 use crate::model::SiteSettings;
 
 #[cfg(feature = "ssr")]
-use crate::server::{access::Permission, save};
+use crate::{roles::Permission, server::save};
 
 /// The settings as the public site shows them.
 #[server(endpoint = "settings/public")]

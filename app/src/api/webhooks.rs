@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-use crate::server::{access::Permission, webhooks};
+use crate::{roles::Permission, server::webhooks};
 
 /// A registered endpoint (the secret is shown only when it is created).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -36,7 +36,7 @@ pub struct DeliveryInfo {
 
 #[server(endpoint = "webhooks/list")]
 pub async fn list_webhooks() -> Result<Vec<WebhookInfo>, AppError> {
-    super::with_access(Permission::ManageSyncCentre, |e, who| async move {
+    super::with_access(Permission::ReadSyncCentre, |e, who| async move {
         webhooks::list(&e, &who).await
     })
     .await
@@ -66,7 +66,7 @@ pub async fn delete_webhook(id: String) -> Result<(), AppError> {
 /// The newest deliveries of one endpoint.
 #[server(endpoint = "webhooks/deliveries")]
 pub async fn webhook_deliveries(id: String) -> Result<Vec<DeliveryInfo>, AppError> {
-    super::with_access(Permission::ManageSyncCentre, |e, who| async move {
+    super::with_access(Permission::ReadSyncCentre, |e, who| async move {
         webhooks::deliveries(&e, &who, &id, 100).await
     })
     .await

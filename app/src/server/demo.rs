@@ -25,10 +25,7 @@ pub async fn seed_if_empty(
     if exists {
         return Ok(());
     }
-    let who = Principal {
-        org: DEFAULT_ORG,
-        actor: "setup".into(),
-    };
+    let who = Principal::system(DEFAULT_ORG, "setup");
     let settings = SiteSettings {
         company_name: "Courant Bakery".into(),
         tagline: "Fresh bread, every morning".into(),
@@ -50,6 +47,24 @@ pub async fn seed_if_empty(
         load_examples(engine, &who).await?;
     }
     tracing::info!("loaded first-start content");
+    Ok(())
+}
+
+/// The settings record of a new organisation, named after it.
+pub async fn seed_settings(
+    engine: &Engine,
+    who: &Principal,
+    name: &str,
+) -> Result<(), crate::error::AppError> {
+    let settings = SiteSettings {
+        meta: Meta {
+            id: SiteSettings::SINGLETON_ID.into(),
+            ..Default::default()
+        },
+        company_name: name.into(),
+        ..Default::default()
+    };
+    save::create(engine, who, settings).await?;
     Ok(())
 }
 

@@ -264,7 +264,7 @@ async fn history_shows_each_change_and_restore_is_a_merged_save(b: Backend) {
         history[1]["changes"],
         json!([{ "field": "name", "before": "Bread", "after": "Rye bread" }])
     );
-    assert_eq!(history[0]["actor"], "demo-editor");
+    assert_eq!(history[0]["actor"], "admin@courant.test (token “tests”)");
 
     let (head, mut ws) = app.public_socket_at_head().await;
     let (status, body) = app

@@ -27,10 +27,7 @@ fn value_for(field: &str, task: usize) -> Value {
 /// Save `field` = this task's value, re-reading and retrying when someone else changed the
 /// same field first (a conflict), as a person would. Returns the acknowledged sequence.
 async fn edit_until_acknowledged(engine: Engine, id: String, task: usize) -> (String, Value, i64) {
-    let who = Principal {
-        org: 1,
-        actor: format!("editor-{task}"),
-    };
+    let who = Principal::system(1, &format!("editor-{task}"));
     let field = FIELDS[task % FIELDS.len()];
     let to = value_for(field, task);
     for _ in 0..200 {
@@ -64,10 +61,7 @@ async fn edit_until_acknowledged(engine: Engine, id: String, task: usize) -> (St
 async fn fifty_editors_at_once(backend: Backend) {
     let app = spawn_app(backend).await;
     let engine = app.engine.clone();
-    let who = Principal {
-        org: 1,
-        actor: "setup".into(),
-    };
+    let who = Principal::system(1, "setup");
     let member = TeamMember {
         name: "Ada".into(),
         role: "Baker".into(),

@@ -5,6 +5,7 @@
 #[macro_use]
 mod common;
 
+mod access;
 mod collections;
 mod concurrency;
 mod subscription;

@@ -21,10 +21,7 @@ fn seqs(frames: &[axum::extract::ws::Utf8Bytes]) -> Vec<i64> {
 }
 
 async fn set_tagline(engine: &Engine, to: &str) -> i64 {
-    let who = Principal {
-        org: 1,
-        actor: "test".into(),
-    };
+    let who = Principal::system(1, "test");
     let from = save::snapshot::<SiteSettings>(engine, &who, "main")
         .await
         .unwrap()
@@ -65,6 +62,7 @@ async fn missed_and_reordered_publishes_are_filled_from_the_log() {
         let other = Engine {
             db: engine.db.clone(),
             hub: Hub::default(),
+            auth: engine.auth.clone(),
         };
         let a = set_tagline(&other, "a").await;
         let b = set_tagline(&other, "b").await;

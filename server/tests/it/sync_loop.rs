@@ -103,7 +103,7 @@ async fn server_owned_fields_survive_a_save(b: Backend) {
     assert_eq!(after["created_at"], before["created_at"]);
     assert_eq!(after["id"], "main");
     assert_eq!(after["version"], before["version"].as_i64().unwrap() + 1);
-    assert_eq!(after["updated_by"], "demo-editor");
+    assert_eq!(after["updated_by"], "admin@courant.test (token “tests”)");
     assert!(after["updated_at"].as_i64() >= before["updated_at"].as_i64());
     assert_eq!(after["tagline"], "New tagline");
     assert_eq!(body["changed"], json!(["tagline"]));

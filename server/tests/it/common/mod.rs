@@ -27,7 +27,9 @@ use tokio::net::TcpStream;
 use tokio_tungstenite::{tungstenite::Message, MaybeTlsStream, WebSocketStream};
 
 use app::live::ServerMsg;
-use app::server::Engine;
+use app::roles::Role;
+use app::server::access::AuthConfig;
+use app::server::{accounts, sessions, Engine};
 use server::{serve, AppState};
 
 #[derive(Debug, Clone, Copy)]
@@ -40,8 +42,48 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub database_url: String,
     pub engine: Engine,
+    /// Signed in as the default organisation's admin (an API token).
     pub http: reqwest::Client,
+    pub admin_token: String,
+    /// No credentials: a public visitor or a script without a token.
+    pub anon: reqwest::Client,
     _shutdown: tokio::sync::oneshot::Sender<()>,
+}
+
+pub const ADMIN_EMAIL: &str = "admin@courant.test";
+pub const PASSWORD: &str = "correct horse battery";
+
+/// A user with `role` in `org` (created if needed) and an API token of theirs for it.
+pub async fn member_with_token(engine: &Engine, email: &str, org: i64, role: Role) -> String {
+    let mut conn = engine.db.read.acquire().await.unwrap();
+    let existing = accounts::find_by_email(&mut conn, email).await.unwrap();
+    drop(conn);
+    let user = match existing {
+        Some((id, _)) => id,
+        None => accounts::create_user(engine, email, PASSWORD)
+            .await
+            .unwrap(),
+    };
+    accounts::set_membership(engine, org, user, role)
+        .await
+        .unwrap();
+    sessions::create_token(engine, user, org, "tests")
+        .await
+        .unwrap()
+        .1
+}
+
+/// A client that sends `Authorization: Bearer <token>` on every request.
+pub fn client_with_token(token: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Bearer {token}").parse().unwrap(),
+    );
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .unwrap()
 }
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -96,9 +138,14 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 }
 
 pub async fn spawn_app_on(database_url: String) -> TestApp {
-    let engine = Engine::start(&database_url, false)
+    spawn_app_with(database_url, AuthConfig::default()).await
+}
+
+pub async fn spawn_app_with(database_url: String, auth: AuthConfig) -> TestApp {
+    let engine = Engine::start_with(&database_url, false, auth)
         .await
         .expect("engine starts");
+    let admin_token = member_with_token(&engine, ADMIN_EMAIL, 1, Role::Admin).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let leptos_options = LeptosOptions::builder()
@@ -121,7 +168,9 @@ pub async fn spawn_app_on(database_url: String) -> TestApp {
         addr,
         database_url,
         engine,
-        http: reqwest::Client::new(),
+        http: client_with_token(&admin_token),
+        admin_token,
+        anon: reqwest::Client::new(),
         _shutdown: tx,
     }
 }
@@ -167,12 +216,37 @@ impl TestApp {
         (head, ws)
     }
 
+    /// A live socket with the admin's token.
     pub async fn live_as(&self, since: i64, audience: &str) -> Ws {
-        let url = format!("ws://{}/live?since={since}&audience={audience}", self.addr);
-        tokio_tungstenite::connect_async(url)
+        self.live_with(since, audience, Some(&self.admin_token), None)
             .await
             .expect("live socket opens")
-            .0
+    }
+
+    /// Open a live socket with an optional token and `Origin`; the handshake's HTTP status if
+    /// it is refused.
+    pub async fn live_with(
+        &self,
+        since: i64,
+        audience: &str,
+        token: Option<&str>,
+        origin: Option<&str>,
+    ) -> Result<Ws, u16> {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let url = format!("ws://{}/live?since={since}&audience={audience}", self.addr);
+        let mut req = url.into_client_request().unwrap();
+        if let Some(token) = token {
+            req.headers_mut()
+                .insert("authorization", format!("Bearer {token}").parse().unwrap());
+        }
+        if let Some(origin) = origin {
+            req.headers_mut().insert("origin", origin.parse().unwrap());
+        }
+        match tokio_tungstenite::connect_async(req).await {
+            Ok((ws, _)) => Ok(ws),
+            Err(tokio_tungstenite::tungstenite::Error::Http(res)) => Err(res.status().as_u16()),
+            Err(e) => panic!("live socket failed: {e}"),
+        }
     }
 
     /// Call the save server function over HTTP as the browser does.

@@ -1,0 +1,232 @@
+//! Server functions of accounts: signing in and out, one's own password, API tokens and
+//! organisations.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+use crate::roles::Role;
+
+#[cfg(feature = "ssr")]
+use crate::roles::Permission;
+#[cfg(feature = "ssr")]
+use crate::server::{accounts, sessions, signin};
+
+/// An organisation one belongs to, with one's role there.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrgInfo {
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+}
+
+/// The signed-in user, as the backoffice shows them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub email: String,
+    /// The organisation the backoffice is switched to.
+    pub org: i64,
+    /// The role there; `None` if no longer a member.
+    pub role: Option<Role>,
+    pub orgs: Vec<OrgInfo>,
+}
+
+/// A personal API token (the token itself is shown only when created).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TokenInfo {
+    pub id: String,
+    pub name: String,
+    pub org: i64,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreatedToken {
+    pub token: TokenInfo,
+    /// Shown this once: send it as `Authorization: Bearer …`.
+    pub secret: String,
+}
+
+/// Check the password and start a session (an HttpOnly cookie).
+#[server(endpoint = "auth/sign_in")]
+pub async fn sign_in(email: String, password: String) -> Result<CurrentUser, AppError> {
+    super::with_request(|engine, parts| async move {
+        let address = signin::client_address(&engine, &parts);
+        let secret = signin::sign_in(&engine, &email, &password, &address).await?;
+        let cookie = signin::session_cookie(&secret, signin::wants_secure(&engine, &parts.headers));
+        super::set_cookie(&cookie);
+        let who = sessions::resolve_session(&mut *engine.db.read.acquire().await?, &secret)
+            .await?
+            .ok_or(AppError::Unauthorized)?;
+        me_of(&engine, &who).await
+    })
+    .await
+}
+
+/// End this browser's session; its live sockets close.
+#[server(endpoint = "auth/sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    super::with_request(|engine, parts| async move {
+        let who =
+            crate::server::access::authorize(&engine, &parts.headers, None, Permission::ReadPublic)
+                .await?;
+        signin::sign_out(&engine, &who).await?;
+        super::set_cookie(&signin::cleared_cookie(signin::wants_secure(
+            &engine,
+            &parts.headers,
+        )));
+        Ok(())
+    })
+    .await
+}
+
+/// Who is signed in, if anyone.
+#[server(endpoint = "auth/me")]
+pub async fn me() -> Result<Option<CurrentUser>, AppError> {
+    super::with_access(Permission::ReadPublic, |engine, who| async move {
+        match &who.identity {
+            Some(id) => me_of(&engine, id).await.map(Some),
+            None => Ok(None),
+        }
+    })
+    .await
+}
+
+#[cfg(feature = "ssr")]
+async fn me_of(
+    engine: &crate::server::Engine,
+    who: &crate::server::sessions::Identity,
+) -> Result<CurrentUser, AppError> {
+    Ok(CurrentUser {
+        email: who.email.clone(),
+        org: who.org,
+        role: who.role,
+        orgs: accounts::organisations_of(engine, who.user).await?,
+    })
+}
+
+/// Change one's own password; other sessions of the account are signed out.
+#[server(endpoint = "auth/password")]
+pub async fn change_password(current: String, new: String) -> Result<(), AppError> {
+    super::with_access(Permission::Account, |engine, who| async move {
+        signin::change_password(&engine, &who, &current, &new).await
+    })
+    .await
+}
+
+/// A personal API token for the organisation the backoffice is switched to. Only from a
+/// signed-in browser: a token cannot mint more tokens.
+#[server(endpoint = "auth/tokens/create")]
+pub async fn create_api_token(name: String) -> Result<CreatedToken, AppError> {
+    super::with_access(Permission::Account, |engine, who| async move {
+        let me = who.signed_in()?;
+        if !matches!(me.credential, sessions::Credential::Session(_)) {
+            return Err(AppError::Forbidden);
+        }
+        let (token, secret) = sessions::create_token(&engine, me.user, me.org, &name).await?;
+        Ok(CreatedToken { token, secret })
+    })
+    .await
+}
+
+#[server(endpoint = "auth/tokens/list")]
+pub async fn list_api_tokens() -> Result<Vec<TokenInfo>, AppError> {
+    super::with_access(Permission::Account, |engine, who| async move {
+        sessions::tokens_of(&engine, who.signed_in()?.user).await
+    })
+    .await
+}
+
+/// Revoke one of one's own tokens; live sockets opened with it close.
+#[server(endpoint = "auth/tokens/revoke")]
+pub async fn revoke_api_token(id: String) -> Result<(), AppError> {
+    super::with_access(Permission::Account, |engine, who| async move {
+        sessions::revoke_token(&engine, who.signed_in()?.user, &id).await
+    })
+    .await
+}
+
+/// Switch the backoffice to another of one's organisations.
+#[server(endpoint = "auth/switch")]
+pub async fn switch_organisation(org: i64) -> Result<(), AppError> {
+    super::with_access(Permission::Account, |engine, who| async move {
+        sessions::switch_organisation(&engine, who.signed_in()?, org).await
+    })
+    .await
+}
+
+/// A new organisation with oneself as its admin.
+#[server(endpoint = "auth/organisations/create")]
+pub async fn create_organisation(name: String) -> Result<OrgInfo, AppError> {
+    super::with_access(Permission::Account, |engine, who| async move {
+        let me = who.signed_in()?;
+        let id = accounts::create_organisation(&engine, &name, me.user).await?;
+        Ok(OrgInfo {
+            id,
+            name: name.trim().to_string(),
+            role: Role::Admin,
+        })
+    })
+    .await
+}
+
+/// A member of the current organisation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberInfo {
+    pub user_id: i64,
+    pub email: String,
+    pub role: Role,
+    pub joined_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Invited {
+    /// For a new account: its one-time password, to pass on (shown once).
+    pub password: Option<String>,
+}
+
+#[server(endpoint = "members/list")]
+pub async fn list_members() -> Result<Vec<MemberInfo>, AppError> {
+    super::with_access(Permission::ReadSyncCentre, |engine, who| async move {
+        accounts::members(&engine, who.org).await
+    })
+    .await
+}
+
+/// Add someone to the organisation (an unknown email gets a new account).
+#[server(endpoint = "members/invite", input = Json)]
+pub async fn invite_member(email: String, role: Role) -> Result<Invited, AppError> {
+    super::with_access(Permission::ManageSyncCentre, |engine, who| async move {
+        let password = accounts::invite(&engine, who.org, &email, role).await?;
+        Ok(Invited { password })
+    })
+    .await
+}
+
+/// Change a member's role; their open pages reconnect with the new one.
+#[server(endpoint = "members/role", input = Json)]
+pub async fn set_member_role(user_id: i64, role: Role) -> Result<(), AppError> {
+    super::with_access(Permission::ManageSyncCentre, |engine, who| async move {
+        accounts::set_membership(&engine, who.org, user_id, role).await?;
+        engine
+            .auth
+            .revocations
+            .announce(sessions::Revoked::User(user_id));
+        Ok(())
+    })
+    .await
+}
+
+#[server(endpoint = "members/remove", input = Json)]
+pub async fn remove_member(user_id: i64) -> Result<(), AppError> {
+    super::with_access(Permission::ManageSyncCentre, |engine, who| async move {
+        accounts::remove_membership(&engine, who.org, user_id).await?;
+        engine
+            .auth
+            .revocations
+            .announce(sessions::Revoked::User(user_id));
+        Ok(())
+    })
+    .await
+}

@@ -1,0 +1,108 @@
+//! Roles and what each may do: one table, enforced by the server (`server::access`) and read
+//! by the UI only to hide what the server would refuse anyway.
+
+use serde::{Deserialize, Serialize};
+
+/// A member's role in one organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Editor,
+    /// Looks but never touches.
+    Supervisor,
+    /// Orders and prospects, never content or the sync centre.
+    Operator,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Admin, Role::Editor, Role::Supervisor, Role::Operator];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Editor => "editor",
+            Role::Supervisor => "supervisor",
+            Role::Operator => "operator",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Permission {
+    /// Published content, public fields: anyone, signed in or not.
+    ReadPublic,
+    /// Signed in, whatever the role: one's own account, tokens and organisations.
+    Account,
+    /// Backoffice view of content (settings, team, services, solutions): drafts, private fields.
+    ReadContent,
+    WriteContent,
+    /// Monitoring the sync centre: webhooks and their deliveries, members.
+    ReadSyncCentre,
+    /// Changing the sync centre: webhooks, members.
+    ManageSyncCentre,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 6] = [
+        Permission::ReadPublic,
+        Permission::Account,
+        Permission::ReadContent,
+        Permission::WriteContent,
+        Permission::ReadSyncCentre,
+        Permission::ManageSyncCentre,
+    ];
+}
+
+/// Whether `role` (`None`: a public visitor) may do `permission`.
+pub fn allows(role: Option<Role>, permission: Permission) -> bool {
+    use Permission::*;
+    use Role::*;
+    match (role, permission) {
+        (_, ReadPublic) => true,
+        (None, _) => false,
+        (Some(_), Account) => true,
+        (Some(Admin), _) => true,
+        (Some(Editor), ReadContent | WriteContent) => true,
+        (Some(Supervisor), ReadContent | ReadSyncCentre) => true,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_role_table() {
+        use Permission::*;
+        // (role, content read, content write, sync centre read, sync centre write)
+        let table = [
+            (Some(Role::Admin), true, true, true, true),
+            (Some(Role::Editor), true, true, false, false),
+            (Some(Role::Supervisor), true, false, true, false),
+            (Some(Role::Operator), false, false, false, false),
+            (None, false, false, false, false),
+        ];
+        for (role, rc, wc, rs, ms) in table {
+            assert!(allows(role, ReadPublic));
+            assert_eq!(allows(role, Account), role.is_some(), "{role:?}");
+            assert_eq!(allows(role, ReadContent), rc, "{role:?}");
+            assert_eq!(allows(role, WriteContent), wc, "{role:?}");
+            assert_eq!(allows(role, ReadSyncCentre), rs, "{role:?}");
+            assert_eq!(allows(role, ManageSyncCentre), ms, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn roles_round_trip_their_names() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("owner"), None);
+    }
+}

@@ -1,0 +1,134 @@
+//! Signing in and out, and the session cookie. Plain async functions under the thin server
+//! functions in `api::auth`.
+
+use crate::error::AppError;
+
+use super::access::{Principal, SESSION_COOKIE};
+use super::sessions::{self, Credential, SESSION_DAYS};
+use super::{accounts, secrets, Engine};
+
+/// The message for a wrong email or password: the same for both, so it reveals no accounts.
+pub const WRONG_CREDENTIALS: &str = "Wrong email or password. Check both and try again.";
+
+/// Check the password and open a session in the user's first organisation (the default one
+/// if they belong to it). Returns the session secret for the cookie.
+pub async fn sign_in(
+    engine: &Engine,
+    email: &str,
+    password: &str,
+    address: &str,
+) -> Result<String, AppError> {
+    let email = email.trim().to_lowercase();
+    let throttle = &engine.auth.throttle;
+    if let Err(wait) = throttle.check(&email, address) {
+        return Err(AppError::Throttled(wait));
+    }
+    let mut conn = engine.db.read.acquire().await?;
+    let found = accounts::find_by_email(&mut conn, &email).await?;
+    drop(conn);
+    let ok =
+        secrets::verify_password(password.to_string(), found.as_ref().map(|f| f.1.clone())).await;
+    let Some((user, _)) = found.filter(|_| ok) else {
+        throttle.failed(&email, address);
+        return Err(AppError::SignIn(WRONG_CREDENTIALS.into()));
+    };
+    throttle.succeeded(&email);
+    let orgs = accounts::organisations_of(engine, user).await?;
+    let org = orgs
+        .iter()
+        .find(|o| o.id == super::access::DEFAULT_ORG)
+        .or(orgs.first())
+        .map_or(super::access::DEFAULT_ORG, |o| o.id);
+    sessions::open_session(engine, user, org).await
+}
+
+/// End the caller's session (a token cannot sign out; revoke it instead).
+pub async fn sign_out(engine: &Engine, who: &Principal) -> Result<(), AppError> {
+    if let Some(Credential::Session(hash)) = who.identity.as_ref().map(|i| &i.credential) {
+        sessions::close_session(engine, hash).await?;
+    }
+    Ok(())
+}
+
+/// Change one's own password after checking the current one; every other session of the
+/// account is signed out.
+pub async fn change_password(
+    engine: &Engine,
+    who: &Principal,
+    current: &str,
+    new: &str,
+) -> Result<(), AppError> {
+    let me = who.signed_in()?;
+    let stored = accounts::password_hash(engine, me.user).await?;
+    if !secrets::verify_password(current.to_string(), stored).await {
+        return Err(AppError::Validation(vec![crate::model::FieldError::new(
+            "current",
+            "This is not your current password.",
+        )]));
+    }
+    accounts::set_password(engine, me.user, new).await?;
+    let keep = match &me.credential {
+        Credential::Session(hash) => Some(hash.as_str()),
+        Credential::Token { .. } => None,
+    };
+    sessions::close_other_sessions(engine, me.user, keep).await
+}
+
+/// `Set-Cookie` for a new session; `secure` when the site is served over HTTPS.
+pub fn session_cookie(secret: &str, secure: bool) -> String {
+    format!(
+        "{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        SESSION_DAYS * 86_400,
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// `Set-Cookie` that removes the session cookie.
+pub fn cleared_cookie(secure: bool) -> String {
+    format!(
+        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// Whether cookies should be `Secure` for this request.
+pub fn wants_secure(engine: &Engine, headers: &http::HeaderMap) -> bool {
+    engine.auth.config.secure_cookies.unwrap_or_else(|| {
+        headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|p| p.eq_ignore_ascii_case("https"))
+    })
+}
+
+/// The client's address for throttling.
+pub fn client_address(engine: &Engine, parts: &http::request::Parts) -> String {
+    if engine.auth.config.trust_proxy {
+        if let Some(first) = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+        {
+            return first.trim().to_string();
+        }
+    }
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map_or("unknown".into(), |c| c.0.ip().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cookie_is_http_only_lax_and_secure_when_asked() {
+        let c = session_cookie("s3cret", false);
+        assert!(c.starts_with("courant_session=s3cret; Path=/; HttpOnly; SameSite=Lax"));
+        assert!(!c.contains("Secure"));
+        assert!(session_cookie("s", true).ends_with("; Secure"));
+        assert!(cleared_cookie(false).contains("Max-Age=0"));
+    }
+}
