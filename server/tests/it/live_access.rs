@@ -1,0 +1,312 @@
+//! The live socket and cross-site requests: organisation isolation on the feed, sockets
+//! refused without rights or from a foreign origin, revocation closing sockets, CSRF.
+
+use std::time::Duration;
+
+use futures::StreamExt;
+use serde_json::json;
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::common::*;
+use app::live::ServerMsg;
+use app::roles::Role;
+use app::server::{accounts, sessions};
+
+on_both_backends!(
+    a_token_of_one_organisation_never_receives_another_organisations_events,
+    staff_sockets_need_a_role_that_reads_content,
+    a_socket_from_a_foreign_origin_is_refused,
+    revoking_a_token_closes_its_socket,
+    signing_out_closes_the_sessions_socket_and_the_cookie_stops_working,
+    cross_site_posts_and_gets_change_nothing,
+    sign_in_sets_a_safe_cookie_and_is_throttled,
+);
+
+/// The socket is closed by the server within 5 s (messages before the close are skipped).
+async fn expect_closed(ws: &mut Ws) {
+    let closed = tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            match ws.next().await {
+                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return,
+                Some(Ok(_)) => {}
+            }
+        }
+    })
+    .await;
+    assert!(closed.is_ok(), "the socket was not closed");
+}
+
+async fn a_token_of_one_organisation_never_receives_another_organisations_events(b: Backend) {
+    let app = spawn_app(b).await;
+    let boss = accounts::create_user(&app.engine, "boss@two.test", PASSWORD)
+        .await
+        .unwrap();
+    let org2 = accounts::create_organisation(&app.engine, "Org Two", boss)
+        .await
+        .unwrap();
+    let token2 = member_with_token(&app.engine, "boss@two.test", org2, Role::Admin).await;
+    let two = client_with_token(&token2);
+
+    let mut ws1 = app.live_as(0, "staff").await;
+    let mut ws2 = app
+        .live_with(0, "staff", Some(&token2), None)
+        .await
+        .unwrap();
+    // Each catches up on its own organisation's history: its settings record, created first.
+    for (ws, name) in [(&mut ws1, "Courant Bakery"), (&mut ws2, "Org Two")] {
+        assert!(matches!(
+            next_msg(ws).await,
+            ServerMsg::Hello { head: 1, .. }
+        ));
+        let ServerMsg::Change { event } = next_msg(ws).await else {
+            panic!("expected the settings' creation")
+        };
+        assert_eq!(event.data.as_ref().unwrap()["company_name"], name);
+    }
+
+    let (s, body) = app.set_field("tagline", "Org one's news").await;
+    assert_eq!(s, 200, "{body}");
+    let res = two
+        .post(app.url("/api/settings/save"))
+        .json(&json!({ "edit": { "id": "main", "base_version": 0, "changes": { "tagline": { "from": "", "to": "Org two's news" } } } }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+
+    for (ws, mine) in [(&mut ws1, "Org one's news"), (&mut ws2, "Org two's news")] {
+        let ServerMsg::Change { event } = next_msg(ws).await else {
+            panic!("expected a change")
+        };
+        assert_eq!(event.data.as_ref().unwrap()["tagline"], mine);
+        expect_quiet(ws, 300).await;
+    }
+}
+
+async fn staff_sockets_need_a_role_that_reads_content(b: Backend) {
+    let app = spawn_app(b).await;
+    assert_eq!(app.live_with(0, "staff", None, None).await.err(), Some(401));
+    let operator = member_with_token(&app.engine, "op@courant.test", 1, Role::Operator).await;
+    assert_eq!(
+        app.live_with(0, "staff", Some(&operator), None).await.err(),
+        Some(403)
+    );
+    let supervisor = member_with_token(&app.engine, "sup@courant.test", 1, Role::Supervisor).await;
+    assert!(app
+        .live_with(0, "staff", Some(&supervisor), None)
+        .await
+        .is_ok());
+    assert_eq!(
+        app.live_with(0, "staff", Some("courant_not-a-token"), None)
+            .await
+            .err(),
+        Some(401)
+    );
+    // Anyone may watch the public feed.
+    assert!(app.live_with(0, "public", None, None).await.is_ok());
+}
+
+async fn a_socket_from_a_foreign_origin_is_refused(b: Backend) {
+    let app = spawn_app(b).await;
+    let own = format!("http://{}", app.addr);
+    for audience in ["staff", "public"] {
+        assert_eq!(
+            app.live_with(
+                0,
+                audience,
+                Some(&app.admin_token),
+                Some("https://evil.example")
+            )
+            .await
+            .err(),
+            Some(403),
+            "{audience}"
+        );
+        assert!(app
+            .live_with(0, audience, Some(&app.admin_token), Some(&own))
+            .await
+            .is_ok());
+    }
+}
+
+async fn revoking_a_token_closes_its_socket(b: Backend) {
+    let app = spawn_app(b).await;
+    let mut conn = app.engine.db.read.acquire().await.unwrap();
+    let (admin, _) = accounts::find_by_email(&mut conn, ADMIN_EMAIL)
+        .await
+        .unwrap()
+        .unwrap();
+    drop(conn);
+    let (info, token) = sessions::create_token(&app.engine, admin, 1, "deploy script")
+        .await
+        .unwrap();
+    let mut ws = app.live_with(0, "staff", Some(&token), None).await.unwrap();
+    assert!(matches!(next_msg(&mut ws).await, ServerMsg::Hello { .. }));
+
+    // Revoked from a browser session, through the server function.
+    let session = sessions::open_session(&app.engine, admin, 1).await.unwrap();
+    let res = app
+        .anon
+        .post(app.url("/api/auth/tokens/revoke"))
+        .header("cookie", format!("courant_session={session}"))
+        .form(&[("id", info.id.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    expect_closed(&mut ws).await;
+    // The token no longer works anywhere.
+    assert_eq!(
+        app.live_with(0, "staff", Some(&token), None).await.err(),
+        Some(401)
+    );
+    let res = client_with_token(&token)
+        .post(app.url("/api/team/staff"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+}
+
+async fn signing_out_closes_the_sessions_socket_and_the_cookie_stops_working(b: Backend) {
+    let app = spawn_app(b).await;
+    let res = app
+        .anon
+        .post(app.url("/api/auth/sign_in"))
+        .form(&[("email", ADMIN_EMAIL), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    let pair = cookie.split(';').next().unwrap().to_string();
+
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let mut req = format!("ws://{}/live?since=0&audience=staff", app.addr)
+        .into_client_request()
+        .unwrap();
+    req.headers_mut().insert("cookie", pair.parse().unwrap());
+    let (mut ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
+    assert!(matches!(next_msg(&mut ws).await, ServerMsg::Hello { .. }));
+
+    let res = app
+        .anon
+        .post(app.url("/api/auth/sign_out"))
+        .header("cookie", &pair)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .contains("Max-Age=0"));
+    expect_closed(&mut ws).await;
+    let res = app
+        .anon
+        .post(app.url("/api/team/staff"))
+        .header("cookie", &pair)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+}
+
+async fn cross_site_posts_and_gets_change_nothing(b: Backend) {
+    let app = spawn_app(b).await;
+    let session = {
+        let mut conn = app.engine.db.read.acquire().await.unwrap();
+        let (admin, _) = accounts::find_by_email(&mut conn, ADMIN_EMAIL)
+            .await
+            .unwrap()
+            .unwrap();
+        sessions::open_session(&app.engine, admin, 1).await.unwrap()
+    };
+    let cookie = format!("courant_session={session}");
+    let before = app.settings().await;
+    let log = app.change_log().await;
+    let form = [("collection", "site_settings"), ("op", "update")];
+
+    let paths: Vec<&str> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(p, _)| p)
+        .collect();
+    assert!(paths.len() > 30);
+    for path in paths {
+        // A form on another site, posted with the visitor's cookie.
+        let res = app
+            .anon
+            .post(app.url(path))
+            .header("cookie", &cookie)
+            .header("origin", "https://evil.example")
+            .header("sec-fetch-site", "cross-site")
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403, "cross-site POST {path}");
+        assert!(res.text().await.unwrap().contains("evil.example"));
+        // A link or image on another site: a GET.
+        let res = app
+            .anon
+            .get(app.url(path))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            !res.status().is_success(),
+            "GET {path} answered {}",
+            res.status()
+        );
+    }
+    // The tagline change through a same-site request works, so the refusals above were not
+    // an accident of the request's shape.
+    let res = app
+        .anon
+        .post(app.url("/api/settings/save"))
+        .header("cookie", &cookie)
+        .header("origin", format!("http://{}", app.addr))
+        .json(&json!({ "edit": { "id": "main", "base_version": 0, "changes": { "tagline": { "from": before["tagline"], "to": "same-site" } } } }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(app.change_log().await.len(), log.len() + 1);
+}
+
+async fn sign_in_sets_a_safe_cookie_and_is_throttled(b: Backend) {
+    let app = spawn_app(b).await;
+    let sign_in = |password: &'static str, forwarded_https: bool| {
+        let mut req = app
+            .anon
+            .post(app.url("/api/auth/sign_in"))
+            .form(&[("email", ADMIN_EMAIL), ("password", password)]);
+        if forwarded_https {
+            req = req.header("x-forwarded-proto", "https");
+        }
+        req.send()
+    };
+    let res = sign_in(PASSWORD, false).await.unwrap();
+    assert_eq!(res.status(), 200);
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
+    assert!(!cookie.contains("Secure"), "{cookie}");
+    let res = sign_in(PASSWORD, true).await.unwrap();
+    assert!(res.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .contains("; Secure"));
+
+    let res = sign_in("wrong password", false).await.unwrap();
+    assert_eq!(res.status(), 401);
+    let error: app::error::AppError = res.json().await.unwrap();
+    assert!(error.to_string().contains("Wrong email or password"));
+    for _ in 0..4 {
+        sign_in("wrong password", false).await.unwrap();
+    }
+    // Five failures: even the right password is refused for now, with how long to wait.
+    let res = sign_in(PASSWORD, false).await.unwrap();
+    assert_eq!(res.status(), 429);
+    let error: app::error::AppError = res.json().await.unwrap();
+    assert!(error.to_string().contains("Wait 15 minutes"), "{error}");
+}
