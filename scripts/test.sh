@@ -27,4 +27,6 @@ step "browser tests (cargo leptos end-to-end, Chromium)"
 mkdir -p target/e2e
 export DATABASE_URL="sqlite://$root/target/e2e/courant-$(date +%s)-$$.db"
 export COURANT_SERVER_BIN="$root/target/debug/server"
+# The first admin of every test server (end2end/tests/support knows these).
+export COURANT_ADMIN_EMAIL="admin@courant.test" COURANT_ADMIN_PASSWORD="correct horse battery"
 cargo leptos end-to-end

@@ -28,7 +28,7 @@ use crate::ui::specs::{SERVICES, SOLUTIONS, TEAM};
 use crate::ui::{
     AdminSettingsPage, CollectionAdminPage, HomePage, ServicesPage, SolutionsPage, TeamPage,
 };
-use crate::ui::{ServiceDetailPage, SolutionDetailPage, WebhooksPage};
+use crate::ui::{AccountPage, ServiceDetailPage, SignInPage, SolutionDetailPage, WebhooksPage};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -77,6 +77,8 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("admin"), StaticSegment("services")) view=|| view! { <CollectionAdminPage spec=&SERVICES/> }/>
                     <Route path=(StaticSegment("admin"), StaticSegment("solutions")) view=|| view! { <CollectionAdminPage spec=&SOLUTIONS/> }/>
                     <Route path=(StaticSegment("admin"), StaticSegment("webhooks")) view=WebhooksPage/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("account")) view=AccountPage/>
+                    <Route path=StaticSegment("signin") view=SignInPage/>
                 </Routes>
             </div>
         </Router>

@@ -1,7 +1,10 @@
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::components::A;
 
 use super::RealtimeSyncIndicator;
+use crate::api::{me, sign_out, switch_organisation, CurrentUser};
+use crate::roles::{allows, Permission};
 
 #[component]
 pub fn PublicLayout(children: Children) -> impl IntoView {
@@ -22,24 +25,123 @@ pub fn PublicLayout(children: Children) -> impl IntoView {
     }
 }
 
+/// The backoffice frame: navigation for what the role may use, the signed-in user with the
+/// organisation switcher and sign-out, and a read-only frame for roles that cannot write
+/// (the server refuses their writes anyway; this only saves them the attempt).
 #[component]
-pub fn AdminLayout(children: Children) -> impl IntoView {
+pub fn AdminLayout(
+    children: Children,
+    /// The page is about one's own account, which every role may change.
+    #[prop(optional)]
+    own_account: bool,
+) -> impl IntoView {
     crate::client::use_live_feed().use_staff_audience();
+    let user = Resource::new(|| (), |_| me());
+    let current = move || user.get().and_then(Result::ok).flatten();
+    let may = move |p: Permission| current().is_some_and(|u| allows(u.role, p));
+    let read_only = move || {
+        !own_account && current().is_some_and(|u| !allows(u.role, Permission::WriteContent))
+    };
+    // Not signed in: go to the sign-in page and come back here afterwards.
+    Effect::new(move |_| {
+        if let Some(Ok(None)) = user.get() {
+            go_to_sign_in();
+        }
+    });
+
     view! {
         <div class="admin">
             <header class="topbar">
                 <a class="brand" href="/admin/settings">"Courant · Backoffice"</a>
                 <nav>
-                    <A href="/admin/settings">"Settings"</A>
-                    <A href="/admin/team">"Team"</A>
-                    <A href="/admin/services">"Services"</A>
-                    <A href="/admin/solutions">"Solutions"</A>
-                    <A href="/admin/webhooks">"Webhooks"</A>
+                    <Show when=move || may(Permission::ReadContent)>
+                        <A href="/admin/settings">"Settings"</A>
+                        <A href="/admin/team">"Team"</A>
+                        <A href="/admin/services">"Services"</A>
+                        <A href="/admin/solutions">"Solutions"</A>
+                    </Show>
+                    <Show when=move || may(Permission::ReadSyncCentre)>
+                        <A href="/admin/webhooks">"Webhooks"</A>
+                    </Show>
                     <a href="/" target="_blank" rel="noopener">"View site"</a>
                 </nav>
                 <RealtimeSyncIndicator/>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        user.await.ok().flatten().map(|u| view! { <UserBar user=u/> })
+                    })}
+                </Suspense>
             </header>
-            <main>{children()}</main>
+            <Show when=read_only>
+                <p class="notice read-only" data-testid="read-only">
+                    {move || format!("Read-only: as {} you can look but not change anything here.",
+                        current().and_then(|u| u.role).map_or("a visitor", |r| r.as_str()))}
+                </p>
+            </Show>
+            <main>
+                <fieldset class="frame" disabled=read_only>{children()}</fieldset>
+            </main>
         </div>
+    }
+}
+
+#[component]
+fn UserBar(user: CurrentUser) -> impl IntoView {
+    let orgs = user.orgs.clone();
+    let several = orgs.len() > 1;
+    let switch = move |ev: leptos::ev::Event| {
+        if let Ok(org) = event_target_value(&ev).parse::<i64>() {
+            spawn_local(async move {
+                if switch_organisation(org).await.is_ok() {
+                    reload();
+                }
+            });
+        }
+    };
+    let out = move |_| {
+        spawn_local(async move {
+            let _ = sign_out().await;
+            go_to("/signin");
+        });
+    };
+    view! {
+        <div class="user" data-testid="user">
+            {several.then(|| view! {
+                <select data-testid="org-switcher" aria-label="Organisation" on:change=switch>
+                    {orgs.iter().map(|o| view! {
+                        <option value=o.id.to_string() selected=o.id == user.org>{o.name.clone()}</option>
+                    }).collect_view()}
+                </select>
+            })}
+            <a href="/admin/account" data-testid="user-email">{user.email.clone()}</a>
+            <span class="role" data-testid="user-role">{user.role.map_or("no role", |r| r.as_str())}</span>
+            <button type="button" data-testid="sign-out" on:click=out>"Sign out"</button>
+        </div>
+    }
+}
+
+fn go_to(path: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().assign(path);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = path;
+}
+
+fn reload() {
+    #[cfg(feature = "hydrate")]
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().reload();
+    }
+}
+
+fn go_to_sign_in() {
+    #[cfg(feature = "hydrate")]
+    if let Some(w) = web_sys::window() {
+        let here = w.location().pathname().unwrap_or_default();
+        let _ = w
+            .location()
+            .assign(&format!("/signin?next={}", js_sys::encode_uri_component(&here)));
     }
 }

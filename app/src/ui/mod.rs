@@ -1,5 +1,6 @@
 //! Components and pages.
 
+mod account;
 mod admin_settings;
 mod collection_admin;
 mod dialog;
@@ -8,9 +9,11 @@ mod home;
 mod indicator;
 mod layout;
 mod public_content;
+mod signin;
 pub mod specs;
 mod webhooks_admin;
 
+pub use account::AccountPage;
 pub use admin_settings::AdminSettingsPage;
 pub use collection_admin::CollectionAdminPage;
 pub use home::HomePage;
@@ -19,4 +22,5 @@ pub use layout::{AdminLayout, PublicLayout};
 pub use public_content::{
     ServiceDetailPage, ServicesPage, SolutionDetailPage, SolutionsPage, TeamPage,
 };
+pub use signin::SignInPage;
 pub use webhooks_admin::WebhooksPage;

@@ -1,4 +1,26 @@
-// Talk to a Courant server the way a script would: through its server functions over HTTP.
+// Talk to a Courant server the way a script would: through its server functions over HTTP,
+// signed in as the first admin.
+
+const ADMIN_FORM = { email: "admin@courant.test", password: "correct horse battery" };
+const cookies = new Map<string, string>();
+
+async function signInCookie(baseUrl: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/auth/sign_in`, { method: "POST", body: new URLSearchParams(ADMIN_FORM) });
+  if (!res.ok) throw new Error(`sign in: ${res.status} ${await res.text()}`);
+  const cookie = res.headers.getSetCookie()[0].split(";")[0];
+  cookies.set(baseUrl, cookie);
+  return cookie;
+}
+
+/** fetch as the admin; a server restarted on a new database gets a new sign-in. */
+async function adminFetch(baseUrl: string, path: string, init: RequestInit): Promise<Response> {
+  for (const fresh of [false, true]) {
+    const cookie = !fresh && cookies.has(baseUrl) ? cookies.get(baseUrl)! : await signInCookie(baseUrl);
+    const res = await fetch(`${baseUrl}${path}`, { ...init, headers: { ...(init.headers as any), cookie } });
+    if (res.status !== 401 || fresh) return res;
+  }
+  throw new Error("unreachable");
+}
 
 export async function publicSettings(baseUrl: string): Promise<{ record: Record<string, unknown>; seq: number }> {
   const res = await fetch(`${baseUrl}/api/settings/public`, { method: "POST" });
@@ -9,7 +31,7 @@ export async function publicSettings(baseUrl: string): Promise<{ record: Record<
 /** Change one field from its stored value; returns the save's JSON answer. */
 export async function setField(baseUrl: string, field: string, to: string): Promise<any> {
   const { record } = await publicSettings(baseUrl);
-  const res = await fetch(`${baseUrl}/api/settings/save`, {
+  const res = await adminFetch(baseUrl, "/api/settings/save", {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ edit: { id: "main", base_version: 0, changes: { [field]: { from: record[field], to } } } }),
@@ -20,7 +42,7 @@ export async function setField(baseUrl: string, field: string, to: string): Prom
 
 /** The generic sync server function: create, update or delete one record of any collection. */
 export async function syncRecord(baseUrl: string, collection: string, op: "create" | "update" | "delete", payload: unknown): Promise<any> {
-  const res = await fetch(`${baseUrl}/api/sync`, {
+  const res = await adminFetch(baseUrl, "/api/sync", {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ collection, op, payload }),
@@ -30,11 +52,22 @@ export async function syncRecord(baseUrl: string, collection: string, op: "creat
 }
 
 export async function staffList(baseUrl: string, collection: string): Promise<any[]> {
-  const res = await fetch(`${baseUrl}/api/list/staff`, {
+  const res = await adminFetch(baseUrl, "/api/list/staff", {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded" },
     body: new URLSearchParams({ collection }),
   });
   if (!res.ok) throw new Error(`list: ${res.status} ${await res.text()}`);
   return (await res.json()).record;
+}
+
+/** Add someone to the admin's organisation; returns their one-time password. */
+export async function invite(baseUrl: string, email: string, role: "admin" | "editor" | "supervisor" | "operator"): Promise<string> {
+  const res = await adminFetch(baseUrl, "/api/members/invite", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, role }),
+  });
+  if (!res.ok) throw new Error(`invite: ${res.status} ${await res.text()}`);
+  return (await res.json()).password;
 }

@@ -1,12 +1,32 @@
 // Page-level helpers shared by the specs.
-import { expect, Page } from "@playwright/test";
+import { BrowserContext, expect, Page } from "@playwright/test";
+import { BASE_URL } from "../../playwright.config";
 
 /** Uncaught errors (a WASM panic surfaces as one) on pages opened by `openLive`. */
 export const pageErrors: string[] = [];
 const watched = new WeakSet<Page>();
 
-/** Open a page and wait until it is interactive (hydrated) and its live feed is connected. */
+/** The first admin every test server starts with (COURANT_ADMIN_EMAIL / _PASSWORD). */
+export const ADMIN = { email: "admin@courant.test", password: "correct horse battery" };
+
+const signedIn = new WeakMap<BrowserContext, Set<string>>();
+
+/** Sign the page's browser context in (a session cookie), through the sign-in server function. */
+export async function signIn(page: Page, origin: string, who = ADMIN): Promise<void> {
+  const res = await page.context().request.post(`${origin}/api/auth/sign_in`, { form: who });
+  expect(res.status(), await res.text()).toBe(200);
+  const origins = signedIn.get(page.context()) ?? new Set();
+  origins.add(origin);
+  signedIn.set(page.context(), origins);
+}
+
+/** Open a page and wait until it is interactive (hydrated) and its live feed is connected.
+ *  Backoffice pages are opened signed in as the admin unless the context already is. */
 export async function openLive(page: Page, url: string): Promise<void> {
+  const full = new URL(url, BASE_URL);
+  if (full.pathname.startsWith("/admin") && !signedIn.get(page.context())?.has(full.origin)) {
+    await signIn(page, full.origin);
+  }
   if (!watched.has(page)) {
     watched.add(page);
     page.on("pageerror", (e) => pageErrors.push(`${page.url()}: ${e.message}`));

@@ -75,6 +75,8 @@ export class CourantServer {
         LEPTOS_SITE_ADDR: `127.0.0.1:${this.port}`,
         LEPTOS_SITE_ROOT: path.join(ROOT, "target/site"),
         RUST_LOG: "warn",
+        COURANT_ADMIN_EMAIL: "admin@courant.test",
+        COURANT_ADMIN_PASSWORD: "correct horse battery",
         ...this.env,
       },
       stdio: ["ignore", "pipe", "pipe"],

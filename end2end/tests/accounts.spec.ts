@@ -1,0 +1,94 @@
+import { expect, Page, test } from "@playwright/test";
+import { invite } from "./support/api";
+import { ADMIN, openLive, pageErrors, signIn } from "./support/courant";
+import { CourantServer } from "./support/server";
+
+let server: CourantServer;
+
+test.afterEach(async () => {
+  await server?.stop();
+  const errors = pageErrors.splice(0);
+  expect(errors, "uncaught errors in the page").toEqual([]);
+});
+
+async function signInWithForm(page: Page, email: string, password: string) {
+  await expect(page.locator("#root")).toHaveAttribute("data-hydrated", "true");
+  await page.locator("#email").fill(email);
+  await page.locator("#password").fill(password);
+  await page.getByTestId("sign-in").click();
+}
+
+test("sign in, edit, sign out", async ({ page }) => {
+  server = await CourantServer.start();
+  // The backoffice sends a visitor to sign in, and back afterwards.
+  await page.goto(`${server.url}/admin/team`);
+  await expect(page).toHaveURL(/\/signin\?next=%2Fadmin%2Fteam$/);
+  await signInWithForm(page, ADMIN.email, ADMIN.password);
+  await expect(page).toHaveURL(`${server.url}/admin/team`);
+  await expect(page.getByTestId("user-email")).toHaveText(ADMIN.email);
+  await expect(page.getByTestId("user-role")).toHaveText("admin");
+
+  await openLive(page, `${server.url}/admin/settings`);
+  const tagline = `Signed-in edit ${Date.now()}`;
+  await page.locator("#tagline").fill(tagline);
+  await page.getByTestId("save").click();
+  await expect(page.getByTestId("notice")).toContainText("Saved");
+
+  // The history names who saved it.
+  const history = await page.context().request.post(`${server.url}/api/history`, {
+    form: { collection: "site_settings", id: "main" },
+  });
+  expect((await history.json())[0].actor).toBe(ADMIN.email);
+
+  await page.getByTestId("sign-out").click();
+  await expect(page).toHaveURL(`${server.url}/signin`);
+  const refused = await page.context().request.post(`${server.url}/api/settings/edit`);
+  expect(refused.status()).toBe(401);
+  await page.goto(`${server.url}/admin/settings`);
+  await expect(page).toHaveURL(/\/signin/);
+});
+
+test("a wrong password says so, and too many tries are throttled", async ({ page }) => {
+  server = await CourantServer.start();
+  await page.goto(`${server.url}/signin`);
+  await signInWithForm(page, ADMIN.email, "not the password");
+  await expect(page.getByTestId("signin-error")).toHaveText("Wrong email or password. Check both and try again.");
+  for (let i = 0; i < 4; i++) {
+    await page.getByTestId("sign-in").click();
+    await expect(page.getByTestId("sign-in")).toBeEnabled();
+  }
+  // Now even the right password waits.
+  await page.locator("#password").fill(ADMIN.password);
+  await page.getByTestId("sign-in").click();
+  await expect(page.getByTestId("signin-error")).toContainText("Too many failed sign-in attempts. Wait 15 minutes");
+  await expect(page).toHaveURL(/\/signin$/);
+});
+
+test("a supervisor sees the editors read-only", async ({ page }) => {
+  server = await CourantServer.start();
+  const password = await invite(server.url, "sam@courant.test", "supervisor");
+  await signIn(page, server.url, { email: "sam@courant.test", password });
+  await openLive(page, `${server.url}/admin/settings`);
+  await expect(page.getByTestId("read-only")).toContainText("as supervisor you can look but not change");
+  await expect(page.locator("#tagline")).toBeDisabled();
+  await expect(page.getByTestId("save")).toBeDisabled();
+  // The server refuses a write even if the page were changed to send one.
+  const res = await page.context().request.post(`${server.url}/api/settings/save`, {
+    data: { edit: { id: "main", base_version: 0, changes: { tagline: { from: "", to: "x" } } } },
+  });
+  expect(res.status()).toBe(403);
+  await openLive(page, `${server.url}/admin/services`);
+  await expect(page.getByTestId("card").first()).toBeVisible();
+  await expect(page.getByTestId("add")).toBeDisabled();
+});
+
+test("an operator is refused the sync centre", async ({ page }) => {
+  server = await CourantServer.start();
+  const password = await invite(server.url, "olga@courant.test", "operator");
+  await signIn(page, server.url, { email: "olga@courant.test", password });
+  await page.goto(`${server.url}/admin/webhooks`);
+  await expect(page.locator("#root")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.getByRole("alert").filter({ hasText: "You do not have permission to do this." })).toBeVisible();
+  await expect(page.getByTestId("user-role")).toHaveText("operator");
+  await expect(page.getByRole("link", { name: "Webhooks" })).toHaveCount(0);
+});
