@@ -25,10 +25,10 @@ use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
 use crate::client::{provide_live_feed, provide_realtime_sync};
 use crate::ui::specs::{SERVICES, SOLUTIONS, TEAM};
+use crate::ui::{AccountPage, ServiceDetailPage, SignInPage, SolutionDetailPage, WebhooksPage};
 use crate::ui::{
     AdminSettingsPage, CollectionAdminPage, HomePage, ServicesPage, SolutionsPage, TeamPage,
 };
-use crate::ui::{AccountPage, ServiceDetailPage, SignInPage, SolutionDetailPage, WebhooksPage};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {

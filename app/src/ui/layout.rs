@@ -36,18 +36,24 @@ pub fn AdminLayout(
     own_account: bool,
 ) -> impl IntoView {
     crate::client::use_live_feed().use_staff_audience();
-    let user = Resource::new(|| (), |_| me());
-    let current = move || user.get().and_then(Result::ok).flatten();
+    // Loaded in the browser after hydration, so the server's HTML and the first hydrated
+    // render agree (nothing user-specific in either); then the frame fills in.
+    let user = RwSignal::new(None::<CurrentUser>);
+    Effect::new(move |_| {
+        spawn_local(async move {
+            match me().await {
+                Ok(Some(u)) => user.set(Some(u)),
+                // Not signed in: go to the sign-in page and come back here afterwards.
+                Ok(None) => go_to_sign_in(),
+                Err(e) => leptos::logging::warn!("cannot tell who is signed in: {e}"),
+            }
+        });
+    });
+    let current = move || user.get();
     let may = move |p: Permission| current().is_some_and(|u| allows(u.role, p));
     let read_only = move || {
         !own_account && current().is_some_and(|u| !allows(u.role, Permission::WriteContent))
     };
-    // Not signed in: go to the sign-in page and come back here afterwards.
-    Effect::new(move |_| {
-        if let Some(Ok(None)) = user.get() {
-            go_to_sign_in();
-        }
-    });
 
     view! {
         <div class="admin">
@@ -66,11 +72,7 @@ pub fn AdminLayout(
                     <a href="/" target="_blank" rel="noopener">"View site"</a>
                 </nav>
                 <RealtimeSyncIndicator/>
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        user.await.ok().flatten().map(|u| view! { <UserBar user=u/> })
-                    })}
-                </Suspense>
+                {move || user.get().map(|u| view! { <UserBar user=u/> })}
             </header>
             <Show when=read_only>
                 <p class="notice read-only" data-testid="read-only">
@@ -140,8 +142,9 @@ fn go_to_sign_in() {
     #[cfg(feature = "hydrate")]
     if let Some(w) = web_sys::window() {
         let here = w.location().pathname().unwrap_or_default();
-        let _ = w
-            .location()
-            .assign(&format!("/signin?next={}", js_sys::encode_uri_component(&here)));
+        let _ = w.location().assign(&format!(
+            "/signin?next={}",
+            js_sys::encode_uri_component(&here)
+        ));
     }
 }
