@@ -53,13 +53,10 @@ pub struct CreatedToken {
 pub async fn sign_in(email: String, password: String) -> Result<CurrentUser, AppError> {
     super::with_request(|engine, parts| async move {
         let address = signin::client_address(&engine, &parts);
-        let secret = signin::sign_in(&engine, &email, &password, &address).await?;
+        let (secret, user) = signin::sign_in(&engine, &email, &password, &address).await?;
         let cookie = signin::session_cookie(&secret, signin::wants_secure(&engine, &parts.headers));
         super::set_cookie(&cookie);
-        let who = sessions::resolve_session(&mut *engine.db.read.acquire().await?, &secret)
-            .await?
-            .ok_or(AppError::Unauthorized)?;
-        me_of(&engine, &who).await
+        Ok(user)
     })
     .await
 }
@@ -208,12 +205,7 @@ pub async fn invite_member(email: String, role: Role) -> Result<Invited, AppErro
 #[server(endpoint = "members/role", input = Json)]
 pub async fn set_member_role(user_id: i64, role: Role) -> Result<(), AppError> {
     super::with_access(Permission::ManageSyncCentre, |engine, who| async move {
-        accounts::set_membership(&engine, who.org, user_id, role).await?;
-        engine
-            .auth
-            .revocations
-            .announce(sessions::Revoked::User(user_id));
-        Ok(())
+        accounts::set_membership(&engine, who.org, user_id, role).await
     })
     .await
 }
@@ -221,12 +213,7 @@ pub async fn set_member_role(user_id: i64, role: Role) -> Result<(), AppError> {
 #[server(endpoint = "members/remove", input = Json)]
 pub async fn remove_member(user_id: i64) -> Result<(), AppError> {
     super::with_access(Permission::ManageSyncCentre, |engine, who| async move {
-        accounts::remove_membership(&engine, who.org, user_id).await?;
-        engine
-            .auth
-            .revocations
-            .announce(sessions::Revoked::User(user_id));
-        Ok(())
+        accounts::remove_membership(&engine, who.org, user_id).await
     })
     .await
 }

@@ -5,7 +5,7 @@
 use http::HeaderMap;
 
 use crate::error::AppError;
-use crate::roles::{allows, Permission, Role};
+use crate::roles::{allows, Permission};
 
 use super::sessions::{self, Credential, Identity, Revocations};
 use super::store::OrgId;
@@ -86,10 +86,6 @@ impl Principal {
             actor: actor.into(),
             identity: None,
         }
-    }
-
-    pub fn role(&self) -> Option<Role> {
-        self.identity.as_ref().and_then(|i| i.role)
     }
 
     /// The signed-in identity, or 401.
@@ -204,6 +200,7 @@ fn actor_of(who: &Identity) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::roles::Role;
 
     fn someone(role: Option<Role>, credential: Credential) -> Identity {
         Identity {

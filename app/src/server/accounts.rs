@@ -1,5 +1,6 @@
 //! Users, organisations and memberships: who exists, where they belong, with which role.
 
+use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::api::{MemberInfo, OrgInfo};
@@ -9,6 +10,7 @@ use crate::roles::Role;
 use crate::time::now_ms;
 
 use super::access::Principal;
+use super::sessions::Revoked;
 use super::store::OrgId;
 use super::{secrets, Engine};
 
@@ -95,21 +97,33 @@ pub async fn password_hash(engine: &Engine, user: UserId) -> Result<Option<Strin
     )
 }
 
+/// A role column; `None` for NULL (no membership) or a name this version does not know.
+pub fn role_column(row: &AnyRow, column: &str) -> Result<Option<Role>, sqlx::Error> {
+    Ok(row
+        .try_get::<Option<String>, _>(column)?
+        .as_deref()
+        .and_then(Role::parse))
+}
+
 pub async fn role_in(
     conn: &mut AnyConnection,
     user: UserId,
     org: OrgId,
 ) -> Result<Option<Role>, sqlx::Error> {
-    let role: Option<String> =
-        sqlx::query_scalar("SELECT role FROM memberships WHERE user_id = $1 AND org_id = $2")
-            .bind(user)
-            .bind(org)
-            .fetch_optional(conn)
-            .await?;
-    Ok(role.as_deref().and_then(Role::parse))
+    let row = sqlx::query("SELECT role FROM memberships WHERE user_id = $1 AND org_id = $2")
+        .bind(user)
+        .bind(org)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row
+        .as_ref()
+        .map(|r| role_column(r, "role"))
+        .transpose()?
+        .flatten())
 }
 
-/// Add `user` to `org` with `role`, or change their role there.
+/// Add `user` to `org` with `role`, or change their role there. A change closes the live
+/// sockets the user has open, so they reconnect with the new role.
 pub async fn set_membership(
     engine: &Engine,
     org: OrgId,
@@ -141,9 +155,13 @@ pub async fn set_membership(
         .await?;
     }
     tx.commit().await?;
+    if current.is_some_and(|r| r != role) {
+        engine.auth.revocations.announce(Revoked::User(user));
+    }
     Ok(())
 }
 
+/// Remove `user` from `org`; their live sockets close.
 pub async fn remove_membership(engine: &Engine, org: OrgId, user: UserId) -> Result<(), AppError> {
     let mut conn = engine.db.writer().await?;
     let mut tx = engine.db.begin_write(&mut conn).await?;
@@ -158,6 +176,7 @@ pub async fn remove_membership(engine: &Engine, org: OrgId, user: UserId) -> Res
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
+    engine.auth.revocations.announce(Revoked::User(user));
     Ok(())
 }
 
@@ -191,7 +210,7 @@ pub async fn members(engine: &Engine, org: OrgId) -> Result<Vec<MemberInfo>, App
             Ok(MemberInfo {
                 user_id: r.try_get("id")?,
                 email: r.try_get("email")?,
-                role: Role::parse(&r.try_get::<String, _>("role")?).unwrap_or(Role::Supervisor),
+                role: role_column(r, "role")?.unwrap_or(Role::Supervisor),
                 joined_at: r.try_get("created_at")?,
             })
         })
@@ -214,7 +233,7 @@ pub async fn organisations_of(engine: &Engine, user: UserId) -> Result<Vec<OrgIn
             Ok(OrgInfo {
                 id: r.try_get("id")?,
                 name: r.try_get("name")?,
-                role: Role::parse(&r.try_get::<String, _>("role")?).unwrap_or(Role::Supervisor),
+                role: role_column(r, "role")?.unwrap_or(Role::Supervisor),
             })
         })
         .collect::<Result<_, sqlx::Error>>()

@@ -123,10 +123,7 @@ fn identity(r: &sqlx::any::AnyRow, credential: Credential) -> Result<Identity, s
         user: r.try_get("user_id")?,
         email: r.try_get("email")?,
         org: r.try_get("org_id")?,
-        role: r
-            .try_get::<Option<String>, _>("role")?
-            .as_deref()
-            .and_then(Role::parse),
+        role: accounts::role_column(r, "role")?,
         credential,
     })
 }

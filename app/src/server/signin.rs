@@ -1,6 +1,7 @@
 //! Signing in and out, and the session cookie. Plain async functions under the thin server
 //! functions in `api::auth`.
 
+use crate::api::CurrentUser;
 use crate::error::AppError;
 
 use super::access::{Principal, SESSION_COOKIE};
@@ -11,13 +12,13 @@ use super::{accounts, secrets, Engine};
 pub const WRONG_CREDENTIALS: &str = "Wrong email or password. Check both and try again.";
 
 /// Check the password and open a session in the user's first organisation (the default one
-/// if they belong to it). Returns the session secret for the cookie.
+/// if they belong to it). Returns the session secret for the cookie, and who signed in.
 pub async fn sign_in(
     engine: &Engine,
     email: &str,
     password: &str,
     address: &str,
-) -> Result<String, AppError> {
+) -> Result<(String, CurrentUser), AppError> {
     let email = email.trim().to_lowercase();
     let throttle = &engine.auth.throttle;
     if let Err(wait) = throttle.check(&email, address) {
@@ -34,12 +35,21 @@ pub async fn sign_in(
     };
     throttle.succeeded(&email);
     let orgs = accounts::organisations_of(engine, user).await?;
-    let org = orgs
+    let current = orgs
         .iter()
         .find(|o| o.id == super::access::DEFAULT_ORG)
-        .or(orgs.first())
-        .map_or(super::access::DEFAULT_ORG, |o| o.id);
-    sessions::open_session(engine, user, org).await
+        .or(orgs.first());
+    let (org, role) = current.map_or((super::access::DEFAULT_ORG, None), |o| (o.id, Some(o.role)));
+    let secret = sessions::open_session(engine, user, org).await?;
+    Ok((
+        secret,
+        CurrentUser {
+            email,
+            org,
+            role,
+            orgs,
+        },
+    ))
 }
 
 /// End the caller's session (a token cannot sign out; revoke it instead).

@@ -49,10 +49,12 @@ pub fn AdminLayout(
             }
         });
     });
-    let current = move || user.get();
-    let may = move |p: Permission| current().is_some_and(|u| allows(u.role, p));
+    let may = move |p: Permission| user.get().is_some_and(|u| allows(u.role, p));
     let read_only = move || {
-        !own_account && current().is_some_and(|u| !allows(u.role, Permission::WriteContent))
+        !own_account
+            && user
+                .get()
+                .is_some_and(|u| !allows(u.role, Permission::WriteContent))
     };
 
     view! {
@@ -77,7 +79,7 @@ pub fn AdminLayout(
             <Show when=read_only>
                 <p class="notice read-only" data-testid="read-only">
                     {move || format!("Read-only: as {} you can look but not change anything here.",
-                        current().and_then(|u| u.role).map_or("a visitor", |r| r.as_str()))}
+                        user.get().and_then(|u| u.role).map_or("a visitor", |r| r.as_str()))}
                 </p>
             </Show>
             <main>

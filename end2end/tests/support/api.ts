@@ -1,11 +1,12 @@
 // Talk to a Courant server the way a script would: through its server functions over HTTP,
 // signed in as the first admin.
 
-const ADMIN_FORM = { email: "admin@courant.test", password: "correct horse battery" };
+import { ADMIN } from "./server";
+
 const cookies = new Map<string, string>();
 
 async function signInCookie(baseUrl: string): Promise<string> {
-  const res = await fetch(`${baseUrl}/api/auth/sign_in`, { method: "POST", body: new URLSearchParams(ADMIN_FORM) });
+  const res = await fetch(`${baseUrl}/api/auth/sign_in`, { method: "POST", body: new URLSearchParams(ADMIN) });
   if (!res.ok) throw new Error(`sign in: ${res.status} ${await res.text()}`);
   const cookie = res.headers.getSetCookie()[0].split(";")[0];
   cookies.set(baseUrl, cookie);

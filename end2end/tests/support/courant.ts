@@ -1,13 +1,13 @@
 // Page-level helpers shared by the specs.
 import { BrowserContext, expect, Page } from "@playwright/test";
 import { BASE_URL } from "../../playwright.config";
+import { ADMIN } from "./server";
 
 /** Uncaught errors (a WASM panic surfaces as one) on pages opened by `openLive`. */
 export const pageErrors: string[] = [];
 const watched = new WeakSet<Page>();
 
-/** The first admin every test server starts with (COURANT_ADMIN_EMAIL / _PASSWORD). */
-export const ADMIN = { email: "admin@courant.test", password: "correct horse battery" };
+export { ADMIN };
 
 const signedIn = new WeakMap<BrowserContext, Set<string>>();
 

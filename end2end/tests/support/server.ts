@@ -7,6 +7,9 @@ import * as path from "node:path";
 const ROOT = path.resolve(__dirname, "../../..");
 const BIN = process.env.COURANT_SERVER_BIN ?? path.join(ROOT, "target/debug/server");
 
+/** The first admin every test server starts with (COURANT_ADMIN_EMAIL / _PASSWORD). */
+export const ADMIN = { email: "admin@courant.test", password: "correct horse battery" };
+
 export async function waitForHealthy(url: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = "";
@@ -75,8 +78,8 @@ export class CourantServer {
         LEPTOS_SITE_ADDR: `127.0.0.1:${this.port}`,
         LEPTOS_SITE_ROOT: path.join(ROOT, "target/site"),
         RUST_LOG: "warn",
-        COURANT_ADMIN_EMAIL: "admin@courant.test",
-        COURANT_ADMIN_PASSWORD: "correct horse battery",
+        COURANT_ADMIN_EMAIL: ADMIN.email,
+        COURANT_ADMIN_PASSWORD: ADMIN.password,
         ...this.env,
       },
       stdio: ["ignore", "pipe", "pipe"],

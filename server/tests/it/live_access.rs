@@ -131,12 +131,7 @@ async fn a_socket_from_a_foreign_origin_is_refused(b: Backend) {
 
 async fn revoking_a_token_closes_its_socket(b: Backend) {
     let app = spawn_app(b).await;
-    let mut conn = app.engine.db.read.acquire().await.unwrap();
-    let (admin, _) = accounts::find_by_email(&mut conn, ADMIN_EMAIL)
-        .await
-        .unwrap()
-        .unwrap();
-    drop(conn);
+    let admin = app.admin_id;
     let (info, token) = sessions::create_token(&app.engine, admin, 1, "deploy script")
         .await
         .unwrap();
@@ -214,14 +209,9 @@ async fn signing_out_closes_the_sessions_socket_and_the_cookie_stops_working(b: 
 
 async fn cross_site_posts_and_gets_change_nothing(b: Backend) {
     let app = spawn_app(b).await;
-    let session = {
-        let mut conn = app.engine.db.read.acquire().await.unwrap();
-        let (admin, _) = accounts::find_by_email(&mut conn, ADMIN_EMAIL)
-            .await
-            .unwrap()
-            .unwrap();
-        sessions::open_session(&app.engine, admin, 1).await.unwrap()
-    };
+    let session = sessions::open_session(&app.engine, app.admin_id, 1)
+        .await
+        .unwrap();
     let cookie = format!("courant_session={session}");
     let before = app.settings().await;
     let log = app.change_log().await;

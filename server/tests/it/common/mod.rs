@@ -44,6 +44,7 @@ pub struct TestApp {
     pub engine: Engine,
     /// Signed in as the default organisation's admin (an API token).
     pub http: reqwest::Client,
+    pub admin_id: i64,
     pub admin_token: String,
     /// No credentials: a public visitor or a script without a token.
     pub anon: reqwest::Client,
@@ -53,8 +54,8 @@ pub struct TestApp {
 pub const ADMIN_EMAIL: &str = "admin@courant.test";
 pub const PASSWORD: &str = "correct horse battery";
 
-/// A user with `role` in `org` (created if needed) and an API token of theirs for it.
-pub async fn member_with_token(engine: &Engine, email: &str, org: i64, role: Role) -> String {
+/// A user with `role` in `org` (created if needed); their id.
+pub async fn member(engine: &Engine, email: &str, org: i64, role: Role) -> i64 {
     let mut conn = engine.db.read.acquire().await.unwrap();
     let existing = accounts::find_by_email(&mut conn, email).await.unwrap();
     drop(conn);
@@ -67,6 +68,12 @@ pub async fn member_with_token(engine: &Engine, email: &str, org: i64, role: Rol
     accounts::set_membership(engine, org, user, role)
         .await
         .unwrap();
+    user
+}
+
+/// A user with `role` in `org` (created if needed) and an API token of theirs for it.
+pub async fn member_with_token(engine: &Engine, email: &str, org: i64, role: Role) -> String {
+    let user = member(engine, email, org, role).await;
     sessions::create_token(engine, user, org, "tests")
         .await
         .unwrap()
@@ -145,7 +152,11 @@ pub async fn spawn_app_with(database_url: String, auth: AuthConfig) -> TestApp {
     let engine = Engine::start_with(&database_url, false, auth)
         .await
         .expect("engine starts");
-    let admin_token = member_with_token(&engine, ADMIN_EMAIL, 1, Role::Admin).await;
+    let admin_id = member(&engine, ADMIN_EMAIL, 1, Role::Admin).await;
+    let admin_token = sessions::create_token(&engine, admin_id, 1, "tests")
+        .await
+        .unwrap()
+        .1;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let leptos_options = LeptosOptions::builder()
@@ -169,6 +180,7 @@ pub async fn spawn_app_with(database_url: String, auth: AuthConfig) -> TestApp {
         database_url,
         engine,
         http: client_with_token(&admin_token),
+        admin_id,
         admin_token,
         anon: reqwest::Client::new(),
         _shutdown: tx,
