@@ -25,7 +25,9 @@ use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
 use crate::client::{provide_live_feed, provide_realtime_sync};
 use crate::ui::specs::{SERVICES, SOLUTIONS, TEAM};
-use crate::ui::{AccountPage, ServiceDetailPage, SignInPage, SolutionDetailPage, WebhooksPage};
+use crate::ui::{
+    AccountPage, MembersPage, ServiceDetailPage, SignInPage, SolutionDetailPage, WebhooksPage,
+};
 use crate::ui::{
     AdminSettingsPage, CollectionAdminPage, HomePage, ServicesPage, SolutionsPage, TeamPage,
 };
@@ -77,6 +79,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("admin"), StaticSegment("services")) view=|| view! { <CollectionAdminPage spec=&SERVICES/> }/>
                     <Route path=(StaticSegment("admin"), StaticSegment("solutions")) view=|| view! { <CollectionAdminPage spec=&SOLUTIONS/> }/>
                     <Route path=(StaticSegment("admin"), StaticSegment("webhooks")) view=WebhooksPage/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("members")) view=MembersPage/>
                     <Route path=(StaticSegment("admin"), StaticSegment("account")) view=AccountPage/>
                     <Route path=StaticSegment("signin") view=SignInPage/>
                 </Routes>

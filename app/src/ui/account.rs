@@ -1,22 +1,31 @@
-//! One's own account: password and personal API tokens (shown once when created).
+//! One's own account: password, personal API tokens (shown once when created), and one's
+//! organisations (a new one makes its creator its admin).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 
+use super::layout::{reload, use_signed_in};
 use super::AdminLayout;
-use crate::api::{change_password, create_api_token, list_api_tokens, revoke_api_token};
+use crate::api::{
+    change_password, create_api_token, create_organisation, list_api_tokens, revoke_api_token,
+    switch_organisation,
+};
 use crate::error::AppError;
 use crate::time::{now_ms, relative_time, Lang};
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
+    // Nothing here is live data, but the indicator should say the page is connected.
+    let feed = crate::client::use_live_feed();
+    Effect::new(move |_| feed.start_at_head());
     view! {
         <AdminLayout own_account=true>
             <Title text="Account · Courant"/>
             <h1>"Your account"</h1>
             <PasswordForm/>
             <Tokens/>
+            <Organisations/>
         </AdminLayout>
     }
 }
@@ -137,5 +146,47 @@ fn Tokens() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+#[component]
+fn Organisations() -> impl IntoView {
+    let user = use_signed_in();
+    let name = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<AppError>);
+    let create = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        spawn_local(async move {
+            // The new organisation is where its creator wants to work next.
+            let switched = match create_organisation(name.get_untracked()).await {
+                Ok(org) => switch_organisation(org.id).await,
+                Err(e) => Err(e),
+            };
+            match switched {
+                Ok(()) => reload(),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <h2>"Organisations"</h2>
+        <ul class="orgs" data-testid="orgs">
+            {move || user.get().map(|u| u.orgs.into_iter().map(|o| view! {
+                <li>
+                    <strong>{o.name}</strong> " · " {o.role.as_str()}
+                    {(o.id == u.org).then_some(" · current")}
+                </li>
+            }).collect_view())}
+        </ul>
+        <form class="editor" on:submit=create>
+            <label class="field">
+                <span>"New organisation"</span>
+                <input id="org-name" type="text" placeholder="Acme" prop:value=name
+                    on:input=move |ev| name.set(event_target_value(&ev))/>
+                <span class="field-error">{move || error.with(|e| e.as_ref().map(|e| e.field_message("name").unwrap_or_else(|| e.to_string())))}</span>
+            </label>
+            <p class="meta">"You become its admin and the backoffice switches to it; switch back with the menu at the top."</p>
+            <button type="submit" data-testid="create-org">"Create organisation"</button>
+        </form>
     }
 }

@@ -25,6 +25,17 @@ pub fn PublicLayout(children: Children) -> impl IntoView {
     }
 }
 
+/// Who is signed in, once the backoffice frame has asked the server (`None` until then).
+#[derive(Clone, Copy)]
+pub struct SignedIn(pub RwSignal<Option<CurrentUser>>);
+
+/// The signed-in user, for pages inside [`AdminLayout`].
+pub fn use_signed_in() -> RwSignal<Option<CurrentUser>> {
+    use_context::<SignedIn>()
+        .map(|s| s.0)
+        .unwrap_or_else(|| RwSignal::new(None))
+}
+
 /// The backoffice frame: navigation for what the role may use, the signed-in user with the
 /// organisation switcher and sign-out, and a read-only frame for roles that cannot write
 /// (the server refuses their writes anyway; this only saves them the attempt).
@@ -39,6 +50,7 @@ pub fn AdminLayout(
     // Loaded in the browser after hydration, so the server's HTML and the first hydrated
     // render agree (nothing user-specific in either); then the frame fills in.
     let user = RwSignal::new(None::<CurrentUser>);
+    provide_context(SignedIn(user));
     Effect::new(move |_| {
         spawn_local(async move {
             match me().await {
@@ -70,6 +82,7 @@ pub fn AdminLayout(
                     </Show>
                     <Show when=move || may(Permission::ReadSyncCentre)>
                         <A href="/admin/webhooks">"Webhooks"</A>
+                        <A href="/admin/members">"Members"</A>
                     </Show>
                     <a href="/" target="_blank" rel="noopener">"View site"</a>
                 </nav>
@@ -133,7 +146,7 @@ fn go_to(path: &str) {
     let _ = path;
 }
 
-fn reload() {
+pub(super) fn reload() {
     #[cfg(feature = "hydrate")]
     if let Some(w) = web_sys::window() {
         let _ = w.location().reload();

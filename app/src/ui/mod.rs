@@ -8,6 +8,7 @@ mod field;
 mod home;
 mod indicator;
 mod layout;
+mod members_admin;
 mod public_content;
 mod signin;
 pub mod specs;
@@ -19,6 +20,7 @@ pub use collection_admin::CollectionAdminPage;
 pub use home::HomePage;
 pub use indicator::RealtimeSyncIndicator;
 pub use layout::{AdminLayout, PublicLayout};
+pub use members_admin::MembersPage;
 pub use public_content::{
     ServiceDetailPage, ServicesPage, SolutionDetailPage, SolutionsPage, TeamPage,
 };

@@ -1,0 +1,96 @@
+import { expect, test } from "@playwright/test";
+import { invite } from "./support/api";
+import { ADMIN, openLive, pageErrors, signIn } from "./support/courant";
+import { CourantServer } from "./support/server";
+
+let server: CourantServer;
+
+test.afterEach(async () => {
+  await server?.stop();
+  const errors = pageErrors.splice(0);
+  expect(errors, "uncaught errors in the page").toEqual([]);
+});
+
+test("an admin invites a member, changes their role and removes them", async ({ page, browser }) => {
+  server = await CourantServer.start();
+  await openLive(page, `${server.url}/admin/members`);
+  const admin = page.locator(`[data-testid=member][data-email="${ADMIN.email}"]`);
+  await expect(admin).toContainText("(you)");
+
+  // A malformed address is refused with what to do.
+  await page.locator("#invite-email").fill("not an address");
+  await page.getByTestId("invite").click();
+  await expect(page.getByRole("alert").filter({ hasText: "Enter an email address, like name@example.com." })).toBeVisible();
+
+  await page.locator("#invite-email").fill("eve@courant.test");
+  await page.locator("#invite-role").selectOption("editor");
+  await page.getByTestId("invite").click();
+  const password = (await page.getByTestId("invited-password").textContent())!;
+  expect(password.length).toBeGreaterThanOrEqual(12);
+  const eve = page.locator(`[data-testid=member][data-email="eve@courant.test"]`);
+  await expect(eve.getByTestId("role")).toHaveValue("editor");
+
+  // The invited member signs in with that password and edits.
+  const eveContext = await browser.newContext();
+  const evePage = await eveContext.newPage();
+  await signIn(evePage, server.url, { email: "eve@courant.test", password });
+  await openLive(evePage, `${server.url}/admin/settings`);
+  await expect(evePage.getByTestId("user-role")).toHaveText("editor");
+  await expect(evePage.locator("#tagline")).toBeEnabled();
+
+  // Made supervisor, her backoffice becomes read-only.
+  await eve.getByTestId("role").selectOption("supervisor");
+  await expect(eve).toHaveAttribute("data-role", "supervisor");
+  await openLive(evePage, `${server.url}/admin/settings`);
+  await expect(evePage.getByTestId("read-only")).toContainText("as supervisor");
+
+  // The last admin cannot demote themselves; the page says what to do instead.
+  await admin.getByTestId("role").selectOption("editor");
+  await expect(admin.getByRole("alert")).toContainText("last admin. Make someone else admin first.");
+  await expect(admin.getByTestId("role")).toHaveValue("admin");
+
+  // Removed, she can no longer read the organisation's backoffice.
+  page.once("dialog", (d) => d.accept());
+  await eve.getByTestId("remove-member").click();
+  await expect(eve).toHaveCount(0);
+  const refused = await evePage.context().request.post(`${server.url}/api/settings/edit`);
+  expect(refused.status()).toBe(403);
+  await eveContext.close();
+});
+
+test("a supervisor sees the members but cannot change them", async ({ page }) => {
+  server = await CourantServer.start();
+  await invite(server.url, "ed@courant.test", "editor");
+  const password = await invite(server.url, "sam@courant.test", "supervisor");
+  await signIn(page, server.url, { email: "sam@courant.test", password });
+  await openLive(page, `${server.url}/admin/members`);
+  await expect(page.getByTestId("member")).toHaveCount(3);
+  await expect(page.locator(`[data-testid=member][data-email="ed@courant.test"]`)).toHaveAttribute("data-role", "editor");
+  await expect(page.getByTestId("invite")).toBeDisabled();
+  await expect(page.getByTestId("role").first()).toBeDisabled();
+  await expect(page.getByTestId("remove-member").first()).toBeDisabled();
+  const res = await page.context().request.post(`${server.url}/api/members/invite`, {
+    data: { email: "x@courant.test", role: "admin" },
+  });
+  expect(res.status()).toBe(403);
+});
+
+test("creating an organisation switches to it, empty and with oneself as admin", async ({ page }) => {
+  server = await CourantServer.start();
+  await openLive(page, `${server.url}/admin/account`);
+  await page.locator("#org-name").fill("Acme");
+  await page.getByTestId("create-org").click();
+  await expect(page.getByTestId("org-switcher").locator("option:checked")).toHaveText("Acme");
+  await expect(page.getByTestId("orgs")).toContainText("Acme · admin · current");
+
+  await openLive(page, `${server.url}/admin/members`);
+  await expect(page.getByTestId("member")).toHaveCount(1);
+  await openLive(page, `${server.url}/admin/team`);
+  await expect(page.getByTestId("card")).toHaveCount(0);
+
+  // Back to the first organisation with the switcher: its content is there again.
+  const first = await page.getByTestId("org-switcher").locator("option", { hasNotText: "Acme" }).getAttribute("value");
+  await page.getByTestId("org-switcher").selectOption(first!);
+  await expect(page.getByTestId("org-switcher").locator("option:checked")).not.toHaveText("Acme");
+  await expect(page.getByTestId("card").first()).toBeVisible();
+});
