@@ -5,7 +5,7 @@
 SHELL := /bin/bash
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test setup lint size bench-latency clean-test-dbs
+.PHONY: run test setup lint size bench-latency bench-live clean-test-dbs
 
 run:
 	@scripts/setup.sh run
@@ -19,6 +19,7 @@ lint:
 	cargo fmt --all --check
 	cargo clippy -p app --features ssr --all-targets -- -D warnings
 	cargo clippy -p server --all-targets -- -D warnings
+	cargo clippy -p courant-load --all-targets -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 # Release WASM size, raw and gzipped (budget: 350 KiB gzipped).
@@ -26,3 +27,8 @@ size:
 	@scripts/setup.sh run
 	cargo leptos build --release
 	@scripts/wasm-size.sh
+
+# The live-feed sweep (1 to 10,000 subscribers) and the save-rate comparison: BENCHMARKS.md.
+bench-live:
+	@scripts/setup.sh run
+	@scripts/bench-live.sh

@@ -20,6 +20,7 @@ trap cleanup EXIT
 step "unit and integration tests (SQLite and PostgreSQL)"
 cargo test -p app --features ssr
 cargo test -p server
+cargo test -p courant-load
 
 step "browser tests (cargo leptos end-to-end, Chromium)"
 # cargo-leptos starts the server on 127.0.0.1:3000 with this fresh database; Playwright's global

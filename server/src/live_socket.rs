@@ -24,10 +24,6 @@ use app::server::Engine;
 
 use crate::AppState;
 
-const PING_EVERY: Duration = Duration::from_secs(15);
-/// A client silent for this long (it answers every ping) is gone.
-const IDLE_TIMEOUT: Duration = Duration::from_secs(45);
-
 #[derive(Debug, Deserialize)]
 pub struct LiveQuery {
     /// Resume after this sequence number (the one the page's data was read at); absent: from
@@ -39,6 +35,9 @@ pub struct LiveQuery {
     /// An API token, for clients that cannot set an `Authorization` header on a WebSocket.
     #[serde(default)]
     access_token: Option<String>,
+    /// The epoch of the `hello` that `since` came from.
+    #[serde(default)]
+    epoch: Option<String>,
 }
 
 pub async fn upgrade(
@@ -67,7 +66,7 @@ pub async fn upgrade(
         .write_buffer_size(0)
         .max_message_size(MAX_CLIENT_MESSAGE_BYTES)
         .max_frame_size(MAX_CLIENT_MESSAGE_BYTES)
-        .on_upgrade(move |socket| session(socket, engine, who, audience, q.since)))
+        .on_upgrade(move |socket| session(socket, engine, who, audience, q)))
 }
 
 async fn session(
@@ -75,14 +74,15 @@ async fn session(
     engine: Engine,
     who: Principal,
     audience: Audience,
-    since: Option<i64>,
+    q: LiveQuery,
 ) {
     let org = who.org;
     // Signing out, revoking the token or changing the member's role closes the socket; the
     // browser reconnects with whatever rights it has now.
     let mut revocations = engine.auth.revocations.subscribe();
     let (mut sink, mut stream) = socket.split();
-    let (greeting, mut sub) = match Subscription::start(&engine, org, audience, since).await {
+    let started = Subscription::start(&engine, org, audience, q.since, q.epoch.as_deref()).await;
+    let (greeting, mut sub) = match started {
         Ok(started) => started,
         Err(e) => {
             tracing::error!(error = %e, "cannot start live subscription");
@@ -90,12 +90,17 @@ async fn session(
             return;
         }
     };
+    let live = &engine.live;
+    let mut out = Outgoing {
+        sink: &mut sink,
+        timeout: live.send_timeout,
+    };
     for frame in greeting {
-        if sink.send(Message::Text(frame)).await.is_err() {
+        if !out.send(frame).await {
             return;
         }
     }
-    let mut ping = interval(PING_EVERY);
+    let mut ping = interval(live.ping_every);
     ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
     ping.tick().await;
     let mut last_heard = Instant::now();
@@ -105,7 +110,10 @@ async fn session(
                 Ok(frames) if frames.is_empty() => break,
                 Ok(frames) => {
                     for frame in frames {
-                        if sink.send(Message::Text(frame)).await.is_err() {
+                        if !out.send(frame).await {
+                            // Gone, or too slow to take events: it resumes from the log
+                            // when it reconnects.
+                            tracing::debug!(org, last = sub.last_delivered(), "closing a live socket that does not read");
                             return;
                         }
                     }
@@ -120,7 +128,7 @@ async fn session(
                 Some(Ok(Message::Text(text))) => {
                     last_heard = Instant::now();
                     if let Ok(ClientMsg::Ping) = serde_json::from_str(&text) {
-                        if sink.send(Message::Text(frame_of(&ServerMsg::Pong))).await.is_err() {
+                        if !out.send(frame_of(&ServerMsg::Pong)).await {
                             break;
                         }
                     }
@@ -135,7 +143,7 @@ async fn session(
                 _ => {}
             },
             _ = ping.tick() => {
-                if last_heard.elapsed() > IDLE_TIMEOUT {
+                if last_heard.elapsed() > live.idle_timeout {
                     break;
                 }
                 // Revocations on another server process reach this one through the database.
@@ -144,14 +152,33 @@ async fn session(
                         break;
                     }
                 }
-                if sink.send(Message::Text(frame_of(&ServerMsg::Ping))).await.is_err() {
+                if !out.send(frame_of(&ServerMsg::Ping)).await {
                     break;
                 }
             }
         }
     }
-    let _ = sink.send(Message::Close(None)).await;
+    let _ = tokio::time::timeout(live.send_timeout, out.sink.send(Message::Close(None))).await;
     tracing::debug!(org, last = sub.last_delivered(), "live session ended");
+}
+
+/// The socket's sending half. Each frame must be taken within `timeout`: a client that stops
+/// reading fills its TCP buffers, and then it is closed rather than holding its task.
+struct Outgoing<'a, S> {
+    sink: &'a mut S,
+    timeout: Duration,
+}
+
+impl<S> Outgoing<'_, S>
+where
+    S: futures::Sink<Message> + Unpin,
+{
+    async fn send(&mut self, frame: axum::extract::ws::Utf8Bytes) -> bool {
+        matches!(
+            tokio::time::timeout(self.timeout, self.sink.send(Message::Text(frame))).await,
+            Ok(Ok(()))
+        )
+    }
 }
 
 /// Whether the socket's credential still stands for the same organisation and role.

@@ -6,7 +6,7 @@ use tracing_subscriber::EnvFilter;
 use app::server::access::AuthConfig;
 use app::server::accounts::{ensure_first_admin, FirstAdmin};
 use app::server::db::DEFAULT_DATABASE_URL;
-use app::server::Engine;
+use app::server::{Engine, LiveConfig};
 use server::{serve, AppState};
 
 #[tokio::main]
@@ -24,11 +24,17 @@ async fn main() -> ExitCode {
     let database_url =
         std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.to_string());
     let with_examples = std::env::var("COURANT_DEMO_CONTENT").map_or(true, |v| v != "0");
-    let engine =
-        match Engine::start_with(&database_url, with_examples, AuthConfig::from_env()).await {
-            Ok(engine) => engine,
-            Err(e) => return fail(format!("{e} (DATABASE_URL={database_url})")),
-        };
+    let engine = match Engine::start_configured(
+        &database_url,
+        with_examples,
+        AuthConfig::from_env(),
+        LiveConfig::from_env(),
+    )
+    .await
+    {
+        Ok(engine) => engine,
+        Err(e) => return fail(format!("{e} (DATABASE_URL={database_url})")),
+    };
     let first_admin = match (
         std::env::var("COURANT_ADMIN_EMAIL"),
         std::env::var("COURANT_ADMIN_PASSWORD"),

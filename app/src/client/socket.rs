@@ -19,8 +19,10 @@ const OFFLINE_AFTER: u32 = 5;
 /// `since`: resume after this sequence; `None`: from the head the server reports.
 pub(super) async fn run(feed: LiveFeed, mut since: Option<i64>) {
     let mut failures = 0u32;
+    // The epoch `since` belongs to; unknown for the first connection of the page.
+    let mut epoch: Option<String> = None;
     loop {
-        if let Ok(ws) = WebSocket::open(&url(since, feed.is_staff())) {
+        if let Ok(ws) = WebSocket::open(&url(since, epoch.as_deref(), feed.is_staff())) {
             let (mut tx, mut rx) = ws.split();
             loop {
                 let msg = match select(rx.next(), TimeoutFuture::new(SILENCE_MS)).await {
@@ -30,8 +32,13 @@ pub(super) async fn run(feed: LiveFeed, mut since: Option<i64>) {
                     _ => break,
                 };
                 match serde_json::from_str::<ServerMsg>(&msg) {
-                    Ok(ServerMsg::Hello { head, head_at }) => {
+                    Ok(ServerMsg::Hello {
+                        head,
+                        head_at,
+                        epoch: e,
+                    }) => {
                         failures = 0;
+                        epoch = Some(e);
                         if since.is_none() {
                             since = Some(head);
                             feed.last_seq.set(head);
@@ -85,7 +92,7 @@ fn online() -> bool {
         .unwrap_or(true)
 }
 
-fn url(since: Option<i64>, staff: bool) -> String {
+fn url(since: Option<i64>, epoch: Option<&str>, staff: bool) -> String {
     let location = web_sys::window().expect("a browser window").location();
     let scheme = if location.protocol().ok().as_deref() == Some("https:") {
         "wss"
@@ -96,6 +103,9 @@ fn url(since: Option<i64>, staff: bool) -> String {
     let mut query = Vec::new();
     if let Some(since) = since {
         query.push(format!("since={since}"));
+    }
+    if let Some(epoch) = epoch.filter(|e| !e.is_empty()) {
+        query.push(format!("epoch={}", js_sys::encode_uri_component(epoch)));
     }
     if staff {
         query.push("audience=staff".to_string());

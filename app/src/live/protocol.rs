@@ -45,10 +45,13 @@ impl ChangeEvent {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerMsg {
-    /// First message on every connection: the organisation's current head.
+    /// First message on every connection: the organisation's current head, and the epoch
+    /// to send back when resuming (sequence numbers only mean something within one epoch).
     Hello {
         head: i64,
         head_at: Option<i64>,
+        #[serde(default)]
+        epoch: String,
     },
     /// A change after the client's `since`, in sequence order, each exactly once.
     Change {

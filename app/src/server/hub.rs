@@ -42,7 +42,15 @@ impl Published {
 
 #[derive(Clone, Default)]
 pub struct Hub {
-    channels: Arc<Mutex<HashMap<OrgId, broadcast::Sender<Arc<Published>>>>>,
+    channels: Arc<Mutex<HashMap<OrgId, Channel>>>,
+}
+
+struct Channel {
+    sender: broadcast::Sender<Arc<Published>>,
+    /// The highest sequence published here: a change at or below it is not sent again
+    /// (another node's doorbell and this node's own save can both bring the same change).
+    /// `None` until the first subscriber tells where the log stood when it subscribed.
+    published_up_to: Option<i64>,
 }
 
 impl Hub {
@@ -53,8 +61,18 @@ impl Hub {
     /// Called after commit. Subscribers tolerate out-of-order and missed publishes (they fill
     /// gaps from the change log), so a lost publish delays an event but never loses it.
     pub fn publish(&self, org: OrgId, change: &LoggedChange) {
+        let seq = change.seq();
+        {
+            let mut channels = self.lock();
+            let channel = channel(&mut channels, org);
+            if channel.published_up_to.is_some_and(|p| seq <= p) {
+                return;
+            }
+            channel.published_up_to = Some(seq);
+        }
+        // Serialised once per audience, outside the lock; every socket shares these bytes.
         let published = Published {
-            seq: change.seq(),
+            seq,
             staff: change_frame(&change.staff),
             public: change.public.as_ref().map(change_frame),
         };
@@ -62,13 +80,37 @@ impl Hub {
         let _ = self.sender(org).send(Arc::new(published));
     }
 
-    fn sender(&self, org: OrgId) -> broadcast::Sender<Arc<Published>> {
-        let mut channels = self.channels.lock().unwrap_or_else(|p| p.into_inner());
-        channels
-            .entry(org)
-            .or_insert_with(|| broadcast::channel(CHANNEL_CAPACITY).0)
-            .clone()
+    /// The highest sequence of `org` published on this node, if known.
+    pub fn published_up_to(&self, org: OrgId) -> Option<i64> {
+        self.lock().get(&org).and_then(|c| c.published_up_to)
     }
+
+    /// A subscriber read `head` after subscribing: changes after it will come through here.
+    pub fn note_head(&self, org: OrgId, head: i64) {
+        channel(&mut self.lock(), org)
+            .published_up_to
+            .get_or_insert(head);
+    }
+
+    /// Organisations someone on this node has subscribed to.
+    pub fn orgs(&self) -> Vec<OrgId> {
+        self.lock().keys().copied().collect()
+    }
+
+    fn sender(&self, org: OrgId) -> broadcast::Sender<Arc<Published>> {
+        channel(&mut self.lock(), org).sender.clone()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<OrgId, Channel>> {
+        self.channels.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+fn channel(channels: &mut HashMap<OrgId, Channel>, org: OrgId) -> &mut Channel {
+    channels.entry(org).or_insert_with(|| Channel {
+        sender: broadcast::channel(CHANNEL_CAPACITY).0,
+        published_up_to: None,
+    })
 }
 
 pub fn change_frame(event: &ChangeEvent) -> Utf8Bytes {

@@ -7,7 +7,9 @@ pub mod csrf;
 pub mod db;
 pub mod demo;
 pub mod dispatch;
+pub mod doorbell;
 pub mod hub;
+pub mod live_config;
 pub mod save;
 pub mod secrets;
 pub mod sessions;
@@ -17,8 +19,11 @@ pub mod subscription;
 pub mod throttle;
 pub mod webhooks;
 
+use std::sync::Arc;
+
 pub use db::{Backend, Db};
 pub use hub::Hub;
+pub use live_config::LiveConfig;
 
 /// Everything a request needs: the database, the live hub and sign-in state.
 #[derive(Clone)]
@@ -26,6 +31,12 @@ pub struct Engine {
     pub db: Db,
     pub hub: Hub,
     pub auth: access::Auth,
+    pub live: live_config::LiveConfig,
+    /// Names this database's change log; a client that saw another one must reload
+    /// (the database was replaced or restored) instead of resuming by sequence number.
+    pub epoch: Arc<str>,
+    /// Tells the other server processes on this PostgreSQL database about new changes.
+    pub doorbell: Option<Arc<doorbell::Doorbell>>,
 }
 
 impl Engine {
@@ -40,13 +51,32 @@ impl Engine {
         with_examples: bool,
         auth: access::AuthConfig,
     ) -> Result<Engine, StartError> {
+        Engine::start_configured(database_url, with_examples, auth, LiveConfig::default()).await
+    }
+
+    /// [`Engine::start_with`] with the live feed's settings. On PostgreSQL (unless
+    /// `live.single_node`) the node joins the shared feed of every node on that database.
+    pub async fn start_configured(
+        database_url: &str,
+        with_examples: bool,
+        auth: access::AuthConfig,
+        live: LiveConfig,
+    ) -> Result<Engine, StartError> {
         let db = Db::connect(database_url).await?;
         db.migrate().await?;
+        let epoch = store::feed_epoch(&db).await?.into();
+        let shared = db.backend == Backend::Postgres && !live.single_node;
         let engine = Engine {
             db,
             hub: Hub::default(),
             auth: access::Auth::new(auth),
+            live,
+            epoch,
+            doorbell: shared.then(Default::default),
         };
+        if let Some(bell) = &engine.doorbell {
+            doorbell::spawn(engine.clone(), database_url.to_string(), bell.clone());
+        }
         demo::seed_if_empty(&engine, with_examples).await?;
         Ok(engine)
     }

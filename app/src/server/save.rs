@@ -591,6 +591,9 @@ async fn commit_and_publish(
     for change in &changes {
         engine.hub.publish(who.org, change);
     }
+    if let (Some(bell), false) = (&engine.doorbell, changes.is_empty()) {
+        bell.ring(who.org);
+    }
     Ok(changes.last().map(LoggedChange::seq).unwrap_or_default())
 }
 

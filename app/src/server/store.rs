@@ -474,3 +474,28 @@ fn parse_object(s: &str) -> Result<Map<String, Value>, sqlx::Error> {
 fn decode(e: impl ToString) -> sqlx::Error {
     sqlx::Error::Decode(e.to_string().into())
 }
+
+/// This database's feed epoch, made on first start.
+pub async fn feed_epoch(db: &super::Db) -> Result<String, sqlx::Error> {
+    let fresh = super::secrets::random_secret()[..12].to_string();
+    sqlx::query("INSERT INTO feed_epoch (id, epoch) VALUES (1, $1) ON CONFLICT (id) DO NOTHING")
+        .bind(&fresh)
+        .execute(&db.write)
+        .await?;
+    sqlx::query_scalar("SELECT epoch FROM feed_epoch WHERE id = 1")
+        .fetch_one(&db.write)
+        .await
+}
+
+/// When change `seq` of `org` was committed, if it is in the log.
+pub async fn change_time(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    seq: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT at FROM change_log WHERE org_id = $1 AND seq = $2")
+        .bind(org)
+        .bind(seq)
+        .fetch_optional(conn)
+        .await
+}

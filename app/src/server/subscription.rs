@@ -30,29 +30,44 @@ pub struct Subscription {
 
 impl Subscription {
     /// Start after `since`, or from the head when `None` (a page with nothing to catch up on).
-    /// Returns the greeting to send first. A `since` beyond the head (the database was
-    /// replaced) yields a resync telling the client to reload.
+    /// Returns the greeting to send first. The client gets a `resync` (it reloads its data)
+    /// instead of a replay when `since` cannot be resumed from: it is beyond the head or from
+    /// another `epoch` (the database was replaced), or further back than the replay window.
     pub async fn start(
         engine: &Engine,
         org: OrgId,
         audience: Audience,
         since: Option<i64>,
+        epoch: Option<&str>,
     ) -> Result<(Vec<Utf8Bytes>, Subscription), sqlx::Error> {
         // Subscribe before reading the head: anything committed after this point arrives on
         // the channel, anything before it is in the log, and the overlap is de-duplicated.
         let rx = engine.hub.subscribe(org);
         let mut conn = engine.db.read.acquire().await?;
         let (head, head_at) = store::head(&mut conn, org).await?;
-        let mut greeting = vec![frame_of(&ServerMsg::Hello { head, head_at })];
+        engine.hub.note_head(org, head);
+        let mut greeting = vec![frame_of(&ServerMsg::Hello {
+            head,
+            head_at,
+            epoch: engine.epoch.to_string(),
+        })];
         let since = since.unwrap_or(head);
-        let last = if since > head || since < 0 {
-            greeting.push(frame_of(&ServerMsg::Resync {
-                head,
-                reason: "This page is ahead of the server's history; reloading.".into(),
-            }));
-            head
+        let refused = if epoch.is_some_and(|e| e != &*engine.epoch) || since > head || since < 0 {
+            Some("The server's history was replaced (a restored backup?); reloading.")
+        } else if since < head && beyond_replay_window(engine, &mut conn, org, since, head).await? {
+            Some("This page was away too long to catch up change by change; reloading.")
         } else {
-            since
+            None
+        };
+        let last = match refused {
+            Some(reason) => {
+                greeting.push(frame_of(&ServerMsg::Resync {
+                    head,
+                    reason: reason.into(),
+                }));
+                head
+            }
+            None => since,
         };
         let engine = engine.clone();
         Ok((
@@ -104,6 +119,11 @@ impl Subscription {
         }
     }
 
+    /// The subscription's organisation.
+    pub fn org(&self) -> OrgId {
+        self.org
+    }
+
     async fn read_log(&mut self, until: i64) -> Result<Vec<Utf8Bytes>, sqlx::Error> {
         let mut conn = self.engine.db.read.acquire().await?;
         let changes = store::changes_between(&mut conn, self.org, self.last, until, BATCH).await?;
@@ -131,4 +151,21 @@ impl Subscription {
         }
         Ok(frames)
     }
+}
+
+/// Whether resuming after `since` would replay more changes, or older ones, than the feed
+/// keeps for replay.
+async fn beyond_replay_window(
+    engine: &Engine,
+    conn: &mut sqlx::AnyConnection,
+    org: OrgId,
+    since: i64,
+    head: i64,
+) -> Result<bool, sqlx::Error> {
+    if head - since > engine.live.replay_max_changes {
+        return Ok(true);
+    }
+    let oldest_missed = store::change_time(conn, org, since + 1).await?;
+    let limit = crate::time::now_ms() - engine.live.replay_max_age.as_millis() as i64;
+    Ok(oldest_missed.is_none_or(|at| at < limit))
 }

@@ -8,6 +8,7 @@ mod common;
 mod access;
 mod collections;
 mod concurrency;
+mod feed;
 mod live_access;
 mod subscription;
 mod sync_loop;

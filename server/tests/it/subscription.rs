@@ -53,16 +53,16 @@ async fn missed_and_reordered_publishes_are_filled_from_the_log() {
     for backend in [Backend::Sqlite, Backend::Postgres] {
         let app = spawn_app(backend).await;
         let engine = app.engine.clone();
-        let (_, mut sub) = Subscription::start(&engine, 1, Audience::Staff, Some(1))
+        let (_, mut sub) = Subscription::start(&engine, 1, Audience::Staff, Some(1), None)
             .await
             .unwrap();
 
         // Another writer whose publishes this subscriber's hub never sees (another node, or
         // a publish lost between commit and send).
         let other = Engine {
-            db: engine.db.clone(),
             hub: Hub::default(),
-            auth: engine.auth.clone(),
+            doorbell: None,
+            ..engine.clone()
         };
         let a = set_tagline(&other, "a").await;
         let b = set_tagline(&other, "b").await;

@@ -29,7 +29,7 @@ use tokio_tungstenite::{tungstenite::Message, MaybeTlsStream, WebSocketStream};
 use app::live::ServerMsg;
 use app::roles::Role;
 use app::server::access::AuthConfig;
-use app::server::{accounts, sessions, Engine};
+use app::server::{accounts, sessions, Engine, LiveConfig};
 use server::{serve, AppState};
 
 #[derive(Debug, Clone, Copy)]
@@ -149,7 +149,20 @@ pub async fn spawn_app_on(database_url: String) -> TestApp {
 }
 
 pub async fn spawn_app_with(database_url: String, auth: AuthConfig) -> TestApp {
-    let engine = Engine::start_with(&database_url, false, auth)
+    spawn_app_configured(database_url, auth, LiveConfig::default()).await
+}
+
+/// A server whose live feed has these settings.
+pub async fn spawn_app_live(backend: Backend, live: LiveConfig) -> TestApp {
+    spawn_app_configured(fresh_database(backend).await, AuthConfig::default(), live).await
+}
+
+pub async fn spawn_app_configured(
+    database_url: String,
+    auth: AuthConfig,
+    live: LiveConfig,
+) -> TestApp {
+    let engine = Engine::start_configured(&database_url, false, auth, live)
         .await
         .expect("engine starts");
     let admin_id = member(&engine, ADMIN_EMAIL, 1, Role::Admin).await;

@@ -1,0 +1,169 @@
+//! Several server processes on one PostgreSQL database share one live feed.
+//!
+//! A save never notifies inside its transaction: `pg_notify` there takes a cluster-wide lock
+//! at commit and serialises every save. Instead, after commit the node rings a doorbell: the
+//! organisation goes into a pending set, and one task sends a single `NOTIFY` for everything
+//! rung since its last one (coalesced: a burst of saves costs one notification). Every node
+//! listens; on a ring it reads the change log after the last sequence it has published, in
+//! order, and publishes those entries to its own hub. The change log stays the one source of
+//! truth, so a lost notification delays events but never loses them: the listener also
+//! catches up after reconnecting and every few seconds.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use sqlx::postgres::PgListener;
+use tokio::sync::Notify;
+
+use super::store::{self, OrgId};
+use super::Engine;
+
+const CHANNEL: &str = "courant_feed";
+/// The listener's connection names itself so operators (and tests) can find it.
+pub const LISTENER_APP_NAME: &str = "courant-feed-listener";
+/// Without any ring, heads are still compared this often (a safety net, not the path).
+const POLL_EVERY: Duration = Duration::from_secs(5);
+/// Changes read from the log per query when catching up.
+const BATCH: i64 = 500;
+
+#[derive(Default)]
+pub struct Doorbell {
+    pending: Mutex<HashSet<OrgId>>,
+    wake: Notify,
+}
+
+impl Doorbell {
+    /// Tell the other nodes, soon and outside any transaction, that `org` has new changes.
+    pub fn ring(&self, org: OrgId) {
+        self.pending
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(org);
+        self.wake.notify_one();
+    }
+
+    fn take(&self) -> Vec<OrgId> {
+        let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
+        pending.drain().collect()
+    }
+}
+
+/// Start ringing and listening for this node (PostgreSQL only).
+pub fn spawn(engine: Engine, database_url: String, doorbell: Arc<Doorbell>) {
+    tokio::spawn(ring_loop(engine.clone(), doorbell));
+    tokio::spawn(listen_loop(engine, database_url));
+}
+
+async fn ring_loop(engine: Engine, doorbell: Arc<Doorbell>) {
+    loop {
+        doorbell.wake.notified().await;
+        let orgs = doorbell.take();
+        if orgs.is_empty() {
+            continue;
+        }
+        let payload = orgs
+            .iter()
+            .map(OrgId::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let sent = sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(CHANNEL)
+            .bind(&payload)
+            .execute(&engine.db.write)
+            .await;
+        if let Err(e) = sent {
+            tracing::warn!(error = %e, "cannot ring the other nodes; retrying");
+            for org in orgs {
+                doorbell.ring(org);
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+}
+
+async fn listen_loop(engine: Engine, database_url: String) {
+    let url = with_app_name(&database_url);
+    let mut backoff = Duration::from_millis(100);
+    loop {
+        let mut listener = match connect(&url).await {
+            Ok(l) => {
+                backoff = Duration::from_millis(100);
+                l
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for other nodes' changes; retrying");
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(5));
+                continue;
+            }
+        };
+        // Whatever was committed while this node was not listening.
+        catch_up_all(&engine).await;
+        loop {
+            match tokio::time::timeout(POLL_EVERY, listener.try_recv()).await {
+                Ok(Ok(Some(n))) => {
+                    for org in n.payload().split(',').filter_map(|o| o.parse().ok()) {
+                        catch_up(&engine, org).await;
+                    }
+                }
+                // The connection dropped (sqlx reconnects on the next call); notifications
+                // sent meanwhile are lost, so read the log.
+                Ok(Ok(None)) => {
+                    tracing::warn!("lost the listener connection; reconnected, catching up");
+                    catch_up_all(&engine).await;
+                }
+                Ok(Err(e)) => {
+                    tracing::warn!(error = %e, "listener failed; reconnecting");
+                    break;
+                }
+                Err(_quiet) => catch_up_all(&engine).await,
+            }
+        }
+    }
+}
+
+async fn connect(url: &str) -> Result<PgListener, sqlx::Error> {
+    let mut listener = PgListener::connect(url).await?;
+    listener.listen(CHANNEL).await?;
+    Ok(listener)
+}
+
+fn with_app_name(url: &str) -> String {
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}application_name={LISTENER_APP_NAME}")
+}
+
+async fn catch_up_all(engine: &Engine) {
+    for org in engine.hub.orgs() {
+        catch_up(engine, org).await;
+    }
+}
+
+/// Publish every change of `org` this node has not published yet, in order.
+async fn catch_up(engine: &Engine, org: OrgId) {
+    let result: Result<(), sqlx::Error> = async {
+        let mut conn = engine.db.read.acquire().await?;
+        let (head, _) = store::head(&mut conn, org).await?;
+        loop {
+            // Unknown until a subscriber noted the head: nobody here is waiting yet.
+            let Some(after) = engine.hub.published_up_to(org) else {
+                return Ok(());
+            };
+            if after >= head {
+                return Ok(());
+            }
+            let changes = store::changes_between(&mut conn, org, after, head, BATCH).await?;
+            if changes.is_empty() {
+                return Ok(());
+            }
+            for change in &changes {
+                engine.hub.publish(org, change);
+            }
+        }
+    }
+    .await;
+    if let Err(e) = result {
+        tracing::warn!(org, error = %e, "cannot read other nodes' changes; will retry");
+    }
+}

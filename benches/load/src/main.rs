@@ -1,0 +1,58 @@
+//! Load generator for Courant (see BENCHMARKS.md).
+//!
+//! `courant-load live`   drives a running server: N live subscribers (public and staff), M
+//!                       editors doing merged saves at a fixed rate (open loop), and reports
+//!                       latency, throughput, server CPU and memory, and completeness.
+//! `courant-load saves`  compares the engine's merged save (change log and publish included)
+//!                       with a bare single-row sqlx update transaction on the same database.
+//! `courant-load table`  the Markdown tables of BENCHMARKS.md from those runs' JSON lines.
+
+mod editors;
+mod http;
+mod live;
+mod procfs;
+mod report;
+mod saves;
+mod subscribers;
+mod table;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(version, about = "Load generator for Courant's live feed")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Live(live::LiveArgs),
+    Saves(saves::SavesArgs),
+    /// Print BENCHMARKS.md's tables from the JSON lines of earlier runs.
+    Table(table::TableArgs),
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    // Thousands of sockets need thousands of descriptors; raise the soft limit to the hard one.
+    let _ = rlimit::increase_nofile_limit(u64::MAX);
+    let result = match Cli::parse().command {
+        Command::Live(args) => live::run(args).await,
+        Command::Saves(args) => saves::run(args).await,
+        Command::Table(args) => table::run(args),
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        // The run finished but found missing, duplicate or out-of-order events.
+        Ok(false) => ExitCode::from(2),
+        Err(e) => {
+            eprintln!("courant-load: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+pub type Error = Box<dyn std::error::Error + Send + Sync>;

@@ -1,0 +1,221 @@
+//! `courant-load saves`: how fast the engine's merged save is (load the record, merge field by
+//! field, write it, append to the change log, commit, publish) next to the least a save can
+//! cost: a bare single-row sqlx UPDATE transaction, through the same pools and pragmas.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clap::Args;
+use serde::Serialize;
+use serde_json::json;
+
+use app::merge::{FieldChange, RecordEdit};
+use app::model::Service;
+use app::server::access::{Principal, DEFAULT_ORG};
+use app::server::{save, Db, Engine};
+
+use crate::Error;
+
+#[derive(Args, Clone)]
+pub struct SavesArgs {
+    /// `sqlite` (a fresh file in the temp folder) or `postgres` (a fresh database).
+    #[arg(long, default_value = "sqlite")]
+    pub backend: String,
+    /// PostgreSQL server to create the fresh database on.
+    #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432")]
+    pub postgres: String,
+    /// Concurrent writers, each on its own row.
+    #[arg(long, default_value_t = 8)]
+    pub editors: usize,
+    /// Seconds per measurement.
+    #[arg(long, default_value_t = 5)]
+    pub duration: u64,
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+}
+
+#[derive(Serialize)]
+struct SavesReport {
+    backend: String,
+    editors: usize,
+    bare_update_per_s: f64,
+    merged_save_per_s: f64,
+    ratio: f64,
+}
+
+pub async fn run(args: SavesArgs) -> Result<bool, Error> {
+    let duration = Duration::from_secs(args.duration);
+    let bare_db = fresh_database(&args, "bare").await?;
+    let bare = bare_updates(&bare_db.1, args.editors, duration).await?;
+    drop_database(&args, bare_db.0).await;
+    let engine_db = fresh_database(&args, "engine").await?;
+    let merged = merged_saves(&engine_db.1, args.editors, duration).await?;
+    drop_database(&args, engine_db.0).await;
+    let report = SavesReport {
+        backend: args.backend.clone(),
+        editors: args.editors,
+        bare_update_per_s: bare,
+        merged_save_per_s: merged,
+        ratio: merged / bare,
+    };
+    println!(
+        "{} with {} writers: bare update transaction {:.0}/s, merged save with change log and publish {:.0}/s ({:.0} %)",
+        report.backend,
+        report.editors,
+        report.bare_update_per_s,
+        report.merged_save_per_s,
+        report.ratio * 100.0
+    );
+    if let Some(path) = &args.json {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)?;
+        writeln!(f, "{}", serde_json::to_string(&report)?)?;
+    }
+    Ok(true)
+}
+
+/// A fresh database for one measurement: (name to drop afterwards, URL).
+async fn fresh_database(args: &SavesArgs, what: &str) -> Result<(String, String), Error> {
+    let name = format!("courant_load_{what}_{}", std::process::id());
+    match args.backend.as_str() {
+        "sqlite" => {
+            let dir = std::env::temp_dir().join(&name);
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir)?;
+            Ok((
+                dir.display().to_string(),
+                format!("sqlite://{}/courant.db", dir.display()),
+            ))
+        }
+        "postgres" => {
+            use sqlx::{Connection, Executor};
+            let mut admin =
+                sqlx::PgConnection::connect(&format!("{}/postgres", args.postgres)).await?;
+            admin
+                .execute(format!("DROP DATABASE IF EXISTS {name}").as_str())
+                .await?;
+            admin
+                .execute(format!("CREATE DATABASE {name}").as_str())
+                .await?;
+            Ok((name.clone(), format!("{}/{name}", args.postgres)))
+        }
+        other => Err(format!("unknown backend {other:?}: use sqlite or postgres").into()),
+    }
+}
+
+async fn drop_database(args: &SavesArgs, name: String) {
+    if args.backend == "sqlite" {
+        let _ = std::fs::remove_dir_all(name);
+    } else {
+        use sqlx::{Connection, Executor};
+        if let Ok(mut admin) =
+            sqlx::PgConnection::connect(&format!("{}/postgres", args.postgres)).await
+        {
+            let _ = admin
+                .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+                .await;
+        }
+    }
+}
+
+/// Run `editors` loops of `one` for `duration`; completed operations per second.
+async fn rate<F, Fut>(editors: usize, duration: Duration, one: F) -> Result<f64, Error>
+where
+    F: Fn(usize, u64) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = Result<(), Error>> + Send,
+{
+    let count = Arc::new(AtomicU64::new(0));
+    let start = Instant::now();
+    let tasks: Vec<_> = (0..editors)
+        .map(|e| {
+            let (one, count) = (one.clone(), count.clone());
+            tokio::spawn(async move {
+                let mut k = 0;
+                while start.elapsed() < duration {
+                    k += 1;
+                    one(e, k).await?;
+                    count.fetch_add(1, Ordering::Relaxed);
+                }
+                Ok::<_, Error>(())
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await??;
+    }
+    Ok(count.load(Ordering::Relaxed) as f64 / start.elapsed().as_secs_f64())
+}
+
+async fn bare_updates(url: &str, editors: usize, duration: Duration) -> Result<f64, Error> {
+    let db = Db::connect(url).await?;
+    sqlx::query("CREATE TABLE bench_rows (id BIGINT PRIMARY KEY, v TEXT NOT NULL)")
+        .execute(&db.write)
+        .await?;
+    for id in 0..editors as i64 {
+        sqlx::query("INSERT INTO bench_rows (id, v) VALUES ($1, '')")
+            .bind(id)
+            .execute(&db.write)
+            .await?;
+    }
+    rate(editors, duration, move |e, k| {
+        let db = db.clone();
+        async move {
+            let mut conn = db.writer().await?;
+            let mut tx = db.begin_write(&mut conn).await?;
+            sqlx::query("UPDATE bench_rows SET v = $1 WHERE id = $2")
+                .bind(format!("editor {e}, save {k}"))
+                .bind(e as i64)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(())
+        }
+    })
+    .await
+}
+
+async fn merged_saves(url: &str, editors: usize, duration: Duration) -> Result<f64, Error> {
+    let engine = Engine::start(url, false).await?;
+    let who = Principal::system(DEFAULT_ORG, "courant-load");
+    // A live subscriber, so publishing is not a send into the void.
+    let mut rx = engine.hub.subscribe(DEFAULT_ORG);
+    tokio::spawn(async move { while rx.recv().await.is_ok() || !rx.is_closed() {} });
+    let mut ids = Vec::new();
+    for e in 0..editors {
+        let service = Service {
+            name: format!("Service {e}"),
+            description: format!("editor {e}, save 0"),
+            price_cents: 1000,
+            published: true,
+            ..Default::default()
+        };
+        let saved = save::create(&engine, &who, service).await?;
+        ids.push(saved.record().meta.id.clone());
+    }
+    let ids = Arc::new(ids);
+    rate(editors, duration, move |e, k| {
+        let (engine, who, ids) = (engine.clone(), who.clone(), ids.clone());
+        async move {
+            let edit = RecordEdit {
+                id: ids[e].clone(),
+                base_version: 0,
+                changes: BTreeMap::from([(
+                    "description".to_string(),
+                    FieldChange {
+                        from: json!(format!("editor {e}, save {}", k - 1)),
+                        to: json!(format!("editor {e}, save {k}")),
+                    },
+                )]),
+            };
+            save::save::<Service>(&engine, &who, &edit).await?;
+            Ok(())
+        }
+    })
+    .await
+}

@@ -1,0 +1,80 @@
+//! `courant-load table results.jsonl`: the Markdown tables BENCHMARKS.md holds, from the JSON
+//! lines `live` and `saves` append.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use serde_json::Value;
+
+use crate::Error;
+
+#[derive(Args)]
+pub struct TableArgs {
+    pub results: PathBuf,
+}
+
+pub fn run(args: TableArgs) -> Result<bool, Error> {
+    let text = std::fs::read_to_string(&args.results)?;
+    let rows: Vec<Value> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(serde_json::from_str)
+        .collect::<Result<_, _>>()?;
+    let num = |v: &Value, path: &str| -> String {
+        let mut at = v;
+        for key in path.split('.') {
+            at = &at[key];
+        }
+        match at.as_f64() {
+            Some(x) if x.fract() == 0.0 && x.abs() < 1e12 => format!("{x:.0}"),
+            Some(x) if x.abs() >= 100.0 => format!("{x:.0}"),
+            Some(x) => format!("{x:.2}"),
+            None => "n/a".into(),
+        }
+    };
+    let live: Vec<&Value> = rows
+        .iter()
+        .filter(|r| r.get("subscribers").is_some())
+        .collect();
+    if !live.is_empty() {
+        println!("| subscribers | saves/s | deliveries/s | delivery p50 / p90 / p99 / max (ms) | save → last subscriber p50 / p99 / max (ms) | server CPU µs / delivery | server RSS KiB / idle connection | missing / dup / out of order |");
+        println!("|---:|---:|---:|---|---|---:|---:|---|");
+        for r in live {
+            println!(
+                "| {} | {} | {} | {} / {} / {} / {} | {} / {} / {} | {} | {} | {} / {} / {} |",
+                num(r, "subscribers"),
+                num(r, "saves_per_s"),
+                num(r, "deliveries_per_s"),
+                num(r, "delivery_ms.p50"),
+                num(r, "delivery_ms.p90"),
+                num(r, "delivery_ms.p99"),
+                num(r, "delivery_ms.max"),
+                num(r, "save_to_last_ms.p50"),
+                num(r, "save_to_last_ms.p99"),
+                num(r, "save_to_last_ms.max"),
+                num(r, "server_cpu_us_per_delivery"),
+                num(r, "server_rss_per_idle_connection_kib"),
+                num(r, "completeness.missing"),
+                num(r, "completeness.duplicate"),
+                num(r, "completeness.out_of_order"),
+            );
+        }
+        println!();
+    }
+    let saves: Vec<&Value> = rows.iter().filter(|r| r.get("ratio").is_some()).collect();
+    if !saves.is_empty() {
+        println!("| database | writers | bare update transactions/s | merged saves/s (change log, publish) | ratio |");
+        println!("|---|---:|---:|---:|---:|");
+        for r in saves {
+            println!(
+                "| {} | {} | {} | {} | {:.0} % |",
+                r["backend"].as_str().unwrap_or("?"),
+                num(r, "editors"),
+                num(r, "bare_update_per_s"),
+                num(r, "merged_save_per_s"),
+                r["ratio"].as_f64().unwrap_or(0.0) * 100.0
+            );
+        }
+    }
+    Ok(true)
+}

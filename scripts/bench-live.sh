@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The standard live-feed sweep for BENCHMARKS.md (`make bench-live`):
+#   - a release server on a fresh SQLite database, pinned to core 0, for each subscriber count
+#     in $SWEEP (default 1 100 1000 10000; 10% staff sockets, the rest public);
+#   - the load generator pinned to core 1: 2 editors, $RATE merged saves/s (open loop) for
+#     $DURATION s, then waits until every subscriber has every save;
+#   - the merged-save rate against a bare sqlx update transaction on SQLite and PostgreSQL.
+# Results: target/bench/results-<time>.jsonl and the Markdown tables on stdout.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+SWEEP="${SWEEP:-1 100 1000 10000}"
+RATE="${RATE:-20}"
+DURATION="${DURATION:-10}"
+PORT="${PORT:-3900}"
+pg_url="${COURANT_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}"
+export COURANT_ADMIN_EMAIL="bench@courant.test" COURANT_ADMIN_PASSWORD="bench password 1"
+
+cargo build --release -p server -p courant-load
+mkdir -p target/bench
+results="$root/target/bench/results-$(date +%Y%m%d-%H%M%S).jsonl"
+server_pid=""
+stop_server() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null; server_pid=""; }
+trap stop_server EXIT
+
+pin() { if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then taskset -c "$1" "${@:2}"; else "${@:2}"; fi; }
+
+for n in $SWEEP; do
+  dir="$(mktemp -d "${TMPDIR:-/tmp}/courant-bench-XXXXXX")"
+  ulimit -n "$(ulimit -Hn)"
+  DATABASE_URL="sqlite://$dir/courant.db" COURANT_DEMO_CONTENT=0 RUST_LOG=warn \
+    LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_SITE_ROOT="$root/target/site" \
+    pin 0 target/release/server &
+  server_pid=$!
+  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
+  echo "==> $n subscribers"
+  pin 1 target/release/courant-load live --url "http://127.0.0.1:$PORT" --subscribers "$n" \
+    --editors 2 --rate "$RATE" --duration "$DURATION" --server-pid "$server_pid" --json "$results"
+  stop_server
+  rm -rf "$dir"
+done
+
+echo "==> merged saves against bare updates"
+pin 1 target/release/courant-load saves --backend sqlite --json "$results"
+if psql "$pg_url/postgres" -Atqc 'select 1' >/dev/null 2>&1; then
+  pin 1 target/release/courant-load saves --backend postgres --postgres "$pg_url" --json "$results"
+else
+  echo "(PostgreSQL not reachable at $pg_url: skipped its row)"
+fi
+
+echo
+echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); results in $results"
+echo
+target/release/courant-load table "$results"
