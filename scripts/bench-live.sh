@@ -17,34 +17,37 @@ PORT="${PORT:-3900}"
 pg_url="${COURANT_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}"
 export COURANT_ADMIN_EMAIL="bench@courant.test" COURANT_ADMIN_PASSWORD="bench password 1"
 
-cargo build --release -p server -p courant-load
+# Outside cargo-leptos, Leptos wants the output name it would have set.
+LEPTOS_OUTPUT_NAME=courant cargo build --release -p server -p courant-load
 mkdir -p target/bench
 results="$root/target/bench/results-$(date +%Y%m%d-%H%M%S).jsonl"
 server_pid=""
 stop_server() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null; server_pid=""; }
 trap stop_server EXIT
 
-pin() { if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then taskset -c "$1" "${@:2}"; else "${@:2}"; fi; }
+# Server on core 0, load generator on core 1 (when there are two cores and taskset).
+pin=()
+if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then pin=(taskset -c 0); gen_pin=(taskset -c 1); else gen_pin=(); fi
 
 for n in $SWEEP; do
   dir="$(mktemp -d "${TMPDIR:-/tmp}/courant-bench-XXXXXX")"
   ulimit -n "$(ulimit -Hn)"
   DATABASE_URL="sqlite://$dir/courant.db" COURANT_DEMO_CONTENT=0 RUST_LOG=warn \
     LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_SITE_ROOT="$root/target/site" \
-    pin 0 target/release/server &
+    "${pin[@]}" target/release/server &
   server_pid=$!
   for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
   echo "==> $n subscribers"
-  pin 1 target/release/courant-load live --url "http://127.0.0.1:$PORT" --subscribers "$n" \
+  "${gen_pin[@]}" target/release/courant-load live --url "http://127.0.0.1:$PORT" --subscribers "$n" \
     --editors 2 --rate "$RATE" --duration "$DURATION" --server-pid "$server_pid" --json "$results"
   stop_server
   rm -rf "$dir"
 done
 
 echo "==> merged saves against bare updates"
-pin 1 target/release/courant-load saves --backend sqlite --json "$results"
+"${gen_pin[@]}" target/release/courant-load saves --backend sqlite --json "$results"
 if psql "$pg_url/postgres" -Atqc 'select 1' >/dev/null 2>&1; then
-  pin 1 target/release/courant-load saves --backend postgres --postgres "$pg_url" --json "$results"
+  "${gen_pin[@]}" target/release/courant-load saves --backend postgres --postgres "$pg_url" --json "$results"
 else
   echo "(PostgreSQL not reachable at $pg_url: skipped its row)"
 fi
