@@ -29,6 +29,15 @@ pub struct RecordEdit {
 }
 
 impl RecordEdit {
+    /// An edit of one field, from the value the editor saw to the one they want.
+    pub fn one_field(id: &str, base_version: i64, field: &str, from: Value, to: Value) -> Self {
+        RecordEdit {
+            id: id.to_string(),
+            base_version,
+            changes: BTreeMap::from([(field.to_string(), FieldChange { from, to })]),
+        }
+    }
+
     /// The edit that turns `base` into `draft`, limited to fields editors may write.
     pub fn between<T: Collection>(id: &str, base_version: i64, base: &T, draft: &T) -> Self {
         Self::between_maps::<T>(id, base_version, &to_map(base), to_map(draft))

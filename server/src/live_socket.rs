@@ -80,20 +80,20 @@ async fn session(
     // Signing out, revoking the token or changing the member's role closes the socket; the
     // browser reconnects with whatever rights it has now.
     let mut revocations = engine.auth.revocations.subscribe();
-    let (mut sink, mut stream) = socket.split();
+    let live = &engine.live;
+    let (sink, mut stream) = socket.split();
+    let mut out = Outgoing {
+        sink,
+        timeout: live.send_timeout,
+    };
     let started = Subscription::start(&engine, org, audience, q.since, q.epoch.as_deref()).await;
     let (greeting, mut sub) = match started {
         Ok(started) => started,
         Err(e) => {
             tracing::error!(error = %e, "cannot start live subscription");
-            let _ = sink.send(Message::Close(None)).await;
+            out.close().await;
             return;
         }
-    };
-    let live = &engine.live;
-    let mut out = Outgoing {
-        sink: &mut sink,
-        timeout: live.send_timeout,
     };
     for frame in greeting {
         if !out.send(frame).await {
@@ -158,24 +158,33 @@ async fn session(
             }
         }
     }
-    let _ = tokio::time::timeout(live.send_timeout, out.sink.send(Message::Close(None))).await;
+    out.close().await;
     tracing::debug!(org, last = sub.last_delivered(), "live session ended");
 }
 
-/// The socket's sending half. Each frame must be taken within `timeout`: a client that stops
-/// reading fills its TCP buffers, and then it is closed rather than holding its task.
-struct Outgoing<'a, S> {
-    sink: &'a mut S,
+/// The socket's sending half. Each message must be taken within `timeout`: a client that
+/// stops reading fills its TCP buffers, and then it is closed rather than holding its task.
+struct Outgoing<S> {
+    sink: S,
     timeout: Duration,
 }
 
-impl<S> Outgoing<'_, S>
+impl<S> Outgoing<S>
 where
     S: futures::Sink<Message> + Unpin,
 {
+    /// Whether the frame was taken in time.
     async fn send(&mut self, frame: axum::extract::ws::Utf8Bytes) -> bool {
+        self.send_message(Message::Text(frame)).await
+    }
+
+    async fn close(mut self) {
+        self.send_message(Message::Close(None)).await;
+    }
+
+    async fn send_message(&mut self, message: Message) -> bool {
         matches!(
-            tokio::time::timeout(self.timeout, self.sink.send(Message::Text(frame))).await,
+            tokio::time::timeout(self.timeout, self.sink.send(message)).await,
             Ok(Ok(()))
         )
     }

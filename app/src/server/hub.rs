@@ -62,14 +62,15 @@ impl Hub {
     /// gaps from the change log), so a lost publish delays an event but never loses it.
     pub fn publish(&self, org: OrgId, change: &LoggedChange) {
         let seq = change.seq();
-        {
+        let sender = {
             let mut channels = self.lock();
             let channel = channel(&mut channels, org);
             if channel.published_up_to.is_some_and(|p| seq <= p) {
                 return;
             }
             channel.published_up_to = Some(seq);
-        }
+            channel.sender.clone()
+        };
         // Serialised once per audience, outside the lock; every socket shares these bytes.
         let published = Published {
             seq,
@@ -77,7 +78,7 @@ impl Hub {
             public: change.public.as_ref().map(change_frame),
         };
         // No receiver is fine: nobody is watching this organisation right now.
-        let _ = self.sender(org).send(Arc::new(published));
+        let _ = sender.send(Arc::new(published));
     }
 
     /// The highest sequence of `org` published on this node, if known.

@@ -110,7 +110,7 @@ fn MemberCard(member: MemberInfo, on_changed: Callback<()>) -> impl IntoView {
     let email = member.email.clone();
     let is_me = {
         let email = email.clone();
-        move || signed_in.with(|u| u.as_ref().is_some_and(|u| u.email == email))
+        Memo::new(move |_| signed_in.with(|u| u.as_ref().is_some_and(|u| u.email == email)))
     };
     let error = RwSignal::new(None::<String>);
     let user_id = member.user_id;
@@ -123,30 +123,26 @@ fn MemberCard(member: MemberInfo, on_changed: Callback<()>) -> impl IntoView {
             on_changed.run(());
         }
     };
-    let change_role = {
-        let is_me = is_me.clone();
-        Callback::new(move |new: Role| {
-            let me = is_me();
-            spawn_local(async move {
-                match set_member_role(user_id, new).await {
-                    Ok(()) => {
-                        error.set(None);
-                        after(me);
-                    }
-                    Err(e) => {
-                        // Show the role the member still has, and why it did not change.
-                        error.set(Some(explain(&e)));
-                        role.set(member.role);
-                    }
+    let change_role = Callback::new(move |new: Role| {
+        let me = is_me.get_untracked();
+        spawn_local(async move {
+            match set_member_role(user_id, new).await {
+                Ok(()) => {
+                    error.set(None);
+                    after(me);
                 }
-            });
-        })
-    };
+                Err(e) => {
+                    // Show the role the member still has, and why it did not change.
+                    error.set(Some(explain(&e)));
+                    role.set(member.role);
+                }
+            }
+        });
+    });
     let remove = {
-        let is_me = is_me.clone();
         let email = email.clone();
         move |_| {
-            let me = is_me();
+            let me = is_me.get_untracked();
             let question = if me {
                 "Leave this organisation? You will no longer see its backoffice.".to_string()
             } else {
@@ -166,7 +162,7 @@ fn MemberCard(member: MemberInfo, on_changed: Callback<()>) -> impl IntoView {
     view! {
         <li class="card member" data-testid="member" data-email=email.clone() data-role=move || role.get().as_str()>
             <strong>{email.clone()}</strong>
-            <Show when=is_me.clone()><span class="meta">" (you)"</span></Show>
+            <Show when=move || is_me.get()><span class="meta">" (you)"</span></Show>
             <span class="meta">" · joined " {relative_time(now_ms(), member.joined_at, Lang::En)}</span>
             <div class="card-actions">
                 <label>
@@ -174,7 +170,7 @@ fn MemberCard(member: MemberInfo, on_changed: Callback<()>) -> impl IntoView {
                     <RoleSelect id="" value=role on_change=change_role/>
                 </label>
                 <button type="button" class="danger" data-testid="remove-member" on:click=remove>
-                    {move || if is_me() { "Leave" } else { "Remove" }}
+                    {move || if is_me.get() { "Leave" } else { "Remove" }}
                 </button>
             </div>
             <p class="error" role="alert">{move || error.get()}</p>

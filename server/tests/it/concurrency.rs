@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use crate::common::*;
 use app::api::SaveOutcome;
 use app::error::AppError;
-use app::merge::{FieldChange, RecordEdit};
+use app::merge::RecordEdit;
 use app::model::TeamMember;
 use app::server::access::Principal;
 use app::server::{save, Engine};
@@ -36,18 +36,7 @@ async fn edit_until_acknowledged(engine: Engine, id: String, task: usize) -> (St
             .unwrap()
             .record;
         let from = app::merge::to_map(&current)[field].clone();
-        let edit = RecordEdit {
-            id: id.clone(),
-            base_version: current.meta.version,
-            changes: [(
-                field.to_string(),
-                FieldChange {
-                    from,
-                    to: to.clone(),
-                },
-            )]
-            .into(),
-        };
+        let edit = RecordEdit::one_field(&id, current.meta.version, field, from, to.clone());
         match save::save::<TeamMember>(&engine, &who, &edit).await {
             Ok(SaveOutcome::Saved { seq, .. }) => return (field.to_string(), to, seq),
             Ok(SaveOutcome::Unchanged { .. }) => panic!("every task writes a value of its own"),

@@ -11,7 +11,7 @@ use tokio_tungstenite::tungstenite::Message;
 
 use crate::common::*;
 use app::live::ServerMsg;
-use app::merge::{FieldChange, RecordEdit};
+use app::merge::RecordEdit;
 use app::model::Service;
 use app::server::access::Principal;
 use app::server::doorbell::LISTENER_APP_NAME;
@@ -45,18 +45,7 @@ async fn service(engine: &Engine) -> String {
 
 /// Change the description from `from` to `to`; the change's sequence number.
 async fn describe(engine: &Engine, id: &str, from: &str, to: &str) -> i64 {
-    let edit = RecordEdit {
-        id: id.into(),
-        base_version: 0,
-        changes: [(
-            "description".to_string(),
-            FieldChange {
-                from: json!(from),
-                to: json!(to),
-            },
-        )]
-        .into(),
-    };
+    let edit = RecordEdit::one_field(id, 0, "description", json!(from), json!(to));
     match save::save::<Service>(engine, &Principal::system(1, "test"), &edit)
         .await
         .unwrap()
@@ -269,27 +258,6 @@ async fn oversized_client_messages_close_the_socket(backend: Backend) {
     assert!(end.is_ok(), "the socket was not closed");
 }
 
-/// Sequence numbers of the next `n` changes, waiting up to `secs` for each.
-async fn changes_within(ws: &mut Ws, n: usize, secs: u64) -> Vec<i64> {
-    let mut seqs = Vec::new();
-    while seqs.len() < n {
-        let msg = tokio::time::timeout(Duration::from_secs(secs), ws.next())
-            .await
-            .unwrap_or_else(|_| panic!("no change within {secs} s after {seqs:?}"))
-            .unwrap()
-            .unwrap();
-        if let Message::Text(t) = msg {
-            match serde_json::from_str::<ServerMsg>(&t).unwrap() {
-                ServerMsg::Change { event } => seqs.push(event.seq),
-                ServerMsg::Ping => ws.send(Message::text(r#"{"type":"pong"}"#)).await.unwrap(),
-                ServerMsg::Hello { .. } | ServerMsg::Pong => {}
-                other => panic!("unexpected {other:?}"),
-            }
-        }
-    }
-    seqs
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_nodes_on_postgres_share_one_gap_free_feed() {
     let url = fresh_database(Backend::Postgres).await;
@@ -304,8 +272,8 @@ async fn two_nodes_on_postgres_share_one_gap_free_feed() {
 
     // A save on A reaches B's subscriber.
     let first = describe(&a.engine, &id, "0", "from A").await;
-    assert_eq!(changes_within(&mut on_b, 1, 5).await, vec![first]);
-    assert_eq!(changes_within(&mut on_a, 1, 5).await, vec![first]);
+    assert_eq!(next_changes_within(&mut on_b, 1, 5).await, vec![first]);
+    assert_eq!(next_changes_within(&mut on_a, 1, 5).await, vec![first]);
 
     // Both nodes save at once, each its own record: every subscriber on either node gets
     // every change once, in sequence order, with no gap.
@@ -338,11 +306,11 @@ async fn two_nodes_on_postgres_share_one_gap_free_feed() {
     assert_eq!(head, first + 81, "81 changes: B's service and 80 saves");
     let expected: Vec<i64> = (first + 1..=head).collect();
     assert_eq!(
-        changes_within(&mut on_a, expected.len(), 10).await,
+        next_changes_within(&mut on_a, expected.len(), 10).await,
         expected
     );
     assert_eq!(
-        changes_within(&mut on_b, expected.len(), 10).await,
+        next_changes_within(&mut on_b, expected.len(), 10).await,
         expected
     );
     expect_quiet(&mut on_b, 300).await;
@@ -398,8 +366,11 @@ async fn a_node_that_loses_its_listener_notices_reconnects_and_catches_up() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert_eq!(changes_within(&mut on_b, 2, 10).await, vec![first, second]);
+    assert_eq!(
+        next_changes_within(&mut on_b, 2, 10).await,
+        vec![first, second]
+    );
     // And the doorbell works again afterwards.
     let third = describe(&a.engine, &id, "after", "again").await;
-    assert_eq!(changes_within(&mut on_b, 1, 5).await, vec![third]);
+    assert_eq!(next_changes_within(&mut on_b, 1, 5).await, vec![third]);
 }

@@ -2,7 +2,7 @@
 
 use crate::common::*;
 use app::live::ServerMsg;
-use app::merge::{FieldChange, RecordEdit};
+use app::merge::RecordEdit;
 use app::model::SiteSettings;
 use app::server::access::Principal;
 use app::server::hub::Audience;
@@ -27,18 +27,7 @@ async fn set_tagline(engine: &Engine, to: &str) -> i64 {
         .unwrap()
         .record
         .tagline;
-    let edit = RecordEdit {
-        id: "main".into(),
-        base_version: 0,
-        changes: [(
-            "tagline".to_string(),
-            FieldChange {
-                from: json!(from),
-                to: json!(to),
-            },
-        )]
-        .into(),
-    };
+    let edit = RecordEdit::one_field("main", 0, "tagline", json!(from), json!(to));
     match save::save::<SiteSettings>(engine, &who, &edit)
         .await
         .unwrap()

@@ -336,10 +336,15 @@ impl TestApp {
 
 /// The next message from the server that is not a heartbeat.
 pub async fn next_msg(ws: &mut Ws) -> ServerMsg {
+    next_msg_within(ws, 5).await
+}
+
+/// [`next_msg`], waiting up to `secs` for it.
+pub async fn next_msg_within(ws: &mut Ws, secs: u64) -> ServerMsg {
     loop {
-        let msg = tokio::time::timeout(Duration::from_secs(5), ws.next())
+        let msg = tokio::time::timeout(Duration::from_secs(secs), ws.next())
             .await
-            .expect("a live message within 5 s")
+            .unwrap_or_else(|_| panic!("a live message within {secs} s"))
             .expect("socket still open")
             .expect("no socket error");
         if let Message::Text(text) = msg {
@@ -353,9 +358,14 @@ pub async fn next_msg(ws: &mut Ws) -> ServerMsg {
 
 /// Sequence numbers of the next `n` change messages.
 pub async fn next_changes(ws: &mut Ws, n: usize) -> Vec<i64> {
+    next_changes_within(ws, n, 5).await
+}
+
+/// [`next_changes`], waiting up to `secs` for each.
+pub async fn next_changes_within(ws: &mut Ws, n: usize, secs: u64) -> Vec<i64> {
     let mut seqs = Vec::new();
     while seqs.len() < n {
-        match next_msg(ws).await {
+        match next_msg_within(ws, secs).await {
             ServerMsg::Change { event } => seqs.push(event.seq),
             ServerMsg::Hello { .. } => {}
             other => panic!("unexpected {other:?}"),
