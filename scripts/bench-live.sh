@@ -3,7 +3,10 @@
 #   - a release server on a fresh SQLite database, pinned to core 0, for each subscriber count
 #     in $SWEEP (default 1 100 1000 10000; 10% staff sockets, the rest public);
 #   - the load generator pinned to core 1: 2 editors, $RATE merged saves/s (open loop) for
-#     $DURATION s, then waits until every subscriber has every save;
+#     $DURATION s, then waits until every subscriber has every save. RATE_<n> overrides the
+#     rate for n subscribers, DURATION_<n> the duration: at 10,000 the default is 2 saves/s
+#     for 30 s (20,000 deliveries/s, what one core serves with room to spare; 20 saves/s
+#     asks for 200,000/s and saturates it);
 #   - the merged-save rate against a bare sqlx update transaction on SQLite and PostgreSQL.
 # Results: target/bench/results-<time>.jsonl and the Markdown tables on stdout.
 set -euo pipefail
@@ -12,6 +15,10 @@ cd "$root"
 
 SWEEP="${SWEEP:-1 100 1000 10000}"
 RATE="${RATE:-20}"
+RATE_10000="${RATE_10000:-2}"
+DURATION_10000="${DURATION_10000:-30}"
+rate_for() { local v="RATE_$1"; echo "${!v:-$RATE}"; }
+duration_for() { local v="DURATION_$1"; echo "${!v:-$DURATION}"; }
 DURATION="${DURATION:-10}"
 PORT="${PORT:-3900}"
 pg_url="${COURANT_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}"
@@ -39,7 +46,7 @@ for n in $SWEEP; do
   for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
   echo "==> $n subscribers"
   "${gen_pin[@]}" target/release/courant-load live --url "http://127.0.0.1:$PORT" --subscribers "$n" \
-    --editors 2 --rate "$RATE" --duration "$DURATION" --server-pid "$server_pid" --json "$results"
+    --editors 2 --rate "$(rate_for "$n")" --duration "$(duration_for "$n")" --server-pid "$server_pid" --json "$results"
   stop_server
   rm -rf "$dir"
 done

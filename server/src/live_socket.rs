@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -23,6 +23,15 @@ use app::server::subscription::Subscription;
 use app::server::Engine;
 
 use crate::AppState;
+
+/// Every socket keeps its read buffer, filled, for its whole life, so each idle subscriber
+/// pays for it. Clients only send small messages (a ping is 30 bytes); a bigger one, up to
+/// the 64 KiB limit, grows the buffer as it arrives.
+const READ_BUFFER_BYTES: usize = 512;
+
+/// The write buffer a socket fills before writing without a flush: several frames waiting
+/// together leave in one system call.
+const WRITE_BATCH_BYTES: usize = 8 * 1024;
 
 #[derive(Debug, Deserialize)]
 pub struct LiveQuery {
@@ -62,8 +71,9 @@ pub async fn upgrade(
     .await?;
     let engine = state.engine.clone();
     Ok(ws
-        .read_buffer_size(4 * 1024)
-        .write_buffer_size(0)
+        .read_buffer_size(READ_BUFFER_BYTES)
+        // Frames handed over together go out in one write; one alone is written at once.
+        .write_buffer_size(WRITE_BATCH_BYTES)
         .max_message_size(MAX_CLIENT_MESSAGE_BYTES)
         .max_frame_size(MAX_CLIENT_MESSAGE_BYTES)
         .on_upgrade(move |socket| session(socket, engine, who, audience, q)))
@@ -86,7 +96,16 @@ async fn session(
         sink,
         timeout: live.send_timeout,
     };
-    let started = Subscription::start(&engine, org, audience, q.since, q.epoch.as_deref()).await;
+    // Boxed, as the credential checks below: awaited inline, the biggest of these database
+    // calls would set the size of every idle socket's task.
+    let started = Box::pin(Subscription::start(
+        &engine,
+        org,
+        audience,
+        q.since,
+        q.epoch.as_deref(),
+    ))
+    .await;
     let (greeting, mut sub) = match started {
         Ok(started) => started,
         Err(e) => {
@@ -95,10 +114,8 @@ async fn session(
             return;
         }
     };
-    for frame in greeting {
-        if !out.send(frame).await {
-            return;
-        }
+    if !out.send_all(greeting).await {
+        return;
     }
     let mut ping = interval(live.ping_every);
     ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
@@ -109,13 +126,11 @@ async fn session(
             frames = sub.next() => match frames {
                 Ok(frames) if frames.is_empty() => break,
                 Ok(frames) => {
-                    for frame in frames {
-                        if !out.send(frame).await {
-                            // Gone, or too slow to take events: it resumes from the log
-                            // when it reconnects.
-                            tracing::debug!(org, last = sub.last_delivered(), "closing a live socket that does not read");
-                            return;
-                        }
+                    if !out.send_all(frames).await {
+                        // Gone, or too slow to take events: it resumes from the log when it
+                        // reconnects.
+                        tracing::debug!(org, last = sub.last_delivered(), "closing a live socket that does not read");
+                        return;
                     }
                 }
                 Err(e) => {
@@ -138,7 +153,7 @@ async fn session(
             revoked = revocations.recv() => match (revoked, &who.identity) {
                 (Ok(r), Some(me)) if r.applies_to(me) => break,
                 // Missed some: check the credential against the database.
-                (Err(RecvError::Lagged(_)), Some(me)) if !still_valid(&engine, me).await => break,
+                (Err(RecvError::Lagged(_)), Some(me)) if !Box::pin(still_valid(&engine, me)).await => break,
                 (Err(RecvError::Closed), _) => break,
                 _ => {}
             },
@@ -148,7 +163,7 @@ async fn session(
                 }
                 // Revocations on another server process reach this one through the database.
                 if let Some(me) = &who.identity {
-                    if !still_valid(&engine, me).await {
+                    if !Box::pin(still_valid(&engine, me)).await {
                         break;
                     }
                 }
@@ -174,20 +189,40 @@ where
     S: futures::Sink<Message> + Unpin,
 {
     /// Whether the frame was taken in time.
-    async fn send(&mut self, frame: axum::extract::ws::Utf8Bytes) -> bool {
-        self.send_message(Message::Text(frame)).await
+    async fn send(&mut self, frame: Utf8Bytes) -> bool {
+        self.send_all(vec![frame]).await
+    }
+
+    /// Whether all the frames were taken in time; they are flushed together.
+    async fn send_all(&mut self, frames: Vec<Utf8Bytes>) -> bool {
+        let sink = &mut self.sink;
+        within(self.timeout, async move {
+            for frame in frames {
+                sink.feed(Message::Text(frame)).await?;
+            }
+            sink.flush().await
+        })
+        .await
     }
 
     async fn close(mut self) {
-        self.send_message(Message::Close(None)).await;
+        let sink = &mut self.sink;
+        within(self.timeout, sink.send(Message::Close(None))).await;
     }
+}
 
-    async fn send_message(&mut self, message: Message) -> bool {
-        matches!(
-            tokio::time::timeout(self.timeout, self.sink.send(message)).await,
-            Ok(Ok(()))
-        )
+/// Whether `send` finished, successfully, within `limit`. Most sends finish on their first
+/// poll (the socket has room), so the timer is only armed for one that has to wait: a timer
+/// per frame would cost every delivery a trip through the timer wheel.
+async fn within<F, E>(limit: Duration, send: F) -> bool
+where
+    F: std::future::Future<Output = Result<(), E>>,
+{
+    let mut send = std::pin::pin!(send);
+    if let std::task::Poll::Ready(done) = futures::poll!(send.as_mut()) {
+        return done.is_ok();
     }
+    matches!(tokio::time::timeout(limit, send).await, Ok(Ok(())))
 }
 
 /// Whether the socket's credential still stands for the same organisation and role.

@@ -12,7 +12,7 @@ use crate::model::{Collection, FieldError, META_FIELDS};
 use crate::time::now_ms;
 
 use super::access::Principal;
-use super::store::{self, LoggedChange, NewChange, PublicView, StoredRecord};
+use super::store::{self, LoggedChange, NewChange, PublicView, RowWrite, StoredRecord};
 use super::{Db, Engine};
 
 /// Longest list a single list save accepts.
@@ -109,7 +109,6 @@ pub async fn delete_with<T: Collection>(
     let mut conn = db.writer().await?;
     let mut tx = db.begin_write(&mut conn).await?;
     let stored = load_locked::<T>(db, &mut tx, who, id).await?;
-    store::delete_record(&mut tx, who.org, T::NAME, id).await?;
     let full = stored.to_map();
     let change = NewChange {
         collection: T::NAME,
@@ -124,7 +123,7 @@ pub async fn delete_with<T: Collection>(
         public: public_view::<T>(Some(&full), None, &[]),
         notify: opts.notify,
     };
-    let change = store::append_change(&mut tx, who.org, change).await?;
+    let change = store::write_change(&mut tx, who.org, RowWrite::Delete, change).await?;
     commit_and_publish(engine, who, tx, vec![change]).await
 }
 
@@ -472,7 +471,6 @@ async fn update_in_tx<T: Collection>(
         data: store::data_without_meta(&merged),
         ..stored
     };
-    store::update_record(conn, who.org, T::NAME, &next).await?;
     let full = next.to_map();
     let before: Map<String, Value> = changed
         .iter()
@@ -491,7 +489,7 @@ async fn update_in_tx<T: Collection>(
         public: public_view::<T>(Some(&current), Some(&full), &changed),
         notify: opts.notify,
     };
-    let change = store::append_change(conn, who.org, change).await?;
+    let change = store::write_change(conn, who.org, RowWrite::Update(&next), change).await?;
     Ok(Applied::Changed(typed(full)?, Box::new(change)))
 }
 
@@ -537,7 +535,6 @@ async fn create_in_tx<T: Collection>(
         updated_by: who.actor.clone(),
         data: store::data_without_meta(&map),
     };
-    store::insert_record(conn, who.org, T::NAME, &rec).await?;
     let full = rec.to_map();
     let change = NewChange {
         collection: T::NAME,
@@ -552,7 +549,7 @@ async fn create_in_tx<T: Collection>(
         public: public_view::<T>(None, Some(&full), &[]),
         notify: opts.notify,
     };
-    let change = store::append_change(conn, who.org, change).await?;
+    let change = store::write_change(conn, who.org, RowWrite::Insert(&rec), change).await?;
     Ok((typed(full)?, change))
 }
 

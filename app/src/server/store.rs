@@ -59,52 +59,7 @@ pub async fn load_record(
     row.as_ref().map(stored_from_row).transpose()
 }
 
-pub async fn insert_record(
-    conn: &mut AnyConnection,
-    org: OrgId,
-    collection: &str,
-    rec: &StoredRecord,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO records (org_id, collection, id, version, data, created_at, updated_at, updated_by) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(org)
-    .bind(collection)
-    .bind(&rec.id)
-    .bind(rec.version)
-    .bind(Value::Object(rec.data.clone()).to_string())
-    .bind(rec.created_at)
-    .bind(rec.updated_at)
-    .bind(&rec.updated_by)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-pub async fn update_record(
-    conn: &mut AnyConnection,
-    org: OrgId,
-    collection: &str,
-    rec: &StoredRecord,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE records SET version = $4, data = $5, updated_at = $6, updated_by = $7 \
-         WHERE org_id = $1 AND collection = $2 AND id = $3",
-    )
-    .bind(org)
-    .bind(collection)
-    .bind(&rec.id)
-    .bind(rec.version)
-    .bind(Value::Object(rec.data.clone()).to_string())
-    .bind(rec.updated_at)
-    .bind(&rec.updated_by)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-/// A change about to be logged; the sequence number is given by [`append_change`].
+/// A change about to be logged; the sequence number is given by [`write_change`].
 pub struct NewChange<'a> {
     pub collection: &'a str,
     pub record_id: &'a str,
@@ -143,40 +98,59 @@ impl LoggedChange {
     }
 }
 
-/// Take the organisation's next sequence number and log the change, inside the caller's
-/// transaction. Bumping the head row locks it until commit, so sequence order is commit order.
-pub async fn append_change(
+/// What a change does to the record's own row.
+#[derive(Debug, Clone, Copy)]
+pub enum RowWrite<'a> {
+    Insert(&'a StoredRecord),
+    Update(&'a StoredRecord),
+    Delete,
+}
+
+/// Write the record's row, take the organisation's next sequence number and log the change,
+/// inside the caller's transaction and in one round trip to the database (on SQLite, three
+/// statements sent as one; on PostgreSQL, one statement with data-modifying `WITH`s). Bumping
+/// the head row locks it until commit, so sequence order is commit order.
+pub async fn write_change(
     conn: &mut AnyConnection,
     org: OrgId,
+    row: RowWrite<'_>,
     c: NewChange<'_>,
 ) -> Result<LoggedChange, sqlx::Error> {
-    let seq: i64 = sqlx::query_scalar(
-        "UPDATE change_heads SET last_seq = last_seq + 1, last_at = $2 WHERE org_id = $1 RETURNING last_seq",
-    )
-    .bind(org)
-    .bind(c.at)
-    .fetch_one(&mut *conn)
-    .await?;
-    sqlx::query(
-        "INSERT INTO change_log (org_id, seq, collection, record_id, op, version, data, changed, before, actor, at, \
-         public_op, public_data, notify) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-    )
-    .bind(org)
-    .bind(seq)
-    .bind(c.collection)
-    .bind(c.record_id)
-    .bind(op_name(c.op))
-    .bind(c.version)
-    .bind(c.data.as_ref().map(Value::to_string))
-    .bind(Value::from(c.changed.clone()).to_string())
-    .bind(c.before.as_ref().map(Value::to_string))
-    .bind(c.actor)
-    .bind(c.at)
-    .bind(c.public.as_ref().map(|p| op_name(p.op)))
-    .bind(c.public.as_ref().and_then(|p| p.data.as_ref()).map(Value::to_string))
-    .bind(i64::from(c.notify))
-    .execute(&mut *conn)
-    .await?;
+    let postgres = conn.backend_name() == "PostgreSQL";
+    let (record_data, created_at) = match row {
+        RowWrite::Insert(r) | RowWrite::Update(r) => (
+            Some(Value::Object(r.data.clone()).to_string()),
+            Some(r.created_at),
+        ),
+        RowWrite::Delete => (None, None),
+    };
+    let sql = write_change_sql(row, postgres);
+    // `fetch_all`: on SQLite the row comes from the last of the three statements, and a
+    // fetch of one row stops at the first statement's (row-less) result.
+    let seqs: Vec<i64> = sqlx::query_scalar(sql)
+        .bind(org)
+        .bind(c.collection)
+        .bind(c.record_id)
+        .bind(op_name(c.op))
+        .bind(c.version)
+        .bind(c.data.as_ref().map(Value::to_string))
+        .bind(Value::from(c.changed.clone()).to_string())
+        .bind(c.before.as_ref().map(Value::to_string))
+        .bind(c.actor)
+        .bind(c.at)
+        .bind(c.public.as_ref().map(|p| op_name(p.op)))
+        .bind(
+            c.public
+                .as_ref()
+                .and_then(|p| p.data.as_ref())
+                .map(Value::to_string),
+        )
+        .bind(i64::from(c.notify))
+        .bind(record_data)
+        .bind(created_at)
+        .fetch_all(&mut *conn)
+        .await?;
+    let seq = *seqs.first().ok_or(sqlx::Error::RowNotFound)?;
     let staff = ChangeEvent {
         seq,
         collection: c.collection.to_string(),
@@ -190,6 +164,47 @@ pub async fn append_change(
     };
     let public = c.public.map(|p| public_event(&staff, p));
     Ok(LoggedChange { staff, public })
+}
+
+// The parameters of `write_change`'s statement: $1 org, $2 collection, $3 record id, $4 op,
+// $5 version, $6 logged data, $7 changed, $8 before, $9 actor, $10 at, $11 public op,
+// $12 public data, $13 notify, $14 the row's data, $15 created at.
+const INSERT_ROW: &str = "INSERT INTO records (org_id, collection, id, version, data, created_at, updated_at, updated_by) \
+     VALUES ($1, $2, $3, $5, $14, $15, $10, $9)";
+const UPDATE_ROW: &str =
+    "UPDATE records SET version = $5, data = $14, updated_at = $10, updated_by = $9 \
+     WHERE org_id = $1 AND collection = $2 AND id = $3";
+const DELETE_ROW: &str = "DELETE FROM records WHERE org_id = $1 AND collection = $2 AND id = $3";
+const BUMP_HEAD: &str =
+    "UPDATE change_heads SET last_seq = last_seq + 1, last_at = $10 WHERE org_id = $1";
+const LOG_COLUMNS: &str =
+    "INSERT INTO change_log (org_id, seq, collection, record_id, op, version, data, changed, \
+     before, actor, at, public_op, public_data, notify) \
+     SELECT $1, last_seq, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13";
+
+fn write_change_sql(row: RowWrite<'_>, postgres: bool) -> &'static str {
+    use std::sync::LazyLock;
+    fn build(row_sql: &str, postgres: bool) -> String {
+        if postgres {
+            format!(
+                "WITH row_write AS ({row_sql}), head AS ({BUMP_HEAD} RETURNING last_seq) \
+                 {LOG_COLUMNS} FROM head RETURNING seq"
+            )
+        } else {
+            format!(
+                "{row_sql}; {BUMP_HEAD}; {LOG_COLUMNS} FROM change_heads WHERE org_id = $1 RETURNING seq"
+            )
+        }
+    }
+    static SQL: LazyLock<[[String; 2]; 3]> = LazyLock::new(|| {
+        [INSERT_ROW, UPDATE_ROW, DELETE_ROW].map(|r| [build(r, false), build(r, true)])
+    });
+    let kind = match row {
+        RowWrite::Insert(_) => 0,
+        RowWrite::Update(_) => 1,
+        RowWrite::Delete => 2,
+    };
+    &SQL[kind][usize::from(postgres)]
 }
 
 /// The public never learns who made a change.
@@ -388,21 +403,6 @@ pub async fn list_records(
     .fetch_all(conn)
     .await?;
     rows.iter().map(stored_from_row).collect()
-}
-
-pub async fn delete_record(
-    conn: &mut AnyConnection,
-    org: OrgId,
-    collection: &str,
-    id: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM records WHERE org_id = $1 AND collection = $2 AND id = $3")
-        .bind(org)
-        .bind(collection)
-        .bind(id)
-        .execute(conn)
-        .await?;
-    Ok(())
 }
 
 /// Replace a record's data without a new version or a change-log entry: for server-owned

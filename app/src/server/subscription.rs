@@ -5,7 +5,8 @@
 use std::sync::Arc;
 
 use axum::extract::ws::Utf8Bytes;
-use tokio::sync::broadcast::{error::RecvError, Receiver};
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
+use tokio::sync::broadcast::Receiver;
 
 use crate::live::ServerMsg;
 
@@ -15,6 +16,10 @@ use super::Engine;
 
 /// Catch-up reads this many log entries at a time.
 const BATCH: i64 = 500;
+
+/// At most this many live events already waiting are handed over together (written to the
+/// socket in one go).
+const LIVE_BATCH: usize = 32;
 
 pub struct Subscription {
     engine: Engine,
@@ -26,6 +31,8 @@ pub struct Subscription {
     /// The log holds entries up to here that have not been delivered yet.
     catch_up_to: i64,
     rx: Receiver<Arc<Published>>,
+    /// The channel dropped events for this subscriber: read the head before going on.
+    lagged: bool,
 }
 
 impl Subscription {
@@ -79,6 +86,7 @@ impl Subscription {
                 last,
                 catch_up_to: head,
                 rx,
+                lagged: false,
             },
         ))
     }
@@ -88,33 +96,50 @@ impl Subscription {
     }
 
     /// The next frames to send, in order; changes this audience may not see are stepped over.
-    /// Waits for live events when caught up. Cancel-safe: state only moves once frames are
-    /// returned or stepped over.
+    /// Waits for live events when caught up, and hands over those already waiting with the
+    /// first (up to [`LIVE_BATCH`]). Cancel-safe: state only moves once frames are returned or
+    /// stepped over.
     pub async fn next(&mut self) -> Result<Vec<Utf8Bytes>, sqlx::Error> {
         loop {
+            // The database reads are boxed: they are rare, and inline they would make every
+            // idle subscriber's task as big as the largest of them.
+            if self.lagged {
+                self.catch_up_to = Box::pin(self.read_head()).await?;
+                self.lagged = false;
+            }
             if self.last < self.catch_up_to {
-                let frames = self.read_log(self.catch_up_to).await?;
+                let frames = Box::pin(self.read_log(self.catch_up_to)).await?;
                 if !frames.is_empty() {
                     return Ok(frames);
                 }
                 continue;
             }
-            match self.rx.recv().await {
-                Ok(p) if p.seq <= self.last => continue,
-                Ok(p) if p.seq == self.last + 1 => {
-                    self.last = p.seq;
-                    if let Some(frame) = p.frame(self.audience) {
-                        return Ok(vec![frame.clone()]);
+            let mut frames = Vec::new();
+            let mut received = Some(self.rx.recv().await);
+            while let Some(r) = received.take() {
+                match r {
+                    Ok(p) if p.seq <= self.last => {}
+                    Ok(p) if p.seq == self.last + 1 => {
+                        self.last = p.seq;
+                        frames.extend(p.frame(self.audience).cloned());
                     }
+                    // Published out of order (several writers) or a publish we never saw:
+                    // the log has everything up to this event.
+                    Ok(p) => self.catch_up_to = p.seq,
+                    Err(RecvError::Lagged(_)) => self.lagged = true,
+                    Err(RecvError::Closed) => return Ok(frames),
                 }
-                // Published out of order (several writers) or a publish we never saw:
-                // the log has everything up to this event.
-                Ok(p) => self.catch_up_to = p.seq,
-                Err(RecvError::Lagged(_)) => {
-                    let mut conn = self.engine.db.read.acquire().await?;
-                    self.catch_up_to = store::head(&mut conn, self.org).await?.0;
+                if self.lagged || self.last < self.catch_up_to || frames.len() >= LIVE_BATCH {
+                    break;
                 }
-                Err(RecvError::Closed) => return Ok(vec![]),
+                received = match self.rx.try_recv() {
+                    Ok(p) => Some(Ok(p)),
+                    Err(TryRecvError::Lagged(n)) => Some(Err(RecvError::Lagged(n))),
+                    Err(TryRecvError::Empty | TryRecvError::Closed) => None,
+                };
+            }
+            if !frames.is_empty() {
+                return Ok(frames);
             }
         }
     }
@@ -122,6 +147,11 @@ impl Subscription {
     /// The subscription's organisation.
     pub fn org(&self) -> OrgId {
         self.org
+    }
+
+    async fn read_head(&self) -> Result<i64, sqlx::Error> {
+        let mut conn = self.engine.db.read.acquire().await?;
+        Ok(store::head(&mut conn, self.org).await?.0)
     }
 
     async fn read_log(&mut self, until: i64) -> Result<Vec<Utf8Bytes>, sqlx::Error> {

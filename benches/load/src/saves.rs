@@ -14,8 +14,8 @@ use tokio::sync::broadcast::error::RecvError;
 
 use app::merge::RecordEdit;
 use app::model::Service;
-use app::server::access::{Principal, DEFAULT_ORG};
-use app::server::{save, Db, Engine};
+use app::server::access::{AuthConfig, Principal, DEFAULT_ORG};
+use app::server::{save, Db, Engine, LiveConfig};
 
 use crate::Error;
 
@@ -44,6 +44,10 @@ struct SavesReport {
     bare_update_per_s: f64,
     merged_save_per_s: f64,
     ratio: f64,
+    /// The same merged saves with nothing subscribed and, on PostgreSQL, no doorbell.
+    merged_unpublished_per_s: f64,
+    /// 1 − published / unpublished.
+    publish_cost: f64,
 }
 
 pub async fn run(args: SavesArgs) -> Result<bool, Error> {
@@ -51,23 +55,32 @@ pub async fn run(args: SavesArgs) -> Result<bool, Error> {
     let bare_db = fresh_database(&args, "bare").await?;
     let bare = bare_updates(&bare_db.1, args.editors, duration).await?;
     drop_database(&args, bare_db.0).await;
-    let engine_db = fresh_database(&args, "engine").await?;
-    let merged = merged_saves(&engine_db.1, args.editors, duration).await?;
-    drop_database(&args, engine_db.0).await;
+    let mut merged = [0.0; 2];
+    for (publish, rate) in [Publish::Off, Publish::On].into_iter().zip(&mut merged) {
+        let engine_db = fresh_database(&args, "engine").await?;
+        *rate = merged_saves(&engine_db.1, args.editors, duration, publish).await?;
+        drop_database(&args, engine_db.0).await;
+    }
+    let [unpublished, merged] = merged;
     let report = SavesReport {
         backend: args.backend.clone(),
         editors: args.editors,
         bare_update_per_s: bare,
         merged_save_per_s: merged,
         ratio: merged / bare,
+        merged_unpublished_per_s: unpublished,
+        publish_cost: 1.0 - merged / unpublished,
     };
     println!(
-        "{} with {} writers: bare update transaction {:.0}/s, merged save with change log and publish {:.0}/s ({:.0} %)",
+        "{} with {} writers: bare update transaction {:.0}/s, merged save with change log and publish {:.0}/s ({:.0} %); \
+         without publishing {:.0}/s (publishing costs {:.0} %)",
         report.backend,
         report.editors,
         report.bare_update_per_s,
         report.merged_save_per_s,
-        report.ratio * 100.0
+        report.ratio * 100.0,
+        report.merged_unpublished_per_s,
+        report.publish_cost * 100.0
     );
     if let Some(path) = &args.json {
         use std::io::Write;
@@ -180,15 +193,34 @@ async fn bare_updates(url: &str, editors: usize, duration: Duration) -> Result<f
     .await
 }
 
-async fn merged_saves(url: &str, editors: usize, duration: Duration) -> Result<f64, Error> {
-    let engine = Engine::start(url, false).await?;
+/// Whether merged saves are published: to a live subscriber of the hub and, on PostgreSQL,
+/// by the doorbell to every node (the engine's own listener included).
+#[derive(Clone, Copy, PartialEq)]
+enum Publish {
+    Off,
+    On,
+}
+
+async fn merged_saves(
+    url: &str,
+    editors: usize,
+    duration: Duration,
+    publish: Publish,
+) -> Result<f64, Error> {
+    let live = LiveConfig {
+        single_node: publish == Publish::Off,
+        ..LiveConfig::default()
+    };
+    let engine = Engine::start_configured(url, false, AuthConfig::default(), live).await?;
     let who = Principal::system(DEFAULT_ORG, "courant-load");
-    // A live subscriber, so publishing is not a send into the void.
-    let mut rx = engine.hub.subscribe(DEFAULT_ORG);
-    tokio::spawn(async move {
-        // Lagging is fine here; only a closed hub ends the drain.
-        while !matches!(rx.recv().await, Err(RecvError::Closed)) {}
-    });
+    if publish == Publish::On {
+        // A live subscriber, so publishing is not a send into the void.
+        let mut rx = engine.hub.subscribe(DEFAULT_ORG);
+        tokio::spawn(async move {
+            // Lagging is fine here; only a closed hub ends the drain.
+            while !matches!(rx.recv().await, Err(RecvError::Closed)) {}
+        });
+    }
     let mut ids = Vec::new();
     for e in 0..editors {
         let service = Service {

@@ -10,6 +10,7 @@ mod collections;
 mod concurrency;
 mod feed;
 mod live_access;
+mod processes;
 mod subscription;
 mod sync_loop;
 mod webhooks;
