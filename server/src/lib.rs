@@ -60,6 +60,14 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    use axum::serve::ListenerExt;
+    // Live events are small writes that must leave at once: with Nagle's algorithm a second
+    // event waits for the first one's ACK, which the client may delay by 40 ms.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::warn!(error = %e, "cannot set TCP_NODELAY");
+        }
+    });
     // The peer address is what sign-in throttling counts per client.
     axum::serve(
         listener,
