@@ -3,8 +3,8 @@
 //! A save never notifies inside its transaction: `pg_notify` there takes a cluster-wide lock
 //! at commit and serialises every save. Instead, after commit the node rings a doorbell: the
 //! organisation goes into a pending set, and one task sends a single `NOTIFY` for everything
-//! rung since its last one (coalesced: a burst of saves costs one notification). Every node
-//! listens; on a ring it reads the change log after the last sequence it has published, in
+//! rung since its last one (coalesced: a burst of saves costs one notification, and a node
+//! rings at most once per [`RING_EVERY`]). Every other node listens; on a ring it reads the change log after the last sequence it has published, in
 //! order, and publishes those entries to its own hub. The change log stays the one source of
 //! truth, so a lost notification delays events but never loses them: the listener also
 //! catches up after reconnecting and every few seconds.
@@ -26,11 +26,27 @@ pub const LISTENER_APP_NAME: &str = "courant-feed-listener";
 const POLL_EVERY: Duration = Duration::from_secs(5);
 /// Changes read from the log per query when catching up.
 const BATCH: i64 = 500;
+/// The shortest time between two rings of one node: under a stream of saves, notifications
+/// (and the other nodes' log reads they cause) stay at a bounded rate instead of one per save,
+/// for at most this much delay.
+const RING_EVERY: Duration = Duration::from_millis(5);
 
-#[derive(Default)]
 pub struct Doorbell {
+    /// Sent with every ring, so a node does not read the log for its own saves (it publishes
+    /// them itself after commit).
+    node: String,
     pending: Mutex<HashSet<OrgId>>,
     wake: Notify,
+}
+
+impl Default for Doorbell {
+    fn default() -> Self {
+        Self {
+            node: uuid::Uuid::new_v4().simple().to_string(),
+            pending: Mutex::default(),
+            wake: Notify::default(),
+        }
+    }
 }
 
 impl Doorbell {
@@ -51,8 +67,8 @@ impl Doorbell {
 
 /// Start ringing and listening for this node (PostgreSQL only).
 pub fn spawn(engine: Engine, database_url: String, doorbell: Arc<Doorbell>) {
-    tokio::spawn(ring_loop(engine.clone(), doorbell));
-    tokio::spawn(listen_loop(engine, database_url));
+    tokio::spawn(ring_loop(engine.clone(), doorbell.clone()));
+    tokio::spawn(listen_loop(engine, database_url, doorbell));
 }
 
 async fn ring_loop(engine: Engine, doorbell: Arc<Doorbell>) {
@@ -62,11 +78,7 @@ async fn ring_loop(engine: Engine, doorbell: Arc<Doorbell>) {
         if orgs.is_empty() {
             continue;
         }
-        let payload = orgs
-            .iter()
-            .map(OrgId::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
+        let payload = ring_payload(&doorbell.node, &orgs);
         let sent = sqlx::query("SELECT pg_notify($1, $2)")
             .bind(CHANNEL)
             .bind(&payload)
@@ -78,11 +90,28 @@ async fn ring_loop(engine: Engine, doorbell: Arc<Doorbell>) {
                 doorbell.ring(org);
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
+        } else {
+            tokio::time::sleep(RING_EVERY).await;
         }
     }
 }
 
-async fn listen_loop(engine: Engine, database_url: String) {
+/// `<node> <org>,<org>…`
+fn ring_payload(node: &str, orgs: &[OrgId]) -> String {
+    let orgs: Vec<String> = orgs.iter().map(OrgId::to_string).collect();
+    format!("{node} {}", orgs.join(","))
+}
+
+/// The organisations a ring from another node names; none for this node's own rings.
+fn rung_orgs(payload: &str, this_node: &str) -> Vec<OrgId> {
+    let (node, orgs) = payload.split_once(' ').unwrap_or(("", payload));
+    if node == this_node {
+        return Vec::new();
+    }
+    orgs.split(',').filter_map(|o| o.parse().ok()).collect()
+}
+
+async fn listen_loop(engine: Engine, database_url: String, doorbell: Arc<Doorbell>) {
     let url = with_app_name(&database_url);
     let mut backoff = Duration::from_millis(100);
     loop {
@@ -103,7 +132,7 @@ async fn listen_loop(engine: Engine, database_url: String) {
         loop {
             match tokio::time::timeout(POLL_EVERY, listener.try_recv()).await {
                 Ok(Ok(Some(n))) => {
-                    for org in n.payload().split(',').filter_map(|o| o.parse().ok()) {
+                    for org in rung_orgs(n.payload(), &doorbell.node) {
                         catch_up(&engine, org).await;
                     }
                 }
@@ -165,5 +194,22 @@ async fn catch_up(engine: &Engine, org: OrgId) {
     .await;
     if let Err(e) = result {
         tracing::warn!(org, error = %e, "cannot read other nodes' changes; will retry");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_node_hears_other_nodes_rings_not_its_own() {
+        let ring = ring_payload("a1", &[1, 42]);
+        assert_eq!(rung_orgs(&ring, "b2"), vec![1, 42]);
+        assert_eq!(rung_orgs(&ring, "a1"), Vec::<OrgId>::new());
+        assert_eq!(
+            rung_orgs("7", "a1"),
+            vec![7],
+            "a ring without a node id is heard"
+        );
     }
 }
