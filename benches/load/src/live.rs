@@ -109,7 +109,7 @@ pub async fn run(args: LiveArgs) -> Result<bool, Error> {
     tokio::time::sleep(Duration::from_secs(2)).await;
     let rss_idle = pid.and_then(procfs::rss_kib);
 
-    let cpu_before = pid.and_then(procfs::cpu_micros);
+    let cpu_before = pid.and_then(procfs::cpu_time);
     let saving_from = clock.elapsed();
     let saves = editors::run(
         &api,
@@ -128,7 +128,7 @@ pub async fn run(args: LiveArgs) -> Result<bool, Error> {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     let window = clock.elapsed() - saving_from;
-    let cpu_after = pid.and_then(procfs::cpu_micros);
+    let cpu_after = pid.and_then(procfs::cpu_time);
     let _ = stop_tx.send(true);
     let mut received = Vec::with_capacity(tasks.len());
     for t in tasks {
@@ -145,7 +145,7 @@ pub async fn run(args: LiveArgs) -> Result<bool, Error> {
         saving_took,
         window,
         connect_time,
-        server_cpu_us: cpu_before.zip(cpu_after).map(|(a, b)| b.saturating_sub(a)),
+        server_cpu: cpu_before.zip(cpu_after).map(|(a, b)| b.since(&a)),
         rss_before_kib: rss_before,
         rss_idle_kib: rss_idle,
     });

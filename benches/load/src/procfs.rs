@@ -2,15 +2,42 @@
 
 use std::fs;
 
-/// User + system CPU time of `pid`, in microseconds.
-pub fn cpu_micros(pid: u32) -> Option<u64> {
+/// CPU time of a process, in microseconds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CpuTime {
+    pub user: u64,
+    /// In the kernel on the process's behalf (system calls, and on loopback also the
+    /// receiving side's network processing).
+    pub system: u64,
+}
+
+impl CpuTime {
+    pub fn total(&self) -> u64 {
+        self.user + self.system
+    }
+
+    /// The time spent from `earlier` to `self`.
+    pub fn since(&self, earlier: &CpuTime) -> CpuTime {
+        CpuTime {
+            user: self.user.saturating_sub(earlier.user),
+            system: self.system.saturating_sub(earlier.system),
+        }
+    }
+}
+
+/// User and system CPU time of `pid`.
+pub fn cpu_time(pid: u32) -> Option<CpuTime> {
     let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // Fields after the command name, which is in parentheses and may contain spaces.
     let rest = &stat[stat.rfind(')')? + 2..];
     let fields: Vec<&str> = rest.split_whitespace().collect();
     // utime and stime are fields 14 and 15 of the whole line: 11 and 12 after the name.
-    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-    Some(ticks * 1_000_000 / clock_ticks_per_second())
+    let micros =
+        |ticks: &str| Some(ticks.parse::<u64>().ok()? * 1_000_000 / clock_ticks_per_second());
+    Some(CpuTime {
+        user: micros(fields.get(11)?)?,
+        system: micros(fields.get(12)?)?,
+    })
 }
 
 /// Resident set size of `pid`, in KiB.
@@ -46,6 +73,6 @@ mod tests {
             x = x.wrapping_add(i * i);
         }
         assert!(x > 0);
-        assert!(cpu_micros(me).unwrap() > 0);
+        assert!(cpu_time(me).unwrap().user > 0);
     }
 }

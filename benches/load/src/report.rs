@@ -8,6 +8,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::editors::Saves;
+use crate::procfs::CpuTime;
 use crate::subscribers::Received;
 use crate::Error;
 
@@ -22,7 +23,7 @@ pub struct Measured<'a> {
     /// From the first save to the last delivery (or the drain timeout).
     pub window: Duration,
     pub connect_time: Duration,
-    pub server_cpu_us: Option<u64>,
+    pub server_cpu: Option<CpuTime>,
     pub rss_before_kib: Option<u64>,
     pub rss_idle_kib: Option<u64>,
 }
@@ -111,6 +112,8 @@ pub struct LiveReport {
     /// Save request to the server's answer.
     pub save_response_ms: Percentiles,
     pub server_cpu_us_per_delivery: Option<f64>,
+    /// The share of the server's CPU time spent in the kernel.
+    pub server_cpu_kernel_share: Option<f64>,
     pub server_rss_per_idle_connection_kib: Option<f64>,
     pub server_rss_idle_mib: Option<f64>,
     pub connect_s: f64,
@@ -175,9 +178,13 @@ impl From<Measured<'_>> for LiveReport {
             save_to_last_ms: Percentiles::of(save_to_last),
             save_response_ms: Percentiles::of(response),
             server_cpu_us_per_delivery: m
-                .server_cpu_us
+                .server_cpu
                 .filter(|_| deliveries > 0)
-                .map(|cpu| cpu as f64 / deliveries as f64),
+                .map(|cpu| cpu.total() as f64 / deliveries as f64),
+            server_cpu_kernel_share: m
+                .server_cpu
+                .filter(|cpu| cpu.total() > 0)
+                .map(|cpu| cpu.system as f64 / cpu.total() as f64),
             server_rss_per_idle_connection_kib: m
                 .rss_before_kib
                 .zip(m.rss_idle_kib)
@@ -224,10 +231,12 @@ impl LiveReport {
         println!("  save to last subscriber {}", p(&self.save_to_last_ms));
         println!("  save response           {}", p(&self.save_response_ms));
         println!(
-            "  {} deliveries ({:.0}/s); server CPU {} µs per delivery; server RSS {} KiB per idle connection ({} MiB idle)",
+            "  {} deliveries ({:.0}/s); server CPU {} µs per delivery ({} % in the kernel); server RSS {} KiB per idle connection ({} MiB idle)",
             self.deliveries,
             self.deliveries_per_s,
             opt(self.server_cpu_us_per_delivery),
+            self.server_cpu_kernel_share
+                .map_or("n/a".to_string(), |s| format!("{:.0}", s * 100.0)),
             opt(self.server_rss_per_idle_connection_kib),
             opt(self.server_rss_idle_mib),
         );

@@ -37,11 +37,11 @@ pub fn run(args: TableArgs) -> Result<bool, Error> {
         .filter(|r| r.get("subscribers").is_some())
         .collect();
     if !live.is_empty() {
-        println!("| subscribers | saves/s | deliveries/s | delivery p50 / p90 / p99 / max (ms) | save → last subscriber p50 / p99 / max (ms) | server CPU µs / delivery | server RSS KiB / idle connection | missing / dup / out of order |");
+        println!("| subscribers | saves/s | deliveries/s | delivery p50 / p90 / p99 / max (ms) | save → last subscriber p50 / p99 / max (ms) | server CPU µs / delivery (in kernel) | server RSS KiB / idle connection | missing / dup / out of order |");
         println!("|---:|---:|---:|---|---|---:|---:|---|");
         for r in live {
             println!(
-                "| {} | {} | {} | {} / {} / {} / {} | {} / {} / {} | {} | {} | {} / {} / {} |",
+                "| {} | {} | {} | {} / {} / {} / {} | {} / {} / {} | {} ({}) | {} | {} / {} / {} |",
                 num(r, "subscribers"),
                 num(r, "saves_per_s"),
                 num(r, "deliveries_per_s"),
@@ -53,6 +53,9 @@ pub fn run(args: TableArgs) -> Result<bool, Error> {
                 num(r, "save_to_last_ms.p99"),
                 num(r, "save_to_last_ms.max"),
                 num(r, "server_cpu_us_per_delivery"),
+                r.get("server_cpu_kernel_share")
+                    .and_then(Value::as_f64)
+                    .map_or("n/a".to_string(), |s| format!("{:.0} %", s * 100.0)),
                 num(r, "server_rss_per_idle_connection_kib"),
                 num(r, "completeness.missing"),
                 num(r, "completeness.duplicate"),
