@@ -18,6 +18,7 @@ pub mod store;
 pub mod subscription;
 pub mod throttle;
 pub mod webhooks;
+pub mod writer;
 
 use std::sync::Arc;
 
@@ -37,6 +38,8 @@ pub struct Engine {
     pub epoch: Arc<str>,
     /// Tells the other server processes on this PostgreSQL database about new changes.
     pub doorbell: Option<Arc<doorbell::Doorbell>>,
+    /// Group commit on SQLite; `None` on PostgreSQL, where saves run concurrently.
+    writer: Option<writer::GroupWriter>,
 }
 
 impl Engine {
@@ -66,19 +69,36 @@ impl Engine {
         db.migrate().await?;
         let epoch = store::feed_epoch(&db).await?.into();
         let shared = db.backend == Backend::Postgres && !live.single_node;
-        let engine = Engine {
+        let mut engine = Engine {
             db,
             hub: Hub::default(),
             auth: access::Auth::new(auth),
             live,
             epoch,
             doorbell: shared.then(Default::default),
+            writer: None,
         };
+        engine.writer = engine.spawn_writer();
         if let Some(bell) = &engine.doorbell {
             doorbell::spawn(engine.clone(), database_url.to_string(), bell.clone());
         }
         demo::seed_if_empty(&engine, with_examples).await?;
         Ok(engine)
+    }
+}
+
+impl Engine {
+    /// Another engine on this one's database with its own hub and doorbell: what a second
+    /// node on the same database is (its publishes reach only its own subscribers).
+    pub fn on_same_database(&self, hub: Hub, doorbell: Option<Arc<doorbell::Doorbell>>) -> Engine {
+        let mut other = Engine {
+            hub,
+            doorbell,
+            writer: None,
+            ..self.clone()
+        };
+        other.writer = other.spawn_writer();
+        other
     }
 }
 

@@ -1,8 +1,9 @@
 //! The engine's writes: every one loads under a write lock, merges, validates, writes the row
 //! and its change-log entries in one transaction, commits, then publishes.
 
+use futures::FutureExt;
 use serde_json::{Map, Value};
-use sqlx::{Any, AnyConnection, Transaction};
+use sqlx::AnyConnection;
 
 use crate::api::{SaveOutcome, Snapshot};
 use crate::error::AppError;
@@ -13,6 +14,7 @@ use crate::time::now_ms;
 
 use super::access::Principal;
 use super::store::{self, LoggedChange, NewChange, PublicView, RowWrite, StoredRecord};
+use super::writer::savepoint;
 use super::{Db, Engine};
 
 /// Longest list a single list save accepts.
@@ -53,11 +55,17 @@ pub async fn save_with<T: Collection>(
     edit: &RecordEdit,
     opts: WriteOptions,
 ) -> Result<SaveOutcome<T>, AppError> {
-    let db = &engine.db;
-    let mut conn = db.writer().await?;
-    let mut tx = db.begin_write(&mut conn).await?;
-    let applied = update_in_tx::<T>(db, &mut tx, who, edit, opts).await?;
-    finish(engine, who, tx, applied).await
+    let (db, who, edit) = (engine.db.clone(), who.clone(), edit.clone());
+    engine
+        .write(who.org, move |conn: &mut AnyConnection| {
+            async move {
+                Ok(update_in_tx::<T>(&db, conn, &who, &edit, opts)
+                    .await?
+                    .outcome())
+            }
+            .boxed()
+        })
+        .await
 }
 
 /// Store a new record; an empty id gets a fresh one.
@@ -76,17 +84,16 @@ pub async fn create_with<T: Collection>(
     record: T,
     opts: WriteOptions,
 ) -> Result<SaveOutcome<T>, AppError> {
-    let db = &engine.db;
-    let mut conn = db.writer().await?;
-    let mut tx = db.begin_write(&mut conn).await?;
-    let (record, change) = create_in_tx::<T>(db, &mut tx, who, record, 1, opts).await?;
-    let changed = change.staff.changed.clone();
-    let seq = commit_and_publish(engine, who, tx, vec![change]).await?;
-    Ok(SaveOutcome::Saved {
-        record,
-        seq,
-        changed,
-    })
+    let (db, who) = (engine.db.clone(), who.clone());
+    engine
+        .write(who.org, move |conn: &mut AnyConnection| {
+            async move {
+                let (record, change) = create_in_tx::<T>(&db, conn, &who, record, 1, opts).await?;
+                Ok(Applied::Changed(record, Box::new(change)).outcome())
+            }
+            .boxed()
+        })
+        .await
 }
 
 /// Delete a record. Its last state stays in the change log, so it can be restored.
@@ -105,10 +112,22 @@ pub async fn delete_with<T: Collection>(
     id: &str,
     opts: WriteOptions,
 ) -> Result<i64, AppError> {
-    let db = &engine.db;
-    let mut conn = db.writer().await?;
-    let mut tx = db.begin_write(&mut conn).await?;
-    let stored = load_locked::<T>(db, &mut tx, who, id).await?;
+    let (db, who, id) = (engine.db.clone(), who.clone(), id.to_string());
+    engine
+        .write(who.org, move |conn: &mut AnyConnection| {
+            async move { delete_in_tx::<T>(&db, conn, &who, &id, opts).await }.boxed()
+        })
+        .await
+}
+
+async fn delete_in_tx<T: Collection>(
+    db: &Db,
+    conn: &mut AnyConnection,
+    who: &Principal,
+    id: &str,
+    opts: WriteOptions,
+) -> Result<(i64, Vec<LoggedChange>), AppError> {
+    let stored = load_locked::<T>(db, conn, who, id).await?;
     let full = stored.to_map();
     let change = NewChange {
         collection: T::NAME,
@@ -123,8 +142,8 @@ pub async fn delete_with<T: Collection>(
         public: public_view::<T>(Some(&full), None, &[]),
         notify: opts.notify,
     };
-    let change = store::write_change(&mut tx, who.org, RowWrite::Delete, change).await?;
-    commit_and_publish(engine, who, tx, vec![change]).await
+    let change = store::write_change(conn, who.org, RowWrite::Delete, change).await?;
+    Ok((change.seq(), vec![change]))
 }
 
 /// Save a list in one transaction: items with an id are merged into the stored record (from
@@ -146,11 +165,26 @@ pub async fn save_list<T: Collection>(
             ),
         )]));
     }
-    let db = &engine.db;
-    let mut conn = db.writer().await?;
-    let mut tx = db.begin_write(&mut conn).await?;
+    let (db, who) = (engine.db.clone(), who.clone());
+    engine
+        .write(who.org, move |conn: &mut AnyConnection| {
+            // Items are written one by one; a rejected list must leave none of them.
+            savepoint(conn, "list_save", move |conn: &mut AnyConnection| {
+                async move { save_list_in_tx(&db, conn, &who, items).await }.boxed()
+            })
+            .boxed()
+        })
+        .await
+}
+
+async fn save_list_in_tx<T: Collection>(
+    db: &Db,
+    conn: &mut AnyConnection,
+    who: &Principal,
+    items: Vec<T>,
+) -> Result<(Vec<SaveOutcome<T>>, Vec<LoggedChange>), AppError> {
     let maps: Vec<Map<String, Value>> = items.iter().map(to_map).collect();
-    let slots = order_slots::<T>(&mut tx, who, &maps).await?;
+    let slots = order_slots::<T>(conn, who, &maps).await?;
     let mut outcomes = Vec::with_capacity(maps.len());
     let mut changes = Vec::new();
     let mut problems = ListProblems::default();
@@ -165,20 +199,20 @@ pub async fn save_list<T: Collection>(
             .to_string();
         let stored = match id.as_str() {
             "" => None,
-            id => store::load_record(&mut tx, who.org, T::NAME, id, db.for_update()).await?,
+            id => store::load_record(conn, who.org, T::NAME, id, db.for_update()).await?,
         };
         let result = match stored {
             None => {
                 let item: T = typed(map)?;
-                create_in_tx::<T>(db, &mut tx, who, item, 1, WriteOptions::default())
+                create_in_tx::<T>(db, conn, who, item, 1, WriteOptions::default())
                     .await
                     .map(|(r, c)| Applied::Changed(r, Box::new(c)))
             }
             Some(stored) => {
                 let version = map.get("version").and_then(Value::as_i64).unwrap_or(0);
-                let base = base_at_version::<T>(&mut tx, who, &stored, version).await?;
+                let base = base_at_version::<T>(conn, who, &stored, version).await?;
                 let edit = RecordEdit::between_maps::<T>(&id, version, &base, map);
-                update_in_tx::<T>(db, &mut tx, who, &edit, WriteOptions::default()).await
+                update_in_tx::<T>(db, conn, who, &edit, WriteOptions::default()).await
             }
         };
         match result {
@@ -195,10 +229,7 @@ pub async fn save_list<T: Collection>(
         }
     }
     problems.into_result()?;
-    if !changes.is_empty() {
-        commit_and_publish(engine, who, tx, changes).await?;
-    }
-    Ok(outcomes)
+    Ok((outcomes, changes))
 }
 
 /// Count one public page view. Counters are server-owned and not content: no new version, no
@@ -212,19 +243,23 @@ pub async fn count_view<T: Collection>(
     if !T::PRESERVED.contains(&"views") {
         return Err(AppError::NotFound(format!("view counts for {}", T::NAME)));
     }
-    let db = &engine.db;
-    let mut conn = db.writer().await?;
-    let mut tx = db.begin_write(&mut conn).await?;
-    let stored = load_locked::<T>(db, &mut tx, who, id).await?;
-    if T::public_projection(&stored.to_map()).is_none() {
-        return Err(AppError::NotFound(format!("{} {id}", T::NAME)));
-    }
-    let mut data = stored.data;
-    let views = data.get("views").and_then(Value::as_i64).unwrap_or(0) + 1;
-    data.insert("views".into(), views.into());
-    store::write_data_in_place(&mut tx, who.org, T::NAME, id, &data).await?;
-    tx.commit().await?;
-    Ok(views)
+    let (db, who, id) = (engine.db.clone(), who.clone(), id.to_string());
+    engine
+        .write(who.org, move |conn: &mut AnyConnection| {
+            async move {
+                let stored = load_locked::<T>(&db, conn, &who, &id).await?;
+                if T::public_projection(&stored.to_map()).is_none() {
+                    return Err(AppError::NotFound(format!("{} {id}", T::NAME)));
+                }
+                let mut data = stored.data;
+                let views = data.get("views").and_then(Value::as_i64).unwrap_or(0) + 1;
+                data.insert("views".into(), views.into());
+                store::write_data_in_place(conn, who.org, T::NAME, &id, &data).await?;
+                Ok((views, Vec::new()))
+            }
+            .boxed()
+        })
+        .await
 }
 
 /// A public visitor opens a record's page: count the view, then return what the public may
@@ -252,12 +287,24 @@ pub async fn restore<T: Collection>(
     id: &str,
     version: i64,
 ) -> Result<SaveOutcome<T>, AppError> {
-    let db = &engine.db;
-    let mut conn = db.writer().await?;
-    let mut tx = db.begin_write(&mut conn).await?;
-    let Some(stored) = store::load_record(&mut tx, who.org, T::NAME, id, db.for_update()).await?
+    let (db, who, id) = (engine.db.clone(), who.clone(), id.to_string());
+    engine
+        .write(who.org, move |conn: &mut AnyConnection| {
+            async move { restore_in_tx::<T>(&db, conn, &who, &id, version).await }.boxed()
+        })
+        .await
+}
+
+async fn restore_in_tx<T: Collection>(
+    db: &Db,
+    conn: &mut AnyConnection,
+    who: &Principal,
+    id: &str,
+    version: i64,
+) -> Result<(SaveOutcome<T>, Vec<LoggedChange>), AppError> {
+    let Some(stored) = store::load_record(conn, who.org, T::NAME, id, db.for_update()).await?
     else {
-        return restore_deleted::<T>(engine, who, tx, id, version).await;
+        return restore_deleted::<T>(db, conn, who, id, version).await;
     };
     if version < 1 || version > stored.version {
         return Err(AppError::NotFound(format!(
@@ -265,24 +312,24 @@ pub async fn restore<T: Collection>(
             T::NAME
         )));
     }
-    let target = base_at_version::<T>(&mut tx, who, &stored, version).await?;
+    let target = base_at_version::<T>(conn, who, &stored, version).await?;
     let current = stored.to_map();
     let edit = RecordEdit::between_maps::<T>(id, stored.version, &current, target);
-    let applied = update_in_tx::<T>(db, &mut tx, who, &edit, WriteOptions::default()).await?;
-    finish(engine, who, tx, applied).await
+    let applied = update_in_tx::<T>(db, conn, who, &edit, WriteOptions::default()).await?;
+    Ok(applied.outcome())
 }
 
 /// Bring back a deleted record as it was at `version`: rebuilt from the state logged with its
 /// deletion, created again under its own id with the next version, its counters and creation
 /// time kept.
 async fn restore_deleted<T: Collection>(
-    engine: &Engine,
+    db: &Db,
+    conn: &mut AnyConnection,
     who: &Principal,
-    mut tx: Transaction<'_, Any>,
     id: &str,
     version: i64,
-) -> Result<SaveOutcome<T>, AppError> {
-    let history = store::record_history(&mut tx, who.org, T::NAME, id, 0, i64::MAX).await?;
+) -> Result<(SaveOutcome<T>, Vec<LoggedChange>), AppError> {
+    let history = store::record_history(conn, who.org, T::NAME, id, 0, i64::MAX).await?;
     let not_found = || AppError::NotFound(format!("version {version} of {} {id}", T::NAME));
     let Some(deletion) = history.first().filter(|r| r.op == ChangeOp::Deleted) else {
         return Err(not_found());
@@ -298,15 +345,15 @@ async fn restore_deleted<T: Collection>(
     }
     let record: T = typed(map)?;
     let (record, change) = create_in_tx::<T>(
-        &engine.db,
-        &mut tx,
+        db,
+        conn,
         who,
         record,
         deletion.version + 1,
         WriteOptions::default(),
     )
     .await?;
-    finish(engine, who, tx, Applied::Changed(record, Box::new(change))).await
+    Ok(Applied::Changed(record, Box::new(change)).outcome())
 }
 
 /// Deleted records of a collection that can be restored, newest first, each with its last
@@ -426,6 +473,23 @@ async fn order_slots<T: Collection>(
 enum Applied<T> {
     Unchanged(T),
     Changed(T, Box<LoggedChange>),
+}
+
+impl<T> Applied<T> {
+    /// The editor's answer and the change to publish once committed.
+    fn outcome(self) -> (SaveOutcome<T>, Vec<LoggedChange>) {
+        match self {
+            Applied::Unchanged(record) => (SaveOutcome::Unchanged { record }, Vec::new()),
+            Applied::Changed(record, change) => (
+                SaveOutcome::Saved {
+                    record,
+                    seq: change.seq(),
+                    changed: change.staff.changed.clone(),
+                },
+                vec![*change],
+            ),
+        }
+    }
 }
 
 async fn load_locked<T: Collection>(
@@ -551,47 +615,6 @@ async fn create_in_tx<T: Collection>(
     };
     let change = store::write_change(conn, who.org, RowWrite::Insert(&rec), change).await?;
     Ok((typed(full)?, change))
-}
-
-/// Commit and publish a single write, or roll back one that changed nothing.
-async fn finish<T>(
-    engine: &Engine,
-    who: &Principal,
-    tx: Transaction<'_, Any>,
-    applied: Applied<T>,
-) -> Result<SaveOutcome<T>, AppError> {
-    match applied {
-        Applied::Unchanged(record) => Ok(SaveOutcome::Unchanged { record }),
-        Applied::Changed(record, change) => {
-            let changed = change.staff.changed.clone();
-            let seq = commit_and_publish(engine, who, tx, vec![*change]).await?;
-            Ok(SaveOutcome::Saved {
-                record,
-                seq,
-                changed,
-            })
-        }
-    }
-}
-
-/// Commit, then publish each change in order; returns the last sequence number.
-///
-/// The caller still holds the writer connection (the transaction borrows it), so on SQLite's
-/// single writer publishes leave in sequence order and subscribers rarely fill gaps from the log.
-async fn commit_and_publish(
-    engine: &Engine,
-    who: &Principal,
-    tx: Transaction<'_, Any>,
-    changes: Vec<LoggedChange>,
-) -> Result<i64, AppError> {
-    tx.commit().await?;
-    for change in &changes {
-        engine.hub.publish(who.org, change);
-    }
-    if let (Some(bell), false) = (&engine.doorbell, changes.is_empty()) {
-        bell.ring(who.org);
-    }
-    Ok(changes.last().map(LoggedChange::seq).unwrap_or_default())
 }
 
 /// The record as it was at `version`, rebuilt from the current state and the changed fields'

@@ -48,6 +48,8 @@ struct SavesReport {
     merged_unpublished_per_s: f64,
     /// 1 − published / unpublished.
     publish_cost: f64,
+    /// SQLite's group commit: merged saves per transaction (published run).
+    saves_per_commit: Option<f64>,
 }
 
 pub async fn run(args: SavesArgs) -> Result<bool, Error> {
@@ -56,9 +58,11 @@ pub async fn run(args: SavesArgs) -> Result<bool, Error> {
     let bare = bare_updates(&bare_db.1, args.editors, duration).await?;
     drop_database(&args, bare_db.0).await;
     let mut merged = [0.0; 2];
+    let mut saves_per_commit = None;
     for (publish, rate) in [Publish::Off, Publish::On].into_iter().zip(&mut merged) {
         let engine_db = fresh_database(&args, "engine").await?;
-        *rate = merged_saves(&engine_db.1, args.editors, duration, publish).await?;
+        (*rate, saves_per_commit) =
+            merged_saves(&engine_db.1, args.editors, duration, publish).await?;
         drop_database(&args, engine_db.0).await;
     }
     let [unpublished, merged] = merged;
@@ -70,6 +74,7 @@ pub async fn run(args: SavesArgs) -> Result<bool, Error> {
         ratio: merged / bare,
         merged_unpublished_per_s: unpublished,
         publish_cost: 1.0 - merged / unpublished,
+        saves_per_commit,
     };
     println!(
         "{} with {} writers: bare update transaction {:.0}/s, merged save with change log and publish {:.0}/s ({:.0} %); \
@@ -82,6 +87,9 @@ pub async fn run(args: SavesArgs) -> Result<bool, Error> {
         report.merged_unpublished_per_s,
         report.publish_cost * 100.0
     );
+    if let Some(n) = report.saves_per_commit {
+        println!("group commit: {n:.1} merged saves per transaction");
+    }
     if let Some(path) = &args.json {
         use std::io::Write;
         let mut f = std::fs::OpenOptions::new()
@@ -206,7 +214,7 @@ async fn merged_saves(
     editors: usize,
     duration: Duration,
     publish: Publish,
-) -> Result<f64, Error> {
+) -> Result<(f64, Option<f64>), Error> {
     let live = LiveConfig {
         single_node: publish == Publish::Off,
         ..LiveConfig::default()
@@ -234,7 +242,9 @@ async fn merged_saves(
         ids.push(saved.record().meta.id.clone());
     }
     let ids = Arc::new(ids);
-    rate(editors, duration, move |e, k| {
+    let before = engine.group_stats();
+    let measured = engine.clone();
+    let rate = rate(editors, duration, move |e, k| {
         let (engine, who, ids) = (engine.clone(), who.clone(), ids.clone());
         async move {
             let edit = RecordEdit::one_field(
@@ -248,5 +258,9 @@ async fn merged_saves(
             Ok(())
         }
     })
-    .await
+    .await?;
+    let per_commit = before
+        .zip(measured.group_stats())
+        .map(|(b, a)| (a.jobs - b.jobs) as f64 / (a.transactions - b.transactions).max(1) as f64);
+    Ok((rate, per_commit))
 }

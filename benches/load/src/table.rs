@@ -66,18 +66,21 @@ pub fn run(args: TableArgs) -> Result<bool, Error> {
     }
     let saves: Vec<&Value> = rows.iter().filter(|r| r.get("ratio").is_some()).collect();
     if !saves.is_empty() {
-        println!("| database | writers | bare update transactions/s | merged saves/s (change log, publish) | ratio | merged saves/s, not published | publishing costs |");
-        println!("|---|---:|---:|---:|---:|---:|---:|");
+        println!("| database | writers | bare update transactions/s | merged saves/s (change log, publish) | ratio | merged saves/s, not published | publishing costs | saves per commit |");
+        println!("|---|---:|---:|---:|---:|---:|---:|---:|");
         for r in saves {
             println!(
-                "| {} | {} | {} | {} | {:.0} % | {} | {:.0} % |",
+                "| {} | {} | {} | {} | {:.0} % | {} | {:.0} % | {} |",
                 r["backend"].as_str().unwrap_or("?"),
                 num(r, "editors"),
                 num(r, "bare_update_per_s"),
                 num(r, "merged_save_per_s"),
                 r["ratio"].as_f64().unwrap_or(0.0) * 100.0,
                 num(r, "merged_unpublished_per_s"),
-                r["publish_cost"].as_f64().unwrap_or(f64::NAN) * 100.0
+                r["publish_cost"].as_f64().unwrap_or(f64::NAN) * 100.0,
+                r["saves_per_commit"]
+                    .as_f64()
+                    .map_or("1 (a transaction each)".into(), |n| format!("{n:.1}"))
             );
         }
     }

@@ -9,6 +9,7 @@ mod access;
 mod collections;
 mod concurrency;
 mod feed;
+mod group_commit;
 mod live_access;
 mod processes;
 mod subscription;

@@ -48,11 +48,7 @@ async fn missed_and_reordered_publishes_are_filled_from_the_log() {
 
         // Another writer whose publishes this subscriber's hub never sees (another node, or
         // a publish lost between commit and send).
-        let other = Engine {
-            hub: Hub::default(),
-            doorbell: None,
-            ..engine.clone()
-        };
+        let other = engine.on_same_database(Hub::default(), None);
         let a = set_tagline(&other, "a").await;
         let b = set_tagline(&other, "b").await;
         assert_eq!((a, b), (2, 3));
