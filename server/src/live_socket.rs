@@ -9,7 +9,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use futures::{SinkExt, StreamExt};
 use serde::Deserialize;
-use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::{self, error::RecvError};
 use tokio::time::{interval, Instant, MissedTickBehavior};
 
 use app::error::AppError;
@@ -18,7 +18,7 @@ use app::roles::Permission;
 use app::server::access::{authorize, Principal};
 use app::server::csrf::check_same_site;
 use app::server::hub::{frame_of, Audience};
-use app::server::sessions::{self, Identity};
+use app::server::sessions::{self, Identity, Revoked};
 use app::server::subscription::Subscription;
 use app::server::Engine;
 
@@ -88,12 +88,15 @@ async fn session(
 ) {
     let org = who.org;
     // Signing out, revoking the token or changing the member's role closes the socket; the
-    // browser reconnects with whatever rights it has now.
-    let mut revocations = engine.auth.revocations.subscribe();
+    // browser reconnects with whatever rights it has now. Only a signed-in socket listens.
+    let revocations = who
+        .identity
+        .as_ref()
+        .map(|_| engine.auth.revocations.subscribe());
+    let mut revoked = std::pin::pin!(next_revocation(revocations));
     let live = &engine.live;
-    let (sink, mut stream) = socket.split();
     let mut out = Outgoing {
-        sink,
+        socket,
         timeout: live.send_timeout,
     };
     // Boxed, as the credential checks below: awaited inline, the biggest of these database
@@ -138,7 +141,7 @@ async fn session(
                     break;
                 }
             },
-            incoming = stream.next() => match incoming {
+            incoming = out.socket.next() => match incoming {
                 Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
                 Some(Ok(Message::Text(text))) => {
                     last_heard = Instant::now();
@@ -150,12 +153,15 @@ async fn session(
                 }
                 Some(Ok(_)) => last_heard = Instant::now(),
             },
-            revoked = revocations.recv() => match (revoked, &who.identity) {
-                (Ok(r), Some(me)) if r.applies_to(me) => break,
-                // Missed some: check the credential against the database.
-                (Err(RecvError::Lagged(_)), Some(me)) if !Box::pin(still_valid(&engine, me)).await => break,
-                (Err(RecvError::Closed), _) => break,
-                _ => {}
+            (revocation, receiver) = &mut revoked => {
+                match (revocation, &who.identity) {
+                    (Ok(r), Some(me)) if r.applies_to(me) => break,
+                    // Missed some: check the credential against the database.
+                    (Err(RecvError::Lagged(_)), Some(me)) if !Box::pin(still_valid(&engine, me)).await => break,
+                    (Err(RecvError::Closed), _) => break,
+                    _ => {}
+                }
+                revoked.set(next_revocation(Some(receiver)));
             },
             _ = ping.tick() => {
                 if last_heard.elapsed() > live.idle_timeout {
@@ -177,10 +183,24 @@ async fn session(
     tracing::debug!(org, last = sub.last_delivered(), "live session ended");
 }
 
-/// The socket's sending half. Each message must be taken within `timeout`: a client that
-/// stops reading fills its TCP buffers, and then it is closed rather than holding its task.
+/// The next revocation, kept waiting across the session loop's turns: the channel is shared
+/// by every signed-in socket, and a wait dropped and re-made at each delivery would take its
+/// lock twice per delivery. Without a receiver (a public socket) it never ends.
+async fn next_revocation(
+    receiver: Option<broadcast::Receiver<Revoked>>,
+) -> (Result<Revoked, RecvError>, broadcast::Receiver<Revoked>) {
+    let Some(mut receiver) = receiver else {
+        return std::future::pending().await;
+    };
+    (receiver.recv().await, receiver)
+}
+
+/// The socket, for sending. Each message must be taken within `timeout`: a client that stops
+/// reading fills its TCP buffers, and then it is closed rather than holding its task. Not
+/// split in halves: the session reads and writes from one task, and a split socket takes a
+/// lock on every read and write.
 struct Outgoing<S> {
-    sink: S,
+    socket: S,
     timeout: Duration,
 }
 
@@ -195,7 +215,7 @@ where
 
     /// Whether all the frames were taken in time; they are flushed together.
     async fn send_all(&mut self, frames: Vec<Utf8Bytes>) -> bool {
-        let sink = &mut self.sink;
+        let sink = &mut self.socket;
         within(self.timeout, async move {
             for frame in frames {
                 sink.feed(Message::Text(frame)).await?;
@@ -206,8 +226,7 @@ where
     }
 
     async fn close(mut self) {
-        let sink = &mut self.sink;
-        within(self.timeout, sink.send(Message::Close(None))).await;
+        within(self.timeout, self.socket.send(Message::Close(None))).await;
     }
 }
 
