@@ -33,6 +33,10 @@ pub struct SavesArgs {
     /// Seconds per measurement.
     #[arg(long, default_value_t = 5)]
     pub duration: u64,
+    /// Rounds of the three measurements, interleaved (bare, merged unpublished, merged): each
+    /// figure is the median over rounds, so a slow spell of the machine hits all three alike.
+    #[arg(long, default_value_t = 3)]
+    pub rounds: usize,
     #[arg(long)]
     pub json: Option<PathBuf>,
 }
@@ -50,22 +54,42 @@ struct SavesReport {
     publish_cost: f64,
     /// SQLite's group commit: merged saves per transaction (published run).
     saves_per_commit: Option<f64>,
+    rounds: usize,
+    /// Merged (published) / bare in each round.
+    round_ratios: Vec<f64>,
 }
 
 pub async fn run(args: SavesArgs) -> Result<bool, Error> {
     let duration = Duration::from_secs(args.duration);
-    let bare_db = fresh_database(&args, "bare").await?;
-    let bare = bare_updates(&bare_db.1, args.editors, duration).await?;
-    drop_database(&args, bare_db.0).await;
-    let mut merged = [0.0; 2];
+    let (mut bares, mut unpublisheds, mut mergeds) = (Vec::new(), Vec::new(), Vec::new());
     let mut saves_per_commit = None;
-    for (publish, rate) in [Publish::Off, Publish::On].into_iter().zip(&mut merged) {
-        let engine_db = fresh_database(&args, "engine").await?;
-        (*rate, saves_per_commit) =
-            merged_saves(&engine_db.1, args.editors, duration, publish).await?;
-        drop_database(&args, engine_db.0).await;
+    for round in 1..=args.rounds.max(1) {
+        let bare_db = fresh_database(&args, "bare").await?;
+        bares.push(bare_updates(&bare_db.1, args.editors, duration).await?);
+        drop_database(&args, bare_db.0).await;
+        for publish in [Publish::Off, Publish::On] {
+            let engine_db = fresh_database(&args, "engine").await?;
+            let (rate, per_commit) =
+                merged_saves(&engine_db.1, args.editors, duration, publish).await?;
+            drop_database(&args, engine_db.0).await;
+            match publish {
+                Publish::Off => unpublisheds.push(rate),
+                Publish::On => {
+                    mergeds.push(rate);
+                    saves_per_commit = per_commit;
+                }
+            }
+        }
+        eprintln!(
+            "round {round}: bare {:.0}/s, merged {:.0}/s ({:.0} %), not published {:.0}/s",
+            bares[round - 1],
+            mergeds[round - 1],
+            100.0 * mergeds[round - 1] / bares[round - 1],
+            unpublisheds[round - 1]
+        );
     }
-    let [unpublished, merged] = merged;
+    let round_ratios = mergeds.iter().zip(&bares).map(|(m, b)| m / b).collect();
+    let (bare, unpublished, merged) = (median(bares), median(unpublisheds), median(mergeds));
     let report = SavesReport {
         backend: args.backend.clone(),
         editors: args.editors,
@@ -75,12 +99,15 @@ pub async fn run(args: SavesArgs) -> Result<bool, Error> {
         merged_unpublished_per_s: unpublished,
         publish_cost: 1.0 - merged / unpublished,
         saves_per_commit,
+        rounds: args.rounds.max(1),
+        round_ratios,
     };
     println!(
-        "{} with {} writers: bare update transaction {:.0}/s, merged save with change log and publish {:.0}/s ({:.0} %); \
+        "{} with {} writers, median of {} rounds: bare update transaction {:.0}/s, merged save with change log and publish {:.0}/s ({:.0} %); \
          without publishing {:.0}/s (publishing costs {:.0} %)",
         report.backend,
         report.editors,
+        report.rounds,
         report.bare_update_per_s,
         report.merged_save_per_s,
         report.ratio * 100.0,
@@ -99,6 +126,15 @@ pub async fn run(args: SavesArgs) -> Result<bool, Error> {
         writeln!(f, "{}", serde_json::to_string(&report)?)?;
     }
     Ok(true)
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    match xs.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => xs[n / 2],
+        n => (xs[n / 2 - 1] + xs[n / 2]) / 2.0,
+    }
 }
 
 /// A fresh database for one measurement: (name to drop afterwards, URL).
@@ -263,4 +299,16 @@ async fn merged_saves(
         .zip(measured.group_stats())
         .map(|(b, a)| (a.jobs - b.jobs) as f64 / (a.transactions - b.transactions).max(1) as f64);
     Ok((rate, per_commit))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::median;
+
+    #[test]
+    fn median_of_odd_and_even_counts() {
+        assert_eq!(median(vec![3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(vec![4.0, 1.0, 3.0, 2.0]), 2.5);
+        assert!(median(Vec::new()).is_nan());
+    }
 }

@@ -66,16 +66,17 @@ pub fn run(args: TableArgs) -> Result<bool, Error> {
     }
     let saves: Vec<&Value> = rows.iter().filter(|r| r.get("ratio").is_some()).collect();
     if !saves.is_empty() {
-        println!("| database | writers | bare update transactions/s | merged saves/s (change log, publish) | ratio | merged saves/s, not published | publishing costs | saves per commit |");
+        println!("| database | writers | bare update transactions/s | merged saves/s (change log, publish) | ratio (median; each round) | merged saves/s, not published | publishing costs | saves per commit |");
         println!("|---|---:|---:|---:|---:|---:|---:|---:|");
         for r in saves {
             println!(
-                "| {} | {} | {} | {} | {:.0} % | {} | {:.0} % | {} |",
+                "| {} | {} | {} | {} | {:.0} %{} | {} | {:.0} % | {} |",
                 r["backend"].as_str().unwrap_or("?"),
                 num(r, "editors"),
                 num(r, "bare_update_per_s"),
                 num(r, "merged_save_per_s"),
                 r["ratio"].as_f64().unwrap_or(0.0) * 100.0,
+                round_ratios(r),
                 num(r, "merged_unpublished_per_s"),
                 r["publish_cost"].as_f64().unwrap_or(f64::NAN) * 100.0,
                 r["saves_per_commit"]
@@ -85,4 +86,20 @@ pub fn run(args: TableArgs) -> Result<bool, Error> {
         }
     }
     Ok(true)
+}
+
+/// " (69, 75, 80 %)": the ratio of each round, when there was more than one.
+fn round_ratios(r: &Value) -> String {
+    let each: Vec<String> = r["round_ratios"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_f64)
+        .map(|x| format!("{:.0}", x * 100.0))
+        .collect();
+    if each.len() > 1 {
+        format!(" ({} %)", each.join(", "))
+    } else {
+        String::new()
+    }
 }
