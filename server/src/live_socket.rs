@@ -1,6 +1,7 @@
 //! The `/live` WebSocket: authorise, then pump a [`Subscription`] to the socket with
 //! heartbeats. The ordering and resume guarantees live in the subscription, not here.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
@@ -10,7 +11,7 @@ use axum::response::Response;
 use futures::{SinkExt, StreamExt};
 use serde::Deserialize;
 use tokio::sync::broadcast::{self, error::RecvError};
-use tokio::time::{interval, Instant, MissedTickBehavior};
+use tokio::time::{interval_at, Instant, MissedTickBehavior};
 
 use app::error::AppError;
 use app::live::{ClientMsg, ServerMsg, MAX_CLIENT_MESSAGE_BYTES};
@@ -120,9 +121,11 @@ async fn session(
     if !out.send_all(greeting).await {
         return;
     }
-    let mut ping = interval(live.ping_every);
+    let mut ping = interval_at(
+        Instant::now() + ping_phase(live.ping_every),
+        live.ping_every,
+    );
     ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
-    ping.tick().await;
     let mut last_heard = Instant::now();
     loop {
         tokio::select! {
@@ -181,6 +184,16 @@ async fn session(
     }
     out.close().await;
     tracing::debug!(org, last = sub.last_delivered(), "live session ended");
+}
+
+/// When in the ping period this socket's pings fall. Sockets opened together (a server
+/// restart, a load test) would otherwise ping together: thousands of pings, and the staff
+/// sockets' credential checks, in one burst that holds up any live event behind it. The
+/// golden ratio's multiples spread consecutive sockets evenly over the period.
+fn ping_phase(every: Duration) -> Duration {
+    static OPENED: AtomicU64 = AtomicU64::new(0);
+    let n = OPENED.fetch_add(1, Ordering::Relaxed);
+    every.mul_f64((n as f64 * 0.618_033_988_749_895).fract())
 }
 
 /// The next revocation, kept waiting across the session loop's turns: the channel is shared
@@ -259,5 +272,25 @@ async fn still_valid(engine: &Engine, me: &Identity) -> bool {
         Ok(Some(now)) => now.org == me.org && now.role == me.role,
         Ok(None) => false,
         Err(_) => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sockets_opened_together_ping_spread_over_the_period() {
+        let every = Duration::from_secs(15);
+        let mut per_tenth = [0; 10];
+        for _ in 0..1000 {
+            let phase = ping_phase(every);
+            assert!(phase < every, "{phase:?}");
+            per_tenth[(phase.as_secs_f64() / 1.5) as usize] += 1;
+        }
+        assert!(
+            per_tenth.iter().all(|n| (90..=110).contains(n)),
+            "{per_tenth:?}"
+        );
     }
 }
