@@ -7,7 +7,8 @@
 #     rate for n subscribers, DURATION_<n> the duration: at 10,000 the default is 2 saves/s
 #     for 60 s (120 saves, so the p99 is not the maximum; 20,000 deliveries/s, what one core serves with room to spare; 20 saves/s
 #     asks for 200,000/s and saturates it);
-#   - the merged-save rate against a bare sqlx update transaction on SQLite and PostgreSQL.
+#   - the merged-save rate against a bare sqlx update transaction on SQLite and PostgreSQL
+#     (SAVES=0 skips it: SWEEP="1000 1000 1000" SAVES=0 repeats one point).
 # Results: target/bench/results-<time>.jsonl and the Markdown tables on stdout.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -51,12 +52,14 @@ for n in $SWEEP; do
   rm -rf "$dir"
 done
 
-echo "==> merged saves against bare updates"
-"${gen_pin[@]}" target/release/courant-load saves --backend sqlite --json "$results"
-if psql "$pg_url/postgres" -Atqc 'select 1' >/dev/null 2>&1; then
-  "${gen_pin[@]}" target/release/courant-load saves --backend postgres --postgres "$pg_url" --json "$results"
-else
-  echo "(PostgreSQL not reachable at $pg_url: skipped its row)"
+if [ "${SAVES:-1}" = 1 ]; then
+  echo "==> merged saves against bare updates"
+  "${gen_pin[@]}" target/release/courant-load saves --backend sqlite --json "$results"
+  if psql "$pg_url/postgres" -Atqc 'select 1' >/dev/null 2>&1; then
+    "${gen_pin[@]}" target/release/courant-load saves --backend postgres --postgres "$pg_url" --json "$results"
+  else
+    echo "(PostgreSQL not reachable at $pg_url: skipped its row)"
+  fi
 fi
 
 echo
