@@ -1,6 +1,7 @@
 //! The engine's writes: every one loads under a write lock, merges, validates, writes the row
 //! and its change-log entries in one transaction, commits, then publishes.
 
+use futures::future::BoxFuture;
 use futures::FutureExt;
 use serde_json::{Map, Value};
 use sqlx::AnyConnection;
@@ -14,7 +15,7 @@ use crate::time::now_ms;
 
 use super::access::Principal;
 use super::store::{self, LoggedChange, NewChange, PublicView, RowWrite, StoredRecord};
-use super::writer::savepoint;
+use super::writer::{end_savepoint, savepoint, JobResult};
 use super::{Db, Engine};
 
 /// Longest list a single list save accepts.
@@ -55,17 +56,16 @@ pub async fn save_with<T: Collection>(
     edit: &RecordEdit,
     opts: WriteOptions,
 ) -> Result<SaveOutcome<T>, AppError> {
-    let (db, who, edit) = (engine.db.clone(), who.clone(), edit.clone());
-    engine
-        .write(who.org, move |conn: &mut AnyConnection| {
-            async move {
-                Ok(update_in_tx::<T>(&db, conn, &who, &edit, opts)
-                    .await?
-                    .outcome())
-            }
-            .boxed()
-        })
-        .await
+    let edit = edit.clone();
+    write_as(engine, who, move |db, conn, who| {
+        async move {
+            Ok(update_in_tx::<T>(db, conn, who, &edit, opts)
+                .await?
+                .outcome())
+        }
+        .boxed()
+    })
+    .await
 }
 
 /// Store a new record; an empty id gets a fresh one.
@@ -84,16 +84,14 @@ pub async fn create_with<T: Collection>(
     record: T,
     opts: WriteOptions,
 ) -> Result<SaveOutcome<T>, AppError> {
-    let (db, who) = (engine.db.clone(), who.clone());
-    engine
-        .write(who.org, move |conn: &mut AnyConnection| {
-            async move {
-                let (record, change) = create_in_tx::<T>(&db, conn, &who, record, 1, opts).await?;
-                Ok(Applied::Changed(record, Box::new(change)).outcome())
-            }
-            .boxed()
-        })
-        .await
+    write_as(engine, who, move |db, conn, who| {
+        async move {
+            let (record, change) = create_in_tx::<T>(db, conn, who, record, 1, opts).await?;
+            Ok(Applied::Changed(record, Box::new(change)).outcome())
+        }
+        .boxed()
+    })
+    .await
 }
 
 /// Delete a record. Its last state stays in the change log, so it can be restored.
@@ -112,12 +110,11 @@ pub async fn delete_with<T: Collection>(
     id: &str,
     opts: WriteOptions,
 ) -> Result<i64, AppError> {
-    let (db, who, id) = (engine.db.clone(), who.clone(), id.to_string());
-    engine
-        .write(who.org, move |conn: &mut AnyConnection| {
-            async move { delete_in_tx::<T>(&db, conn, &who, &id, opts).await }.boxed()
-        })
-        .await
+    let id = id.to_string();
+    write_as(engine, who, move |db, conn, who| {
+        async move { delete_in_tx::<T>(db, conn, who, &id, opts).await }.boxed()
+    })
+    .await
 }
 
 async fn delete_in_tx<T: Collection>(
@@ -165,16 +162,17 @@ pub async fn save_list<T: Collection>(
             ),
         )]));
     }
-    let (db, who) = (engine.db.clone(), who.clone());
-    engine
-        .write(who.org, move |conn: &mut AnyConnection| {
+    write_as(engine, who, move |db, conn, who| {
+        async move {
             // Items are written one by one; a rejected list must leave none of them.
-            savepoint(conn, "list_save", move |conn: &mut AnyConnection| {
-                async move { save_list_in_tx(&db, conn, &who, items).await }.boxed()
-            })
-            .boxed()
-        })
-        .await
+            savepoint(conn, "list_save").await?;
+            let saved = save_list_in_tx(db, conn, who, items).await;
+            end_savepoint(conn, "list_save", saved.is_ok()).await?;
+            saved
+        }
+        .boxed()
+    })
+    .await
 }
 
 async fn save_list_in_tx<T: Collection>(
@@ -243,23 +241,22 @@ pub async fn count_view<T: Collection>(
     if !T::PRESERVED.contains(&"views") {
         return Err(AppError::NotFound(format!("view counts for {}", T::NAME)));
     }
-    let (db, who, id) = (engine.db.clone(), who.clone(), id.to_string());
-    engine
-        .write(who.org, move |conn: &mut AnyConnection| {
-            async move {
-                let stored = load_locked::<T>(&db, conn, &who, &id).await?;
-                if T::public_projection(&stored.to_map()).is_none() {
-                    return Err(AppError::NotFound(format!("{} {id}", T::NAME)));
-                }
-                let mut data = stored.data;
-                let views = data.get("views").and_then(Value::as_i64).unwrap_or(0) + 1;
-                data.insert("views".into(), views.into());
-                store::write_data_in_place(conn, who.org, T::NAME, &id, &data).await?;
-                Ok((views, Vec::new()))
+    let id = id.to_string();
+    write_as(engine, who, move |db, conn, who| {
+        async move {
+            let stored = load_locked::<T>(db, conn, who, &id).await?;
+            if T::public_projection(&stored.to_map()).is_none() {
+                return Err(AppError::NotFound(format!("{} {id}", T::NAME)));
             }
-            .boxed()
-        })
-        .await
+            let mut data = stored.data;
+            let views = data.get("views").and_then(Value::as_i64).unwrap_or(0) + 1;
+            data.insert("views".into(), views.into());
+            store::write_data_in_place(conn, who.org, T::NAME, &id, &data).await?;
+            Ok((views, Vec::new()))
+        }
+        .boxed()
+    })
+    .await
 }
 
 /// A public visitor opens a record's page: count the view, then return what the public may
@@ -287,12 +284,11 @@ pub async fn restore<T: Collection>(
     id: &str,
     version: i64,
 ) -> Result<SaveOutcome<T>, AppError> {
-    let (db, who, id) = (engine.db.clone(), who.clone(), id.to_string());
-    engine
-        .write(who.org, move |conn: &mut AnyConnection| {
-            async move { restore_in_tx::<T>(&db, conn, &who, &id, version).await }.boxed()
-        })
-        .await
+    let id = id.to_string();
+    write_as(engine, who, move |db, conn, who| {
+        async move { restore_in_tx::<T>(db, conn, who, &id, version).await }.boxed()
+    })
+    .await
 }
 
 async fn restore_in_tx<T: Collection>(
@@ -468,6 +464,23 @@ async fn order_slots<T: Collection>(
         .collect();
     slots.sort_unstable();
     Ok(slots)
+}
+
+/// Run `job` as a write job of `who`'s organisation ([`Engine::write`]); the job gets its
+/// own handle on the database and its own copy of `who`, as it may run on the writer's task.
+async fn write_as<R, F>(engine: &Engine, who: &Principal, job: F) -> Result<R, AppError>
+where
+    R: Send + 'static,
+    F: for<'a> FnOnce(&'a Db, &'a mut AnyConnection, &'a Principal) -> BoxFuture<'a, JobResult<R>>
+        + Send
+        + 'static,
+{
+    let (db, who) = (engine.db.clone(), who.clone());
+    engine
+        .write(who.org, move |conn: &mut AnyConnection| {
+            async move { job(&db, conn, &who).await }.boxed()
+        })
+        .await
 }
 
 enum Applied<T> {

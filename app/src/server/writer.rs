@@ -157,21 +157,26 @@ impl GroupWriter {
     }
 }
 
-/// Run `body` so that if it fails, nothing it wrote stays: for a job that writes more than
-/// once. `name` must be a plain identifier.
-pub async fn savepoint<'c, R>(
-    conn: &'c mut AnyConnection,
-    name: &'static str,
-    body: impl for<'a> FnOnce(&'a mut AnyConnection) -> BoxFuture<'a, Result<R, AppError>>,
-) -> Result<R, AppError> {
+/// Start a savepoint, for a job that writes more than once: end it with [`end_savepoint`],
+/// keeping its writes only if the job succeeded. `name` must be a plain identifier.
+pub async fn savepoint(conn: &mut AnyConnection, name: &'static str) -> Result<(), AppError> {
     conn.execute(format!("SAVEPOINT {name}").as_str()).await?;
-    let result = body(conn).await;
-    let end = match result {
-        Ok(_) => format!("RELEASE {name}"),
-        Err(_) => format!("ROLLBACK TO {name}; RELEASE {name}"),
+    Ok(())
+}
+
+/// End a savepoint started with [`savepoint`]: keep its writes, or undo them.
+pub async fn end_savepoint(
+    conn: &mut AnyConnection,
+    name: &'static str,
+    keep: bool,
+) -> Result<(), AppError> {
+    let end = if keep {
+        format!("RELEASE {name}")
+    } else {
+        format!("ROLLBACK TO {name}; RELEASE {name}")
     };
     conn.execute(end.as_str()).await?;
-    result
+    Ok(())
 }
 
 type Job = Box<dyn for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Ran> + Send>;
