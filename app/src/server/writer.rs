@@ -2,10 +2,11 @@
 //!
 //! SQLite has one writer. Saves that wait for it would each pay for their own `BEGIN
 //! IMMEDIATE` and `COMMIT` (the commit writes the WAL), and most of a short save's time is
-//! spent handing statements to sqlx's SQLite thread. So one task owns the write connection:
-//! it runs every save waiting for it (up to [`MAX_GROUP`]) in one transaction, commits once,
-//! then publishes the changes in commit order and answers each caller. Nobody hears of a save
-//! before it is committed, and a save that arrives alone is committed alone, without waiting.
+//! spent handing statements to sqlx's SQLite thread. So one task runs the engine's writes: it
+//! takes the write connection and runs every job waiting for it (up to [`MAX_GROUP`]) in one
+//! transaction, commits once, then publishes the changes in commit order and answers each
+//! caller. Nobody hears of a save before it is committed, and a save that arrives alone is
+//! committed alone, without waiting.
 //!
 //! A job that fails must leave the database as it found it, because the jobs after it share
 //! its transaction: the engine's jobs refuse (conflict, invalid, not found) before they write,
@@ -88,16 +89,10 @@ impl Engine {
                 let mut tx = self.db.begin_write(&mut conn).await?;
                 let (answer, changes) = job(&mut tx).await?;
                 tx.commit().await?;
-                self.publish(org, &changes);
+                publish(&self.hub, self.doorbell.as_deref(), org, &changes);
                 Ok(answer)
             }
         }
-    }
-
-    /// Tell this node's subscribers, and on a shared feed the other nodes, about committed
-    /// changes, in the order they were committed.
-    fn publish(&self, org: OrgId, changes: &[LoggedChange]) {
-        publish(&self.hub, self.doorbell.as_deref(), org, changes);
     }
 
     /// How many jobs the group-commit task ran in how many transactions (`None` on PostgreSQL).
@@ -201,6 +196,8 @@ fn stopped() -> AppError {
     AppError::Internal("database".into())
 }
 
+/// Tell this node's subscribers, and on a shared feed the other nodes, about committed
+/// changes, in the order they were committed.
 fn publish(hub: &Hub, doorbell: Option<&Doorbell>, org: OrgId, changes: &[LoggedChange]) {
     for change in changes {
         hub.publish(org, change);
@@ -218,11 +215,19 @@ async fn group_commit(
 ) {
     while let Some(first) = jobs.recv().await {
         // A job that cannot start is dropped, which answers its caller with `stopped()`.
-        let Ok(mut conn) = db.writer().await else {
-            continue;
+        let mut conn = match db.writer().await {
+            Ok(conn) => conn,
+            Err(e) => {
+                tracing::error!(error = %e, "no write connection for a group of saves");
+                continue;
+            }
         };
-        let Ok(mut tx) = db.begin_write(&mut conn).await else {
-            continue;
+        let mut tx = match db.begin_write(&mut conn).await {
+            Ok(tx) => tx,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot begin a group's write transaction");
+                continue;
+            }
         };
         let mut staged = Vec::new();
         let mut broke = false;
