@@ -1,7 +1,7 @@
 # The two commands a new user needs:
 #   make run    install what is missing, build, and serve Courant at http://127.0.0.1:3000
 #   make test   install what is missing and run every test (unit, integration on SQLite and
-#               PostgreSQL, Playwright in Chromium)
+#               PostgreSQL, Playwright in Chromium on the release build, then the debug build)
 SHELL := /bin/bash
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 

@@ -1,13 +1,11 @@
 import { defineConfig } from "@playwright/test";
 
-// `cargo leptos end-to-end` starts the server and runs Playwright at once, without waiting:
-// global-setup.ts waits for it. Tests that need to stop or restart a server start their own
-// (tests/support/server.ts), each on a fresh database.
-export const BASE_URL = process.env.COURANT_BASE_URL ?? "http://127.0.0.1:3000";
+// Each test starts the Courant servers it needs (tests/support/server.ts), each on a fresh
+// database, from the binary scripts/test.sh built: COURANT_SERVER_BIN, the release build that
+// `make run` serves, then the debug build. COURANT_BUILD names the run in the report.
 
 export default defineConfig({
   testDir: "./tests",
-  globalSetup: "./global-setup.ts",
   timeout: 60_000,
   expect: { timeout: 10_000 },
   // Two cores: one test at a time keeps timings meaningful and servers from starving.
@@ -17,7 +15,6 @@ export default defineConfig({
   retries: 0,
   reporter: [["list"]],
   use: {
-    baseURL: BASE_URL,
     trace: "retain-on-failure",
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -32,5 +29,5 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: "chromium", use: { browserName: "chromium" } }],
+  projects: [{ name: process.env.COURANT_BUILD ?? "chromium", use: { browserName: "chromium" } }],
 });

@@ -22,12 +22,17 @@ cargo test -p app --features ssr
 cargo test -p server
 cargo test -p courant-load
 
-step "browser tests (cargo leptos end-to-end, Chromium)"
-# cargo-leptos starts the server on 127.0.0.1:3000 with this fresh database; Playwright's global
-# set-up waits for it, and tests that restart a server start their own.
+# Browser tests, first on the release build that `make run` serves (what users run), then on
+# the debug build (debug assertions catch more). Each test starts its own servers from the
+# binary just built, on fresh databases; any page error or console error fails it.
+browser_tests() {
+  local build="$1" bin="$2"; shift 2
+  step "browser tests on the $build build (Chromium)"
+  local start; start=$(date +%s)
+  cargo leptos build "$@"
+  (cd end2end && COURANT_BUILD="$build" COURANT_SERVER_BIN="$root/target/$bin/server" npx playwright test)
+  printf '%s build: built and tested in %d s\n' "$build" $(( $(date +%s) - start ))
+}
 mkdir -p target/e2e
-export DATABASE_URL="sqlite://$root/target/e2e/courant-$(date +%s)-$$.db"
-export COURANT_SERVER_BIN="$root/target/debug/server"
-# The first admin of every test server (end2end/tests/support knows these).
-export COURANT_ADMIN_EMAIL="admin@courant.test" COURANT_ADMIN_PASSWORD="correct horse battery"
-cargo leptos end-to-end
+browser_tests release release --release
+browser_tests debug debug

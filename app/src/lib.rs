@@ -3,6 +3,14 @@
 // The backoffice editor's view types nest deeply; the WASM release build needs more room.
 #![recursion_limit = "256"]
 
+// The server and the browser must render the same hydration markers, so both are built with
+// erased components; a build without the cfg would hydrate nothing (issue 12).
+#[cfg(not(erase_components))]
+compile_error!(
+    "build with `--cfg erase_components` (set in .cargo/config.toml; a RUSTFLAGS variable \
+     replaces it, so add it there too): the server and the browser must be built alike"
+);
+
 pub mod api;
 pub mod client;
 pub mod error;
@@ -11,6 +19,7 @@ pub mod merge;
 #[cfg(test)]
 mod merge_props;
 pub mod model;
+pub mod return_to;
 pub mod roles;
 pub mod time;
 pub mod ui;
@@ -57,8 +66,7 @@ pub fn App() -> impl IntoView {
     provide_live_feed();
     provide_realtime_sync();
     // Lets tests (and people) tell when the page has become interactive.
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    let hydrated = crate::ui::provide_hydrated();
 
     view! {
         <Stylesheet id="leptos" href="/pkg/courant.css"/>

@@ -1,14 +1,13 @@
-import { expect, Page, test } from "@playwright/test";
+import { Page } from "@playwright/test";
+import { expect, refused, test } from "./support/test";
 import { staffList, syncRecord } from "./support/api";
-import { expectNotReloaded, markNoReload, openLive, pageErrors } from "./support/courant";
+import { expectNotReloaded, markNoReload, openLive } from "./support/courant";
 import { CourantServer } from "./support/server";
 
 let server: CourantServer;
 
 test.afterEach(async () => {
   await server?.stop();
-  const errors = pageErrors.splice(0);
-  expect(errors, "uncaught errors in the page").toEqual([]);
 });
 
 const card = (page: Page, label: string) => page.locator(`[data-testid="card"][data-label="${label}"]`);
@@ -73,8 +72,9 @@ test("a visitor sees services appear, change and disappear live; a draft never r
   expect(all).not.toContain("Not ready for the public");
 });
 
-test("two editors: different fields both survive; the same field asks the second which to keep", async ({ browser }) => {
+test("two editors: different fields both survive; the same field asks the second which to keep", async ({ browser, problems }) => {
   server = await CourantServer.startEmpty();
+  problems.expect(refused(409));
   await syncRecord(server.url, "services", "create", { name: "Bread", description: "Plain", price_cents: 100, published: true });
   const alice = await (await browser.newContext()).newPage();
   const bob = await (await browser.newContext()).newPage();
@@ -137,8 +137,9 @@ test("history lists each change and restoring an old version updates every open 
   await expect(entries).toHaveCount(3);
 });
 
-test("a save queued while the server cannot be reached survives a reload and is delivered", async ({ browser }) => {
+test("a save queued while the server cannot be reached survives a reload and is delivered", async ({ browser, problems }) => {
   server = await CourantServer.startEmpty();
+  problems.expect(/net::ERR_INTERNET_DISCONNECTED \(.*\/api\/sync\)/);
   await syncRecord(server.url, "services", "create", { name: "Scones", description: "", price_cents: 300, published: false });
   const visitor = await (await browser.newContext()).newPage();
   const editor = await (await browser.newContext()).newPage();

@@ -1,20 +1,15 @@
-import { expect, test } from "@playwright/test";
+import { expect, refused, socketDown, test } from "./support/test";
 import { publicSettings, setField } from "./support/api";
-import { expectNotReloaded, markNoReload, openLive, pageErrors, saveField } from "./support/courant";
+import { expectNotReloaded, markNoReload, openLive, saveField } from "./support/courant";
 import { CourantServer, freshDatabase } from "./support/server";
 
-test.afterEach(() => {
-  const errors = pageErrors.splice(0);
-  expect(errors, "uncaught errors in the page").toEqual([]);
+let server: CourantServer;
+
+test.afterEach(async () => {
+  await server?.stop();
 });
 
 test.describe("live site settings", () => {
-  let server: CourantServer;
-
-  test.afterEach(async () => {
-    await server?.stop();
-  });
-
   test("an editor's save reaches an open public page live, without a reload", async ({ browser }) => {
     server = await CourantServer.start();
     const visitor = await (await browser.newContext()).newPage();
@@ -50,7 +45,8 @@ test.describe("live site settings", () => {
     console.log(`save → public page update: ${latency} ms`);
   });
 
-  test("after the server restarts, the page reconnects and catches up on what it missed", async ({ browser }) => {
+  test("after the server restarts, the page reconnects and catches up on what it missed", async ({ browser, problems }) => {
+    problems.expect(socketDown);
     const database = freshDatabase();
     server = await CourantServer.start(database);
     const visitor = await (await browser.newContext()).newPage();
@@ -79,8 +75,9 @@ test.describe("live site settings", () => {
     await expect(visitor.getByTestId("tagline")).toHaveText("Back to normal");
   });
 
-  test("two editors changing the same field get a conflict, not a silent overwrite", async ({ browser }) => {
+  test("two editors changing the same field get a conflict, not a silent overwrite", async ({ browser, problems }) => {
     server = await CourantServer.start();
+    problems.expect(refused(409));
     const alice = await (await browser.newContext()).newPage();
     const bob = await (await browser.newContext()).newPage();
     await openLive(alice, `${server.url}/admin/settings`);
@@ -106,9 +103,11 @@ test.describe("live site settings", () => {
 });
 
 test.describe("backoffice form", () => {
-  test("bad input shows what to fix next to each field and loses nothing", async ({ page }) => {
-    await openLive(page, "/admin/settings");
-    const before = await publicSettings(test.info().project.use.baseURL!);
+  test("bad input shows what to fix next to each field and loses nothing", async ({ page, problems }) => {
+    server = await CourantServer.start();
+    problems.expect(refused(422));
+    await openLive(page, `${server.url}/admin/settings`);
+    const before = await publicSettings(server.url);
 
     await page.locator("#company_name").fill("");
     await page.locator("#email").fill("not an email");
@@ -120,7 +119,7 @@ test.describe("backoffice form", () => {
     // What the editor typed is still there to correct.
     await expect(page.locator("#email")).toHaveValue("not an email");
     await expect(page.getByTestId("dirty")).toHaveText("Unsaved changes");
-    expect(await publicSettings(test.info().project.use.baseURL!)).toEqual(before);
+    expect(await publicSettings(server.url)).toEqual(before);
     await expect(page.getByTestId("sync-indicator")).toContainText("last save failed");
     await page.getByTestId("dismiss-error").click();
     await expect(page.getByTestId("form-error")).toBeEmpty();
@@ -136,7 +135,8 @@ test.describe("backoffice form", () => {
   });
 
   test("the save button is disabled while a save is on its way", async ({ page }) => {
-    await openLive(page, "/admin/settings");
+    server = await CourantServer.start();
+    await openLive(page, `${server.url}/admin/settings`);
     await page.route("**/api/settings/save", async (route) => {
       await new Promise((r) => setTimeout(r, 600));
       await route.continue();

@@ -1,18 +1,19 @@
-import { expect, test } from "@playwright/test";
+import { expect, refused, test } from "./support/test";
 import { invite } from "./support/api";
-import { ADMIN, openLive, pageErrors, signIn } from "./support/courant";
+import { ADMIN, openLive, signIn } from "./support/courant";
 import { CourantServer } from "./support/server";
 
 let server: CourantServer;
 
 test.afterEach(async () => {
   await server?.stop();
-  const errors = pageErrors.splice(0);
-  expect(errors, "uncaught errors in the page").toEqual([]);
 });
 
-test("an admin invites a member, changes their role and removes them", async ({ page, browser }) => {
+test("an admin invites a member, changes their role and removes them", async ({ page, browser, problems }) => {
   server = await CourantServer.start();
+  // A malformed address, and the last admin demoting themselves; once removed, Eve's open
+  // page may try its staff socket again and be refused.
+  problems.expect(refused(422), /WebSocket connection to '.*audience=staff' failed: .* 403/);
   await openLive(page, `${server.url}/admin/members`);
   const admin = page.locator(`[data-testid=member][data-email="${ADMIN.email}"]`);
   await expect(admin).toContainText("(you)");
@@ -53,8 +54,8 @@ test("an admin invites a member, changes their role and removes them", async ({ 
   page.once("dialog", (d) => d.accept());
   await eve.getByTestId("remove-member").click();
   await expect(eve).toHaveCount(0);
-  const refused = await evePage.context().request.post(`${server.url}/api/settings/edit`);
-  expect(refused.status()).toBe(403);
+  const afterRemoval = await evePage.context().request.post(`${server.url}/api/settings/edit`);
+  expect(afterRemoval.status()).toBe(403);
   await eveContext.close();
 });
 

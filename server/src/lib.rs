@@ -3,6 +3,7 @@
 
 pub mod cross_site;
 pub mod live_socket;
+pub mod sign_in_gate;
 
 use axum::extract::FromRef;
 use axum::routing::get;
@@ -45,6 +46,10 @@ pub fn router(state: AppState) -> Router {
             move || shell(options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            sign_in_gate::gate_backoffice,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             cross_site::refuse_cross_site,

@@ -48,14 +48,21 @@ pub struct CreatedToken {
     pub secret: String,
 }
 
-/// Check the password and start a session (an HttpOnly cookie).
+/// Check the password and start a session (an HttpOnly cookie). The sign-in page's form
+/// posts here directly when the WASM has not loaded: the browser is then sent to `next` (a
+/// path of this site) or, on an error, back to the form with the error to show.
 #[server(endpoint = "auth/sign_in")]
-pub async fn sign_in(email: String, password: String) -> Result<CurrentUser, AppError> {
+pub async fn sign_in(
+    email: String,
+    password: String,
+    #[server(default)] next: Option<String>,
+) -> Result<CurrentUser, AppError> {
     super::with_request(|engine, parts| async move {
         let address = signin::client_address(&engine, &parts);
         let (secret, user) = signin::sign_in(&engine, &email, &password, &address).await?;
         let cookie = signin::session_cookie(&secret, signin::wants_secure(&engine, &parts.headers));
         super::set_cookie(&cookie);
+        super::redirect_plain_form(crate::return_to::after_sign_in(next.as_deref()));
         Ok(user)
     })
     .await
@@ -103,14 +110,20 @@ async fn me_of(
     })
 }
 
-/// Change one's own password; other sessions of the account are signed out.
+/// Change one's own password; other sessions of the account are signed out. The account
+/// page's form posts here directly when the WASM has not loaded.
 #[server(endpoint = "auth/password")]
 pub async fn change_password(current: String, new: String) -> Result<(), AppError> {
     super::with_access(Permission::Account, |engine, who| async move {
-        signin::change_password(&engine, &who, &current, &new).await
+        signin::change_password(&engine, &who, &current, &new).await?;
+        super::redirect_plain_form(PASSWORD_CHANGED_PATH);
+        Ok(())
     })
     .await
 }
+
+/// Where a plain (no-WASM) password change lands: the account page, saying it is done.
+pub const PASSWORD_CHANGED_PATH: &str = "/admin/account?changed=password";
 
 /// A personal API token for the organisation the backoffice is switched to. Only from a
 /// signed-in browser: a token cannot mint more tokens.

@@ -79,12 +79,40 @@ where
             "engine or request not provided".into(),
         )),
     };
+    // A plain form post (before or without the WASM) is answered with a redirect back to the
+    // form, the error in its URL for the page to show (server_fn's form redirects); an error
+    // status would replace that redirect with a bare error page.
+    let plain_form = use_context::<http::request::Parts>().is_some_and(|p| is_plain_form_post(&p));
     if let Err(e) = &result {
-        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        if let (Some(res), false) = (use_context::<leptos_axum::ResponseOptions>(), plain_form) {
             res.set_status(http::StatusCode::from_u16(e.status()).unwrap_or_default());
         }
     }
     result
+}
+
+/// A browser's own form submission to a server function, not the WASM's call: it asks for
+/// HTML and expects to be sent to a page.
+#[cfg(feature = "ssr")]
+fn is_plain_form_post(parts: &http::request::Parts) -> bool {
+    parts.method == http::Method::POST
+        && parts.uri.path().starts_with("/api/")
+        && parts
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+}
+
+/// After a plain form post succeeds, send the browser to `path` (otherwise it goes back to
+/// the form). The WASM's calls are left alone: the page decides where to go next.
+#[cfg(feature = "ssr")]
+pub(crate) fn redirect_plain_form(path: &str) {
+    if leptos::prelude::use_context::<http::request::Parts>()
+        .is_some_and(|p| is_plain_form_post(&p))
+    {
+        leptos_axum::redirect(path);
+    }
 }
 
 /// Add a `Set-Cookie` header to the response.

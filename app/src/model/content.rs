@@ -26,7 +26,9 @@ pub struct Meta {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct TeamMember {
     pub name: String,
-    /// Staff contact; never sent to public visitors.
+    /// Staff contact; never sent to public visitors (whose copy has it empty, hence the
+    /// default: the public projection must still fit the model).
+    #[serde(default)]
     pub email: String,
     pub role: String,
     pub bio: String,
@@ -244,6 +246,31 @@ mod tests {
         };
         let public = TeamMember::public_projection(&to_map(&member)).unwrap();
         assert!(!public.contains_key("email"));
+    }
+
+    /// The public pages decode what a visitor may see into the model: a private field
+    /// without a default made the public team page answer 500.
+    #[test]
+    fn what_the_public_sees_still_fits_the_model() {
+        fn fits<T: Collection>(record: &T) {
+            let public = T::public_projection(&to_map(record)).expect("a public record");
+            if let Err(e) = serde_json::from_value::<T>(serde_json::Value::Object(public)) {
+                panic!("the public view of {} does not fit its model: {e}", T::NAME);
+            }
+        }
+        fits(&TeamMember {
+            name: "Ada".into(),
+            email: "ada@x.test".into(),
+            ..Default::default()
+        });
+        fits(&Service {
+            published: true,
+            ..Default::default()
+        });
+        fits(&Solution {
+            published: true,
+            ..Default::default()
+        });
     }
 
     #[test]

@@ -4,12 +4,13 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use super::layout::{reload, use_signed_in};
-use super::AdminLayout;
+use super::{use_hydrated, AdminLayout};
 use crate::api::{
-    change_password, create_api_token, create_organisation, list_api_tokens, revoke_api_token,
-    switch_organisation,
+    create_api_token, create_organisation, list_api_tokens, revoke_api_token, switch_organisation,
+    ChangePassword,
 };
 use crate::error::AppError;
 use crate::time::{now_ms, relative_time, Lang};
@@ -30,58 +31,59 @@ pub fn AccountPage() -> impl IntoView {
     }
 }
 
+/// Posts to `change_password` as a plain form too, so it works before the WASM has loaded
+/// (the server then comes back to this page with `?changed=password` or the error).
 #[component]
 fn PasswordForm() -> impl IntoView {
-    let current = RwSignal::new(String::new());
-    let new = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<AppError>);
-    let done = RwSignal::new(false);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        spawn_local(async move {
-            match change_password(current.get_untracked(), new.get_untracked()).await {
-                Ok(()) => {
-                    error.set(None);
-                    done.set(true);
-                    current.set(String::new());
-                    new.set(String::new());
-                }
-                Err(e) => {
-                    done.set(false);
-                    error.set(Some(e));
-                }
-            }
-        });
+    let action = ServerAction::<ChangePassword>::new();
+    let form = NodeRef::<leptos::html::Form>::new();
+    let query = use_query_map();
+    let changed_without_script =
+        move || query.with(|q| q.get("changed").is_some_and(|v| v == "password"));
+    let result = move || action.value().get();
+    let done = move || {
+        matches!(result(), Some(Ok(()))) || (result().is_none() && changed_without_script())
     };
+    // The fields are the browser's own (a plain form posts them); empty them once saved.
+    Effect::new(move |_| {
+        if let (Some(Ok(())), Some(form)) = (result(), form.get_untracked()) {
+            form.reset();
+        }
+    });
     let message = move |field: &'static str| {
-        move || error.with(|e| e.as_ref().and_then(|e| e.field_message(field)))
+        move || {
+            result()
+                .and_then(|r| r.err())
+                .and_then(|e| e.field_message(field))
+        }
     };
     view! {
         <h2>"Password"</h2>
-        <form class="editor" on:submit=submit>
+        <ActionForm action=action node_ref=form attr:class="editor">
             <label class="field">
                 <span>"Current password"</span>
-                <input id="current" type="password" autocomplete="current-password" prop:value=current
-                    on:input=move |ev| current.set(event_target_value(&ev))/>
+                <input id="current" name="current" type="password" autocomplete="current-password"/>
                 <span class="field-error">{message("current")}</span>
             </label>
             <label class="field">
                 <span>"New password (at least 10 characters)"</span>
-                <input id="new-password" type="password" autocomplete="new-password" prop:value=new
-                    on:input=move |ev| new.set(event_target_value(&ev))/>
+                <input id="new-password" name="new" type="password" autocomplete="new-password"/>
                 <span class="field-error">{message("password")}</span>
             </label>
-            <button type="submit" data-testid="change-password">"Change password"</button>
-            <Show when=move || done.get()>
-                <p class="notice" role="status">"Password changed. Your other sessions were signed out."</p>
+            <button type="submit" data-testid="change-password" disabled=move || action.pending().get()>
+                "Change password"
+            </button>
+            <Show when=done>
+                <p class="notice" role="status" data-testid="password-changed">"Password changed. Your other sessions were signed out."</p>
             </Show>
-        </form>
+        </ActionForm>
     }
 }
 
 #[component]
 fn Tokens() -> impl IntoView {
     let tokens = Resource::new(|| (), |_| list_api_tokens());
+    let hydrated = use_hydrated();
     let name = RwSignal::new(String::new());
     let error = RwSignal::new(None::<AppError>);
     let created = RwSignal::new(None::<String>);
@@ -112,6 +114,7 @@ fn Tokens() -> impl IntoView {
         <p class="meta">"For scripts: send a token as " <code>"Authorization: Bearer …"</code>
             ", or as " <code>"access_token"</code> " when opening the live socket. It acts with your role in this organisation."</p>
         <form class="editor" on:submit=create>
+            <fieldset class="frame" disabled=move || !hydrated.get()>
             <label class="field">
                 <span>"Token name"</span>
                 <input id="token-name" type="text" placeholder="deploy script" prop:value=name
@@ -119,6 +122,7 @@ fn Tokens() -> impl IntoView {
                 <span class="field-error">{move || error.with(|e| e.as_ref().map(|e| e.field_message("name").unwrap_or_else(|| e.to_string())))}</span>
             </label>
             <button type="submit" data-testid="create-token">"Create token"</button>
+            </fieldset>
         </form>
         {move || created.get().map(|secret| view! {
             <p class="notice" role="status">"Copy this token now; it will not be shown again: "
@@ -152,6 +156,7 @@ fn Tokens() -> impl IntoView {
 #[component]
 fn Organisations() -> impl IntoView {
     let user = use_signed_in();
+    let hydrated = use_hydrated();
     let name = RwSignal::new(String::new());
     let error = RwSignal::new(None::<AppError>);
     let create = move |ev: leptos::ev::SubmitEvent| {
@@ -179,6 +184,7 @@ fn Organisations() -> impl IntoView {
             }).collect_view())}
         </ul>
         <form class="editor" on:submit=create>
+            <fieldset class="frame" disabled=move || !hydrated.get()>
             <label class="field">
                 <span>"New organisation"</span>
                 <input id="org-name" type="text" placeholder="Acme" prop:value=name
@@ -187,6 +193,7 @@ fn Organisations() -> impl IntoView {
             </label>
             <p class="meta">"You become its admin and the backoffice switches to it; switch back with the menu at the top."</p>
             <button type="submit" data-testid="create-org">"Create organisation"</button>
+            </fieldset>
         </form>
     }
 }

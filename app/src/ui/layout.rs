@@ -68,6 +68,9 @@ pub fn AdminLayout(
                 .get()
                 .is_some_and(|u| !allows(u.role, Permission::WriteContent))
     };
+    // The account page's password form works without the WASM; it gates its other forms.
+    let hydrated = super::use_hydrated();
+    let frame_disabled = move || read_only() || (!own_account && !hydrated.get());
 
     view! {
         <div class="admin">
@@ -96,7 +99,7 @@ pub fn AdminLayout(
                 </p>
             </Show>
             <main>
-                <fieldset class="frame" disabled=read_only>{children()}</fieldset>
+                <fieldset class="frame" disabled=frame_disabled>{children()}</fieldset>
             </main>
         </div>
     }
@@ -153,12 +156,20 @@ pub(super) fn reload() {
     }
 }
 
+/// The server sends signed-out visitors of the backoffice to the sign-in page before any page
+/// renders; this covers a session that ends while the page is open.
 fn go_to_sign_in() {
     #[cfg(feature = "hydrate")]
     if let Some(w) = web_sys::window() {
-        let here = w.location().pathname().unwrap_or_default();
-        let _ = w.location().assign(&format!(
-            "/signin?next={}",
+        let location = w.location();
+        let here = format!(
+            "{}{}",
+            location.pathname().unwrap_or_default(),
+            location.search().unwrap_or_default()
+        );
+        let _ = location.assign(&format!(
+            "{}?next={}",
+            crate::return_to::SIGN_IN_PATH,
             js_sys::encode_uri_component(&here)
         ));
     }

@@ -1,71 +1,64 @@
-//! The sign-in page. After signing in, the browser goes to `next` (a backoffice path) or the
-//! settings editor.
+//! The sign-in page. Its form posts to the `sign_in` server function, so it signs people in
+//! before the WASM has loaded, or without it (the server then redirects); once hydrated, the
+//! form is sent by the WASM and the page goes to `next` itself. Either way the password
+//! travels in a POST body, never in a URL.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
-use crate::api::sign_in;
-use crate::error::AppError;
+use crate::api::SignIn;
+use crate::return_to::after_sign_in;
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
-    let email = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<AppError>);
-    let busy = RwSignal::new(false);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        busy.set(true);
-        spawn_local(async move {
-            match sign_in(email.get_untracked(), password.get_untracked()).await {
-                Ok(_) => go_next(),
-                Err(e) => {
-                    error.set(Some(e));
-                    busy.set(false);
-                }
-            }
-        });
+    // An error of a form posted without the WASM comes back in the URL; the action starts
+    // with it, on the server and in the browser alike.
+    let action = ServerAction::<SignIn>::new();
+    let query = use_query_map();
+    let next = move || query.with(|q| q.get("next")).unwrap_or_default();
+    let error = move || {
+        action
+            .value()
+            .with(|v| v.as_ref().and_then(|r| r.as_ref().err().cloned()))
     };
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = action.value().get() {
+            go_to(after_sign_in(Some(&next())));
+        }
+    });
+    let busy = move || action.pending().get() || action.value().with(|v| matches!(v, Some(Ok(_))));
     view! {
         <Title text="Sign in · Courant"/>
         <main class="signin">
             <h1>"Sign in to Courant"</h1>
-            <form class="editor" on:submit=submit>
+            <ActionForm action=action attr:class="editor">
+                <input type="hidden" name="next" value=next/>
                 <label class="field">
                     <span>"Email"</span>
-                    <input id="email" name="email" type="email" autocomplete="username" required
-                        prop:value=email on:input=move |ev| email.set(event_target_value(&ev))/>
+                    <input id="email" name="email" type="email" autocomplete="username" required/>
                 </label>
                 <label class="field">
                     <span>"Password"</span>
-                    <input id="password" name="password" type="password" autocomplete="current-password" required
-                        prop:value=password on:input=move |ev| password.set(event_target_value(&ev))/>
+                    <input id="password" name="password" type="password" autocomplete="current-password" required/>
                 </label>
                 <p class="error" role="alert" data-testid="signin-error">
-                    {move || error.get().map(|e| e.to_string())}
+                    {move || error().map(|e| e.to_string())}
                 </p>
                 <button type="submit" data-testid="sign-in" disabled=busy>
-                    {move || if busy.get() { "Signing in…" } else { "Sign in" }}
+                    {move || if busy() { "Signing in…" } else { "Sign in" }}
                 </button>
-            </form>
+            </ActionForm>
         </main>
     }
 }
 
-/// Only a path on this site is followed, so a link cannot send people elsewhere after signing in.
-fn go_next() {
+/// A full page load, so the backoffice starts with the new session (its own live socket).
+fn go_to(path: &str) {
     #[cfg(feature = "hydrate")]
     if let Some(w) = web_sys::window() {
-        let search = w.location().search().unwrap_or_default();
-        let next = search
-            .trim_start_matches('?')
-            .split('&')
-            .find_map(|kv| kv.strip_prefix("next="))
-            .and_then(|v| js_sys::decode_uri_component(v).ok())
-            .and_then(|v| v.as_string())
-            .filter(|p| p.starts_with('/') && !p.starts_with("//"))
-            .unwrap_or_else(|| "/admin/settings".into());
-        let _ = w.location().assign(&next);
+        let _ = w.location().assign(path);
     }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = path;
 }

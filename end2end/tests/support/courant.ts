@@ -1,11 +1,6 @@
 // Page-level helpers shared by the specs.
 import { BrowserContext, expect, Page } from "@playwright/test";
-import { BASE_URL } from "../../playwright.config";
 import { ADMIN } from "./server";
-
-/** Uncaught errors (a WASM panic surfaces as one) on pages opened by `openLive`. */
-export const pageErrors: string[] = [];
-const watched = new WeakSet<Page>();
 
 export { ADMIN };
 
@@ -23,13 +18,9 @@ export async function signIn(page: Page, origin: string, who = ADMIN): Promise<v
 /** Open a page and wait until it is interactive (hydrated) and its live feed is connected.
  *  Backoffice pages are opened signed in as the admin unless the context already is. */
 export async function openLive(page: Page, url: string): Promise<void> {
-  const full = new URL(url, BASE_URL);
+  const full = new URL(url);
   if (full.pathname.startsWith("/admin") && !signedIn.get(page.context())?.has(full.origin)) {
     await signIn(page, full.origin);
-  }
-  if (!watched.has(page)) {
-    watched.add(page);
-    page.on("pageerror", (e) => pageErrors.push(`${page.url()}: ${e.message}`));
   }
   await page.goto(url);
   await expect(page.locator("#root")).toHaveAttribute("data-hydrated", "true");

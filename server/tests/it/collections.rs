@@ -177,8 +177,16 @@ async fn drafts_and_private_fields_never_reach_public_pages_or_sockets(b: Backen
         "{all}"
     );
     assert!(!all.contains("Back to the drawing board"), "{all}");
-    let (_, team) = app.call("/api/team/public", json!({})).await;
-    assert!(!team.to_string().contains("ada@private.test"));
+    let (status, team) = app.call("/api/team/public", json!({})).await;
+    assert_eq!(status, 200, "{team}");
+    assert!(team.to_string().contains("Ada") && !team.to_string().contains("ada@private.test"));
+    // The generic list the public team page reads.
+    let (status, team) = app
+        .call_form("/api/list/public", &[("collection", "team")])
+        .await;
+    assert_eq!(status, 200, "{team}");
+    assert_eq!(team["record"][0]["name"], "Ada");
+    assert!(!team.to_string().contains("ada@private.test"), "{team}");
     let (_, team) = app.call("/api/team/staff", json!({})).await;
     assert!(team.to_string().contains("ada@private.test"));
 }

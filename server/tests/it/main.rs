@@ -12,6 +12,7 @@ mod feed;
 mod group_commit;
 mod live_access;
 mod processes;
+mod sign_in_forms;
 mod subscription;
 mod sync_loop;
 mod webhooks;

@@ -1,0 +1,61 @@
+// The smoke run: every route of the site hydrates with no page error and no console error
+// (the fixture in support/test.ts fails the test on any), signed out and signed in; signing in
+// goes through the form; one save shows live on a second page. It runs against the release
+// build that `make run` serves, and the debug build.
+import { expect, test } from "./support/test";
+import { ADMIN, expectNotReloaded, markNoReload, openLive, saveField } from "./support/courant";
+import { CourantServer } from "./support/server";
+
+let server: CourantServer;
+
+test.afterEach(async () => {
+  await server?.stop();
+});
+
+const PUBLIC = ["/", "/team", "/services", "/solutions"];
+const BACKOFFICE = [
+  "/admin/settings",
+  "/admin/team",
+  "/admin/services",
+  "/admin/solutions",
+  "/admin/webhooks",
+  "/admin/members",
+  "/admin/account",
+];
+
+test("every page hydrates cleanly, signed out and signed in, and a save shows live elsewhere", async ({ browser }) => {
+  server = await CourantServer.start();
+  const visitor = await (await browser.newContext()).newPage();
+  for (const path of PUBLIC) await openLive(visitor, `${server.url}${path}`);
+  // One detail page of each kind, reached the way a visitor does.
+  for (const list of ["/services", "/solutions"]) {
+    await openLive(visitor, `${server.url}${list}`);
+    const link = visitor.getByTestId("public-card").first().getByRole("link").first();
+    const href = (await link.getAttribute("href"))!;
+    await openLive(visitor, `${server.url}${href}`);
+    await expect(visitor.getByTestId("detail")).toBeVisible();
+  }
+
+  // Signed out, the backoffice leads to the sign-in form, and back.
+  const editor = await (await browser.newContext()).newPage();
+  await editor.goto(`${server.url}/admin/members`);
+  await expect(editor).toHaveURL(`${server.url}/signin?next=%2Fadmin%2Fmembers`);
+  await expect(editor.locator("#root")).toHaveAttribute("data-hydrated", "true");
+  await editor.locator("#email").fill(ADMIN.email);
+  await editor.locator("#password").fill(ADMIN.password);
+  await editor.locator("#password").press("Enter");
+  await expect(editor).toHaveURL(`${server.url}/admin/members`);
+  await expect(editor.getByTestId("user-email")).toHaveText(ADMIN.email);
+  for (const path of BACKOFFICE) {
+    await openLive(editor, `${server.url}${path}`);
+    await expect(editor.getByTestId("user-role")).toHaveText("admin");
+  }
+
+  await openLive(visitor, `${server.url}/`);
+  await markNoReload(visitor);
+  await openLive(editor, `${server.url}/admin/settings`);
+  const tagline = `Smoke test ${Date.now()}`;
+  await saveField(editor, "tagline", tagline);
+  await expect(visitor.getByTestId("tagline")).toHaveText(tagline);
+  await expectNotReloaded(visitor);
+});
