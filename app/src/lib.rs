@@ -7,13 +7,15 @@
 // erased components; a build without the cfg would hydrate nothing (issue 12).
 #[cfg(not(erase_components))]
 compile_error!(
-    "build with `--cfg erase_components` (set in .cargo/config.toml; a RUSTFLAGS variable \
-     replaces it, so add it there too): the server and the browser must be built alike"
+    "build with `--cfg erase_components`, as .cargo/config.toml does: the server and the \
+     browser must be built alike. A RUSTFLAGS or CARGO_ENCODED_RUSTFLAGS variable, or \
+     `[target.<triple>] rustflags` in another cargo config, replaces that list: add the cfg there"
 );
 
 pub mod api;
 pub mod client;
 pub mod error;
+pub mod form_problem;
 pub mod live;
 pub mod merge;
 #[cfg(test)]

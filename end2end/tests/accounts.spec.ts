@@ -2,13 +2,6 @@ import { Page } from "@playwright/test";
 import { expect, refused, test } from "./support/test";
 import { invite } from "./support/api";
 import { ADMIN, openLive, signIn } from "./support/courant";
-import { CourantServer } from "./support/server";
-
-let server: CourantServer;
-
-test.afterEach(async () => {
-  await server?.stop();
-});
 
 async function signInWithForm(page: Page, email: string, password: string) {
   await expect(page.locator("#root")).toHaveAttribute("data-hydrated", "true");
@@ -17,8 +10,8 @@ async function signInWithForm(page: Page, email: string, password: string) {
   await page.getByTestId("sign-in").click();
 }
 
-test("sign in, edit, sign out", async ({ page }) => {
-  server = await CourantServer.start();
+test("sign in, edit, sign out", async ({ page, servers }) => {
+  const server = await servers.start();
   // The backoffice sends a visitor to sign in, and back afterwards.
   await page.goto(`${server.url}/admin/team`);
   await expect(page).toHaveURL(/\/signin\?next=%2Fadmin%2Fteam$/);
@@ -47,8 +40,8 @@ test("sign in, edit, sign out", async ({ page }) => {
   await expect(page).toHaveURL(/\/signin/);
 });
 
-test("a wrong password says so, and too many tries are throttled", async ({ page, problems }) => {
-  server = await CourantServer.start();
+test("a wrong password says so, and too many tries are throttled", async ({ page, problems, servers }) => {
+  const server = await servers.start();
   problems.expect(refused(401), refused(429));
   await page.goto(`${server.url}/signin`);
   await signInWithForm(page, ADMIN.email, "not the password");
@@ -64,8 +57,8 @@ test("a wrong password says so, and too many tries are throttled", async ({ page
   await expect(page).toHaveURL(/\/signin$/);
 });
 
-test("a supervisor sees the editors read-only", async ({ page }) => {
-  server = await CourantServer.start();
+test("a supervisor sees the editors read-only", async ({ page, servers }) => {
+  const server = await servers.start();
   const password = await invite(server.url, "sam@courant.test", "supervisor");
   await signIn(page, server.url, { email: "sam@courant.test", password });
   await openLive(page, `${server.url}/admin/settings`);
@@ -82,8 +75,8 @@ test("a supervisor sees the editors read-only", async ({ page }) => {
   await expect(page.getByTestId("add")).toBeDisabled();
 });
 
-test("an operator is refused the sync centre", async ({ page, problems }) => {
-  server = await CourantServer.start();
+test("an operator is refused the sync centre", async ({ page, problems, servers }) => {
+  const server = await servers.start();
   // The page answers 403; and operators have no live audience of their own yet, so the
   // backoffice's staff socket is refused too (issue 16 gives them one).
   problems.expect(refused(403), /WebSocket connection to '.*audience=staff' failed: .* 403/);

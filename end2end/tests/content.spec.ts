@@ -2,19 +2,12 @@ import { Page } from "@playwright/test";
 import { expect, refused, test } from "./support/test";
 import { staffList, syncRecord } from "./support/api";
 import { expectNotReloaded, markNoReload, openLive } from "./support/courant";
-import { CourantServer } from "./support/server";
-
-let server: CourantServer;
-
-test.afterEach(async () => {
-  await server?.stop();
-});
 
 const card = (page: Page, label: string) => page.locator(`[data-testid="card"][data-label="${label}"]`);
 const publicCard = (page: Page, text: string) => page.getByTestId("public-card").filter({ hasText: text });
 
-test("a visitor sees services appear, change and disappear live; a draft never reaches them", async ({ browser }) => {
-  server = await CourantServer.startEmpty();
+test("a visitor sees services appear, change and disappear live; a draft never reaches them", async ({ browser, servers }) => {
+  const server = await servers.startEmpty();
   const visitor = await (await browser.newContext()).newPage();
   const editor = await (await browser.newContext()).newPage();
   // Everything the visitor's browser receives on its live socket.
@@ -72,8 +65,8 @@ test("a visitor sees services appear, change and disappear live; a draft never r
   expect(all).not.toContain("Not ready for the public");
 });
 
-test("two editors: different fields both survive; the same field asks the second which to keep", async ({ browser, problems }) => {
-  server = await CourantServer.startEmpty();
+test("two editors: different fields both survive; the same field asks the second which to keep", async ({ browser, problems, servers }) => {
+  const server = await servers.startEmpty();
   problems.expect(refused(409));
   await syncRecord(server.url, "services", "create", { name: "Bread", description: "Plain", price_cents: 100, published: true });
   const alice = await (await browser.newContext()).newPage();
@@ -115,8 +108,8 @@ test("two editors: different fields both survive; the same field asks the second
   expect(stored.description).toBe("Bob's words");
 });
 
-test("history lists each change and restoring an old version updates every open page", async ({ browser }) => {
-  server = await CourantServer.startEmpty();
+test("history lists each change and restoring an old version updates every open page", async ({ browser, servers }) => {
+  const server = await servers.startEmpty();
   const created = await syncRecord(server.url, "services", "create", { name: "Bread", description: "v1", price_cents: 100, published: true });
   const id = created.record.id;
   await syncRecord(server.url, "services", "update", { id, base_version: 1, changes: { description: { from: "v1", to: "v2" } } });
@@ -137,8 +130,8 @@ test("history lists each change and restoring an old version updates every open 
   await expect(entries).toHaveCount(3);
 });
 
-test("a save queued while the server cannot be reached survives a reload and is delivered", async ({ browser, problems }) => {
-  server = await CourantServer.startEmpty();
+test("a save queued while the server cannot be reached survives a reload and is delivered", async ({ browser, problems, servers }) => {
+  const server = await servers.startEmpty();
   problems.expect(/net::ERR_INTERNET_DISCONNECTED \(.*\/api\/sync\)/);
   await syncRecord(server.url, "services", "create", { name: "Scones", description: "", price_cents: 300, published: false });
   const visitor = await (await browser.newContext()).newPage();
@@ -167,8 +160,8 @@ test("a save queued while the server cannot be reached survives a reload and is 
   expect([stored.published, stored.version]).toEqual([true, 2]);
 });
 
-test("a visitor opening a service's page counts a view; the page stays live", async ({ browser }) => {
-  server = await CourantServer.startEmpty();
+test("a visitor opening a service's page counts a view; the page stays live", async ({ browser, servers }) => {
+  const server = await servers.startEmpty();
   const created = await syncRecord(server.url, "services", "create", { name: "Brioche", description: "Soft", price_cents: 250, published: true });
   const visitor = await (await browser.newContext()).newPage();
   await openLive(visitor, `${server.url}/services`);
@@ -187,8 +180,8 @@ test("a visitor opening a service's page counts a view; the page stays live", as
   await expect(visitor.getByTestId("views")).toHaveText("Viewed 2 times");
 });
 
-test("the backoffice list keeps its filter while records change under it", async ({ browser }) => {
-  server = await CourantServer.startEmpty();
+test("the backoffice list keeps its filter while records change under it", async ({ browser, servers }) => {
+  const server = await servers.startEmpty();
   const draft = await syncRecord(server.url, "services", "create", { name: "Macarons", description: "", price_cents: 90, published: false });
   await syncRecord(server.url, "services", "create", { name: "Baguette", description: "", price_cents: 120, published: true });
   const editor = await (await browser.newContext()).newPage();

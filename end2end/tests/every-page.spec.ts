@@ -4,13 +4,6 @@
 // build that `make run` serves, and the debug build.
 import { expect, test } from "./support/test";
 import { ADMIN, expectNotReloaded, markNoReload, openLive, saveField } from "./support/courant";
-import { CourantServer } from "./support/server";
-
-let server: CourantServer;
-
-test.afterEach(async () => {
-  await server?.stop();
-});
 
 const PUBLIC = ["/", "/team", "/services", "/solutions"];
 const BACKOFFICE = [
@@ -23,8 +16,10 @@ const BACKOFFICE = [
   "/admin/account",
 ];
 
-test("every page hydrates cleanly, signed out and signed in, and a save shows live elsewhere", async ({ browser }) => {
-  server = await CourantServer.start();
+test("every page hydrates cleanly, signed out and signed in, and a save shows live elsewhere", async ({ browser, servers }) => {
+  // About twenty page loads, each waiting for hydration and the live feed.
+  test.slow();
+  const server = await servers.start();
   const visitor = await (await browser.newContext()).newPage();
   for (const path of PUBLIC) await openLive(visitor, `${server.url}${path}`);
   // One detail page of each kind, reached the way a visitor does.

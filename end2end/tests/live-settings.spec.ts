@@ -1,17 +1,11 @@
 import { expect, refused, socketDown, test } from "./support/test";
 import { publicSettings, setField } from "./support/api";
 import { expectNotReloaded, markNoReload, openLive, saveField } from "./support/courant";
-import { CourantServer, freshDatabase } from "./support/server";
-
-let server: CourantServer;
-
-test.afterEach(async () => {
-  await server?.stop();
-});
+import { freshDatabase } from "./support/server";
 
 test.describe("live site settings", () => {
-  test("an editor's save reaches an open public page live, without a reload", async ({ browser }) => {
-    server = await CourantServer.start();
+  test("an editor's save reaches an open public page live, without a reload", async ({ browser, servers }) => {
+    const server = await servers.start();
     const visitor = await (await browser.newContext()).newPage();
     const editor = await (await browser.newContext()).newPage();
 
@@ -45,10 +39,10 @@ test.describe("live site settings", () => {
     console.log(`save → public page update: ${latency} ms`);
   });
 
-  test("after the server restarts, the page reconnects and catches up on what it missed", async ({ browser, problems }) => {
+  test("after the server restarts, the page reconnects and catches up on what it missed", async ({ browser, problems, servers }) => {
     problems.expect(socketDown);
     const database = freshDatabase();
-    server = await CourantServer.start(database);
+    const server = await servers.start(database);
     const visitor = await (await browser.newContext()).newPage();
     await openLive(visitor, `${server.url}/`);
     await markNoReload(visitor);
@@ -59,7 +53,7 @@ test.describe("live site settings", () => {
 
     // While this visitor is cut off, a change is committed by another server process on the
     // same database: the visitor can only learn of it by resuming from the change log.
-    const other = await CourantServer.start(database);
+    const other = await servers.start(database);
     const missed = `Changed while you were away ${Date.now()}`;
     await setField(other.url, "tagline", missed);
     await other.stop();
@@ -75,8 +69,8 @@ test.describe("live site settings", () => {
     await expect(visitor.getByTestId("tagline")).toHaveText("Back to normal");
   });
 
-  test("two editors changing the same field get a conflict, not a silent overwrite", async ({ browser, problems }) => {
-    server = await CourantServer.start();
+  test("two editors changing the same field get a conflict, not a silent overwrite", async ({ browser, problems, servers }) => {
+    const server = await servers.start();
     problems.expect(refused(409));
     const alice = await (await browser.newContext()).newPage();
     const bob = await (await browser.newContext()).newPage();
@@ -103,8 +97,8 @@ test.describe("live site settings", () => {
 });
 
 test.describe("backoffice form", () => {
-  test("bad input shows what to fix next to each field and loses nothing", async ({ page, problems }) => {
-    server = await CourantServer.start();
+  test("bad input shows what to fix next to each field and loses nothing", async ({ page, problems, servers }) => {
+    const server = await servers.start();
     problems.expect(refused(422));
     await openLive(page, `${server.url}/admin/settings`);
     const before = await publicSettings(server.url);
@@ -134,8 +128,8 @@ test.describe("backoffice form", () => {
     await expect(page.getByTestId("email-error")).toBeEmpty();
   });
 
-  test("the save button is disabled while a save is on its way", async ({ page }) => {
-    server = await CourantServer.start();
+  test("the save button is disabled while a save is on its way", async ({ page, servers }) => {
+    const server = await servers.start();
     await openLive(page, `${server.url}/admin/settings`);
     await page.route("**/api/settings/save", async (route) => {
       await new Promise((r) => setTimeout(r, 600));

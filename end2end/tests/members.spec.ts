@@ -1,16 +1,9 @@
 import { expect, refused, test } from "./support/test";
 import { invite } from "./support/api";
 import { ADMIN, openLive, signIn } from "./support/courant";
-import { CourantServer } from "./support/server";
 
-let server: CourantServer;
-
-test.afterEach(async () => {
-  await server?.stop();
-});
-
-test("an admin invites a member, changes their role and removes them", async ({ page, browser, problems }) => {
-  server = await CourantServer.start();
+test("an admin invites a member, changes their role and removes them", async ({ page, browser, problems, servers }) => {
+  const server = await servers.start();
   // A malformed address, and the last admin demoting themselves; once removed, Eve's open
   // page may try its staff socket again and be refused.
   problems.expect(refused(422), /WebSocket connection to '.*audience=staff' failed: .* 403/);
@@ -59,8 +52,8 @@ test("an admin invites a member, changes their role and removes them", async ({ 
   await eveContext.close();
 });
 
-test("a supervisor sees the members but cannot change them", async ({ page }) => {
-  server = await CourantServer.start();
+test("a supervisor sees the members but cannot change them", async ({ page, servers }) => {
+  const server = await servers.start();
   await invite(server.url, "ed@courant.test", "editor");
   const password = await invite(server.url, "sam@courant.test", "supervisor");
   await signIn(page, server.url, { email: "sam@courant.test", password });
@@ -76,8 +69,8 @@ test("a supervisor sees the members but cannot change them", async ({ page }) =>
   expect(res.status()).toBe(403);
 });
 
-test("creating an organisation switches to it, empty and with oneself as admin", async ({ page }) => {
-  server = await CourantServer.start();
+test("creating an organisation switches to it, empty and with oneself as admin", async ({ page, servers }) => {
+  const server = await servers.start();
   await openLive(page, `${server.url}/admin/account`);
   await page.locator("#org-name").fill("Acme");
   await page.getByTestId("create-org").click();

@@ -3,13 +3,6 @@
 import { Page } from "@playwright/test";
 import { expect, test } from "./support/test";
 import { ADMIN } from "./support/courant";
-import { CourantServer } from "./support/server";
-
-let server: CourantServer;
-
-test.afterEach(async () => {
-  await server?.stop();
-});
 
 /** Every URL the page requests or navigates to, to check no secret travels in one. */
 function recordUrls(page: Page): string[] {
@@ -31,8 +24,8 @@ function expectNoSecretIn(urls: string[], secret: string) {
   expect(urls.filter((u) => /[?&]password=/.test(u)), "a password field in a URL").toEqual([]);
 }
 
-test("Enter in the sign-in form before the WASM has loaded signs in and comes back", async ({ page }) => {
-  server = await CourantServer.start();
+test("Enter in the sign-in form before the WASM has loaded signs in and comes back", async ({ page, servers }) => {
+  const server = await servers.start();
   const urls = recordUrls(page);
   // Hold every WASM download until the form has been sent.
   let release!: () => void;
@@ -42,12 +35,16 @@ test("Enter in the sign-in form before the WASM has loaded signs in and comes ba
     await route.continue();
   });
 
-  await page.goto(`${server.url}/admin/members`);
+  // The browser posts the form itself: a navigation, not the WASM's fetch.
+  const posted = page.waitForRequest((r) => r.url().endsWith("/api/auth/sign_in"));
+  await page.goto(`${server.url}/admin/members`, { waitUntil: "domcontentloaded" });
   await expect(page).toHaveURL(`${server.url}/signin?next=%2Fadmin%2Fmembers`);
   await page.locator("#email").fill(ADMIN.email);
   await page.locator("#password").fill(ADMIN.password);
   await expect(page.locator("#root")).toHaveAttribute("data-hydrated", "false");
   await page.locator("#password").press("Enter");
+  const request = await posted;
+  expect([request.method(), request.isNavigationRequest()]).toEqual(["POST", true]);
 
   await expect(page).toHaveURL(`${server.url}/admin/members`);
   release();
@@ -57,8 +54,8 @@ test("Enter in the sign-in form before the WASM has loaded signs in and comes ba
   expectNoSecretIn(urls, ADMIN.password);
 });
 
-test("without JavaScript: a wrong password says so, the right one signs in, the password changes", async ({ browser }) => {
-  server = await CourantServer.start();
+test("without JavaScript: a wrong password says so, the right one signs in, the password changes", async ({ browser, servers }) => {
+  const server = await servers.start();
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   const urls = recordUrls(page);
@@ -69,7 +66,7 @@ test("without JavaScript: a wrong password says so, the right one signs in, the 
   await page.locator("#password").fill("a wrong guess");
   await page.locator("#password").press("Enter");
   await expect(page.getByTestId("signin-error")).toHaveText("Wrong email or password. Check both and try again.");
-  await expect(page).toHaveURL(/\/signin\?next=%2Fadmin%2Fteam&/);
+  await expect(page).toHaveURL(`${server.url}/signin?next=%2Fadmin%2Fteam&problem=credentials`);
 
   await page.locator("#email").fill(ADMIN.email);
   await page.locator("#password").fill(ADMIN.password);
@@ -78,6 +75,12 @@ test("without JavaScript: a wrong password says so, the right one signs in, the 
 
   const fresh = "a fresh passphrase 2026";
   await page.goto(`${server.url}/admin/account`);
+  await page.locator("#current").fill("not my password");
+  await page.locator("#new-password").fill(fresh);
+  await page.getByTestId("change-password").click();
+  await expect(page).toHaveURL(`${server.url}/admin/account?problem=current`);
+  await expect(page.locator("label", { has: page.locator("#current") })).toContainText("This is not your current password.");
+
   await page.locator("#current").fill(ADMIN.password);
   await page.locator("#new-password").fill(fresh);
   await page.getByTestId("change-password").click();
@@ -87,5 +90,6 @@ test("without JavaScript: a wrong password says so, the right one signs in, the 
   expectNoSecretIn(urls, ADMIN.password);
   expectNoSecretIn(urls, fresh);
   expectNoSecretIn(urls, "a wrong guess");
+  expectNoSecretIn(urls, "not my password");
   await context.close();
 });

@@ -2,18 +2,15 @@ import { expect, refused, test } from "./support/test";
 import * as http from "node:http";
 import { setField } from "./support/api";
 import { openLive } from "./support/courant";
-import { CourantServer } from "./support/server";
 
-let server: CourantServer;
 let receiver: http.Server | undefined;
 
-test.afterEach(async () => {
-  await server?.stop();
+test.afterEach(() => {
   receiver?.close();
 });
 
-test("an admin adds an endpoint, sees its secret once, and its deliveries after a save", async ({ page, problems }) => {
-  server = await CourantServer.startEmpty();
+test("an admin adds an endpoint, sees its secret once, and its deliveries after a save", async ({ page, problems, servers }) => {
+  const server = await servers.startEmpty();
   problems.expect(refused(422));
   const received: string[] = [];
   receiver = http.createServer((req, res) => {

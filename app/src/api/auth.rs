@@ -50,22 +50,29 @@ pub struct CreatedToken {
 
 /// Check the password and start a session (an HttpOnly cookie). The sign-in page's form
 /// posts here directly when the WASM has not loaded: the browser is then sent to `next` (a
-/// path of this site) or, on an error, back to the form with the error to show.
+/// path of this site) or back to the form with what went wrong.
 #[server(endpoint = "auth/sign_in")]
 pub async fn sign_in(
     email: String,
     password: String,
     #[server(default)] next: Option<String>,
 ) -> Result<CurrentUser, AppError> {
-    super::with_request(|engine, parts| async move {
+    use crate::form_problem::FormProblem;
+    use crate::return_to::{after_sign_in, sign_in_url};
+
+    let next = after_sign_in(next.as_deref()).to_string();
+    let to = |result: &Result<CurrentUser, AppError>| match result {
+        Ok(_) => next.clone(),
+        Err(e) => format!("{}&{}", sign_in_url(&next), FormProblem::of(e).to_query()),
+    };
+    let call = super::with_request(|engine, parts| async move {
         let address = signin::client_address(&engine, &parts);
         let (secret, user) = signin::sign_in(&engine, &email, &password, &address).await?;
         let cookie = signin::session_cookie(&secret, signin::wants_secure(&engine, &parts.headers));
         super::set_cookie(&cookie);
-        super::redirect_plain_form(crate::return_to::after_sign_in(next.as_deref()));
         Ok(user)
-    })
-    .await
+    });
+    super::answer_plain_form(call, to).await
 }
 
 /// End this browser's session; its live sockets close.
@@ -111,18 +118,25 @@ async fn me_of(
 }
 
 /// Change one's own password; other sessions of the account are signed out. The account
-/// page's form posts here directly when the WASM has not loaded.
+/// page's form posts here directly when the WASM has not loaded, and is sent back to the
+/// account page saying how it went.
 #[server(endpoint = "auth/password")]
 pub async fn change_password(current: String, new: String) -> Result<(), AppError> {
-    super::with_access(Permission::Account, |engine, who| async move {
-        signin::change_password(&engine, &who, &current, &new).await?;
-        super::redirect_plain_form(PASSWORD_CHANGED_PATH);
-        Ok(())
-    })
-    .await
+    let to = |result: &Result<(), AppError>| match result {
+        Ok(()) => PASSWORD_CHANGED_PATH.to_string(),
+        Err(e) => format!(
+            "{ACCOUNT_PATH}?{}",
+            crate::form_problem::FormProblem::of(e).to_query()
+        ),
+    };
+    let call = super::with_access(Permission::Account, |engine, who| async move {
+        signin::change_password(&engine, &who, &current, &new).await
+    });
+    super::answer_plain_form(call, to).await
 }
 
-/// Where a plain (no-WASM) password change lands: the account page, saying it is done.
+pub const ACCOUNT_PATH: &str = "/admin/account";
+/// Where a password changed without the WASM lands: the account page, saying it is done.
 pub const PASSWORD_CHANGED_PATH: &str = "/admin/account?changed=password";
 
 /// A personal API token for the organisation the backoffice is switched to. Only from a

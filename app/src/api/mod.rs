@@ -79,10 +79,10 @@ where
             "engine or request not provided".into(),
         )),
     };
-    // A plain form post (before or without the WASM) is answered with a redirect back to the
-    // form, the error in its URL for the page to show (server_fn's form redirects); an error
-    // status would replace that redirect with a bare error page.
-    let plain_form = use_context::<http::request::Parts>().is_some_and(|p| is_plain_form_post(&p));
+    // A form posted without the WASM is sent to a page instead (`answer_plain_form`); an
+    // error status would replace that redirect with a bare error page.
+    let plain_form = use_context::<AnswersPlainForms>().is_some()
+        && use_context::<http::request::Parts>().is_some_and(|p| is_plain_form_post(&p));
     if let Err(e) = &result {
         if let (Some(res), false) = (use_context::<leptos_axum::ResponseOptions>(), plain_form) {
             res.set_status(http::StatusCode::from_u16(e.status()).unwrap_or_default());
@@ -91,28 +91,45 @@ where
     result
 }
 
-/// A browser's own form submission to a server function, not the WASM's call: it asks for
-/// HTML and expects to be sent to a page.
+/// Marks a server function that an HTML form may post to directly.
 #[cfg(feature = "ssr")]
-fn is_plain_form_post(parts: &http::request::Parts) -> bool {
-    parts.method == http::Method::POST
-        && parts.uri.path().starts_with("/api/")
-        && parts
-            .headers
-            .get(http::header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("text/html"))
+#[derive(Clone, Copy)]
+struct AnswersPlainForms;
+
+/// For the few server functions an HTML form posts to directly, before or without the WASM
+/// (signing in, changing one's password): such a post is answered with a redirect to
+/// `to(&result)`, a page that shows the outcome; the WASM's calls and scripts get the usual
+/// answer and status. Only here, so no other function's errors turn into redirects.
+#[cfg(feature = "ssr")]
+pub(crate) async fn answer_plain_form<T, Fut>(
+    call: Fut,
+    to: impl FnOnce(&Result<T, crate::error::AppError>) -> String,
+) -> Result<T, crate::error::AppError>
+where
+    Fut: std::future::Future<Output = Result<T, crate::error::AppError>>,
+{
+    use leptos::prelude::{provide_context, use_context};
+
+    provide_context(AnswersPlainForms);
+    let result = call.await;
+    if use_context::<http::request::Parts>().is_some_and(|p| is_plain_form_post(&p)) {
+        // Replaces the Referer that server_fn's own form redirect would use: a browser may
+        // not send one, and the error it would put in the URL is free text.
+        leptos_axum::redirect(&to(&result));
+    }
+    result
 }
 
-/// After a plain form post succeeds, send the browser to `path` (otherwise it goes back to
-/// the form). The WASM's calls are left alone: the page decides where to go next.
+/// A browser's own submission of an HTML form, not the WASM's call or a script's: it asks
+/// for HTML, sends the form encoding, and (where the browser says) navigates.
 #[cfg(feature = "ssr")]
-pub(crate) fn redirect_plain_form(path: &str) {
-    if leptos::prelude::use_context::<http::request::Parts>()
-        .is_some_and(|p| is_plain_form_post(&p))
-    {
-        leptos_axum::redirect(path);
-    }
+fn is_plain_form_post(parts: &http::request::Parts) -> bool {
+    let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    parts.method == http::Method::POST
+        && header("accept").is_some_and(|v| v.contains("text/html"))
+        && header("content-type")
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
+        && header("sec-fetch-mode").is_none_or(|v| v == "navigate")
 }
 
 /// Add a `Set-Cookie` header to the response.

@@ -8,8 +8,7 @@ use super::access::{Principal, SESSION_COOKIE};
 use super::sessions::{self, Credential, SESSION_DAYS};
 use super::{accounts, secrets, Engine};
 
-/// The message for a wrong email or password: the same for both, so it reveals no accounts.
-pub const WRONG_CREDENTIALS: &str = "Wrong email or password. Check both and try again.";
+use crate::form_problem::WRONG_CREDENTIALS;
 
 /// Check the password and open a session in the user's first organisation (the default one
 /// if they belong to it). Returns the session secret for the cookie, and who signed in.
@@ -73,7 +72,7 @@ pub async fn change_password(
     if !secrets::verify_password(current.to_string(), stored).await {
         return Err(AppError::Validation(vec![crate::model::FieldError::new(
             "current",
-            "This is not your current password.",
+            crate::form_problem::WRONG_CURRENT_PASSWORD,
         )]));
     }
     accounts::set_password(engine, me.user, new).await?;

@@ -13,6 +13,7 @@ use crate::api::{
     ChangePassword,
 };
 use crate::error::AppError;
+use crate::form_problem::FormProblem;
 use crate::time::{now_ms, relative_time, Lang};
 
 #[component]
@@ -32,17 +33,21 @@ pub fn AccountPage() -> impl IntoView {
 }
 
 /// Posts to `change_password` as a plain form too, so it works before the WASM has loaded
-/// (the server then comes back to this page with `?changed=password` or the error).
+/// (the server then comes back to this page with `?changed=password` or a problem code).
 #[component]
 fn PasswordForm() -> impl IntoView {
     let action = ServerAction::<ChangePassword>::new();
     let form = NodeRef::<leptos::html::Form>::new();
     let query = use_query_map();
-    let changed_without_script =
-        move || query.with(|q| q.get("changed").is_some_and(|v| v == "password"));
-    let result = move || action.value().get();
-    let done = move || {
-        matches!(result(), Some(Ok(()))) || (result().is_none() && changed_without_script())
+    // Before this page submits anything itself, only the URL's fixed codes count (see the
+    // sign-in page for why the action's own URL error is not shown).
+    let submitted = move || action.version().get() > 0;
+    let result = move || action.value().get().filter(|_| submitted());
+    let problem =
+        move || query.with(|q| FormProblem::from_query(q.get_str("problem"), q.get_str("wait")));
+    let done = move || match result() {
+        Some(r) => r.is_ok(),
+        None => query.with(|q| q.get_str("changed") == Some("password")),
     };
     // The fields are the browser's own (a plain form posts them); empty them once saved.
     Effect::new(move |_| {
@@ -51,11 +56,24 @@ fn PasswordForm() -> impl IntoView {
         }
     });
     let message = move |field: &'static str| {
-        move || {
-            result()
-                .and_then(|r| r.err())
-                .and_then(|e| e.field_message(field))
+        move || match result() {
+            Some(r) => r.err().and_then(|e| e.field_message(field)),
+            None => problem()
+                .filter(|p| p.field() == Some(field))
+                .map(FormProblem::message),
         }
+    };
+    // What is not about one field: a session that ended, the server, the connection.
+    let general = move || match result() {
+        Some(Err(e))
+            if e.field_message("current").is_none() && e.field_message("password").is_none() =>
+        {
+            Some(e.to_string())
+        }
+        Some(_) => None,
+        None => problem()
+            .filter(|p| p.field().is_none())
+            .map(FormProblem::message),
     };
     view! {
         <h2>"Password"</h2>
@@ -70,6 +88,7 @@ fn PasswordForm() -> impl IntoView {
                 <input id="new-password" name="new" type="password" autocomplete="new-password"/>
                 <span class="field-error">{message("password")}</span>
             </label>
+            <p class="error" role="alert" data-testid="password-error">{general}</p>
             <button type="submit" data-testid="change-password" disabled=move || action.pending().get()>
                 "Change password"
             </button>

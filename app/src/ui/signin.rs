@@ -8,19 +8,28 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::SignIn;
+use crate::form_problem::FormProblem;
 use crate::return_to::after_sign_in;
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
-    // An error of a form posted without the WASM comes back in the URL; the action starts
-    // with it, on the server and in the browser alike.
     let action = ServerAction::<SignIn>::new();
     let query = use_query_map();
     let next = move || query.with(|q| q.get("next")).unwrap_or_default();
+    // This page's own submissions say what went wrong; a form posted without the WASM comes
+    // back with a fixed code in the URL. (The action also starts with any error a URL
+    // brings in server_fn's own encoding: free text a crafted link could choose, so unused.)
     let error = move || {
-        action
-            .value()
-            .with(|v| v.as_ref().and_then(|r| r.as_ref().err().cloned()))
+        if action.version().get() > 0 {
+            action.value().with(|v| {
+                v.as_ref()
+                    .and_then(|r| r.as_ref().err().map(|e| e.to_string()))
+            })
+        } else {
+            query
+                .with(|q| FormProblem::from_query(q.get_str("problem"), q.get_str("wait")))
+                .map(FormProblem::message)
+        }
     };
     Effect::new(move |_| {
         if let Some(Ok(_)) = action.value().get() {
@@ -43,7 +52,7 @@ pub fn SignInPage() -> impl IntoView {
                     <input id="password" name="password" type="password" autocomplete="current-password" required/>
                 </label>
                 <p class="error" role="alert" data-testid="signin-error">
-                    {move || error().map(|e| e.to_string())}
+                    {error}
                 </p>
                 <button type="submit" data-testid="sign-in" disabled=busy>
                     {move || if busy() { "Signing in…" } else { "Sign in" }}

@@ -67,7 +67,7 @@ export class CourantServer {
 
   async start(): Promise<void> {
     if (!fs.existsSync(BIN)) {
-      throw new Error(`no server binary at ${BIN}: run the tests with \`make test\` (cargo leptos end-to-end builds it)`);
+      throw new Error(`no server binary at ${BIN}: build it with \`cargo leptos build\` (\`make test\` does, and sets COURANT_SERVER_BIN)`);
     }
     this.output = "";
     this.child = spawn(BIN, [], {

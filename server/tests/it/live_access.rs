@@ -165,13 +165,7 @@ async fn revoking_a_token_closes_its_socket(b: Backend) {
 
 async fn signing_out_closes_the_sessions_socket_and_the_cookie_stops_working(b: Backend) {
     let app = spawn_app(b).await;
-    let res = app
-        .anon
-        .post(app.url("/api/auth/sign_in"))
-        .form(&[("email", ADMIN_EMAIL), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let res = app.sign_in(ADMIN_EMAIL, PASSWORD).await;
     assert_eq!(res.status(), 200);
     let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
     let pair = cookie.split(';').next().unwrap().to_string();

@@ -233,6 +233,16 @@ impl TestApp {
         (status, res.json().await.unwrap_or(Value::Null))
     }
 
+    /// Sign in the way a script does (the server function, form-encoded, no cookie yet).
+    pub async fn sign_in(&self, email: &str, password: &str) -> reqwest::Response {
+        self.anon
+            .post(self.url("/api/auth/sign_in"))
+            .form(&[("email", email), ("password", password)])
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// A public socket opened at the current head, its hello already read; and that head.
     pub async fn public_socket_at_head(&self) -> (i64, Ws) {
         let head = self.head().await;
