@@ -19,6 +19,21 @@ pub enum AppError {
     Unauthorized,
     #[error("You do not have permission to do this.")]
     Forbidden,
+    /// Asked with an API token for something only a signed-in person may do.
+    #[error("API tokens cannot do this: sign in to Courant in a browser and do it there.")]
+    SessionOnly,
+    /// A request body over the limit (in KiB).
+    #[error("This request is too large (over {0} KiB). Send less at once.")]
+    TooLarge(usize),
+    /// An invitation link that was used, revoked, or has expired (or never existed).
+    #[error("This invitation link cannot be used any more: it was used already, withdrawn, or it expired. Ask whoever invited you for a new one.")]
+    InvitationUnusable,
+    /// An invitation opened while signed in to another account than the invited one.
+    #[error("This invitation is for {0}. Sign out, then open the link again and sign in as {0}.")]
+    WrongAccount(String),
+    /// A limit on how much one account may do (organisations created per day, …).
+    #[error("{0}")]
+    LimitReached(String),
     #[error("Too many requests. Wait a moment and try again.")]
     TooManyRequests,
     /// Sign-in refused for a reason the person can act on (wrong email or password).
@@ -44,12 +59,29 @@ impl AppError {
             AppError::Conflict(_) => 409,
             AppError::NotFound(_) => 404,
             AppError::Unauthorized => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::SessionOnly => 403,
+            AppError::LimitReached(_) => 429,
+            AppError::InvitationUnusable => 410,
+            AppError::TooLarge(_) => 413,
+            AppError::WrongAccount(_) => 403,
             AppError::TooManyRequests | AppError::Throttled(_) => 429,
             AppError::SignIn(_) => 401,
             AppError::CrossSite(_) => 403,
             AppError::Internal(_) => 500,
             AppError::Transport(_) => 502,
+        }
+    }
+
+    /// What went wrong in full: a validation error's own messages rather than the list of
+    /// fields to correct (for places with no form to highlight: a log line, a refused change).
+    pub fn explain(&self) -> String {
+        match self {
+            AppError::Validation(errors) if !errors.is_empty() => errors
+                .iter()
+                .map(|f| f.message.clone())
+                .collect::<Vec<_>>()
+                .join(" "),
+            other => other.to_string(),
         }
     }
 

@@ -7,7 +7,8 @@ use crate::error::AppError;
 /// Shown for a wrong email or a wrong password alike, so it reveals no accounts.
 pub const WRONG_CREDENTIALS: &str = "Wrong email or password. Check both and try again.";
 pub const WRONG_CURRENT_PASSWORD: &str = "This is not your current password.";
-const NEW_PASSWORD_RULE: &str = "Use between 10 and 200 characters.";
+const NEW_PASSWORD_RULE: &str =
+    "Choose another password: 10 to 200 characters, not your email, not a common one.";
 const FAILED: &str = "That did not work. Try again in a moment.";
 /// Longest wait a URL may claim (the throttle's window is 15 minutes).
 const MAX_WAIT_SECS: u64 = 3_600;
@@ -19,6 +20,7 @@ pub enum FormProblem {
     Throttled(u64),
     CurrentPassword,
     NewPassword,
+    InvitationUnusable,
     Failed,
 }
 
@@ -27,6 +29,7 @@ impl FormProblem {
         match error {
             AppError::SignIn(_) => FormProblem::WrongCredentials,
             AppError::Throttled(wait) => FormProblem::Throttled(*wait),
+            AppError::InvitationUnusable => FormProblem::InvitationUnusable,
             AppError::Validation(_) if error.field_message("current").is_some() => {
                 FormProblem::CurrentPassword
             }
@@ -44,6 +47,7 @@ impl FormProblem {
             FormProblem::Throttled(wait) => format!("problem=throttled&wait={wait}"),
             FormProblem::CurrentPassword => "problem=current".into(),
             FormProblem::NewPassword => "problem=new".into(),
+            FormProblem::InvitationUnusable => "problem=invitation".into(),
             FormProblem::Failed => "problem=failed".into(),
         }
     }
@@ -58,6 +62,7 @@ impl FormProblem {
             ),
             "current" => FormProblem::CurrentPassword,
             "new" => FormProblem::NewPassword,
+            "invitation" => FormProblem::InvitationUnusable,
             "failed" => FormProblem::Failed,
             _ => return None,
         })
@@ -78,6 +83,7 @@ impl FormProblem {
             FormProblem::Throttled(wait) => AppError::Throttled(wait).to_string(),
             FormProblem::CurrentPassword => WRONG_CURRENT_PASSWORD.into(),
             FormProblem::NewPassword => NEW_PASSWORD_RULE.into(),
+            FormProblem::InvitationUnusable => AppError::InvitationUnusable.to_string(),
             FormProblem::Failed => FAILED.into(),
         }
     }
@@ -95,6 +101,7 @@ mod tests {
             FormProblem::Throttled(900),
             FormProblem::CurrentPassword,
             FormProblem::NewPassword,
+            FormProblem::InvitationUnusable,
             FormProblem::Failed,
         ] {
             let q = p.to_query();

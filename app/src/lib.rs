@@ -14,6 +14,7 @@ compile_error!(
 
 pub mod api;
 pub mod client;
+pub mod csp;
 pub mod error;
 pub mod form_problem;
 pub mod live;
@@ -37,13 +38,16 @@ use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 use crate::client::{provide_live_feed, provide_realtime_sync};
 use crate::ui::specs::{SERVICES, SOLUTIONS, TEAM};
 use crate::ui::{
-    AccountPage, MembersPage, ServiceDetailPage, SignInPage, SolutionDetailPage, WebhooksPage,
+    AccountPage, InvitationPage, MembersPage, ServiceDetailPage, SignInPage, SolutionDetailPage,
+    WebhooksPage,
 };
 use crate::ui::{
     AdminSettingsPage, CollectionAdminPage, HomePage, ServicesPage, SolutionsPage, TeamPage,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    csp::send_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -92,6 +96,8 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("admin"), StaticSegment("members")) view=MembersPage/>
                     <Route path=(StaticSegment("admin"), StaticSegment("account")) view=AccountPage/>
                     <Route path=StaticSegment("signin") view=SignInPage/>
+                    // Whole before it is sent: its form must work without the WASM.
+                    <Route path=(StaticSegment("invite"), ParamSegment("token")) view=InvitationPage ssr=SsrMode::Async/>
                 </Routes>
             </div>
         </Router>

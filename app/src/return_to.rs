@@ -27,7 +27,6 @@ pub fn needs_sign_in(path: &str) -> bool {
 }
 
 /// The sign-in page, asked to come back to `path_and_query` afterwards.
-#[cfg(feature = "ssr")]
 pub fn sign_in_url(path_and_query: &str) -> String {
     let next: String = form_urlencoded::byte_serialize(path_and_query.as_bytes()).collect();
     format!("{SIGN_IN_PATH}?next={next}")
@@ -64,7 +63,6 @@ mod tests {
         assert!(!needs_sign_in("/signin"));
     }
 
-    #[cfg(feature = "ssr")]
     #[test]
     fn the_sign_in_url_carries_the_whole_path_back() {
         let url = sign_in_url("/admin/team?filter=drafts&x=a b");

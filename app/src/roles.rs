@@ -43,19 +43,29 @@ pub enum Permission {
     WriteContent,
     /// Monitoring the sync centre: webhooks and their deliveries, members.
     ReadSyncCentre,
-    /// Changing the sync centre: webhooks, members.
+    /// Changing the sync centre: webhooks.
     ManageSyncCentre,
+    /// Who belongs to the organisation: invitations, roles, removals.
+    ManagePeople,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 6] = [
+    pub const ALL: [Permission; 7] = [
         Permission::ReadPublic,
         Permission::Account,
         Permission::ReadContent,
         Permission::WriteContent,
         Permission::ReadSyncCentre,
         Permission::ManageSyncCentre,
+        Permission::ManagePeople,
     ];
+
+    /// Only from a signed-in browser session, never with an API token: a token (made for a
+    /// script, easier to leak) acts on content and the sync centre, never on people or on
+    /// the account itself (its password, tokens, organisations).
+    pub fn needs_session(self) -> bool {
+        matches!(self, Permission::Account | Permission::ManagePeople)
+    }
 }
 
 /// Whether `role` (`None`: a public visitor) may do `permission`.
@@ -89,6 +99,11 @@ mod tests {
             (None, false, false, false, false),
         ];
         for (role, rc, wc, rs, ms) in table {
+            assert_eq!(
+                allows(role, ManagePeople),
+                role == Some(Role::Admin),
+                "{role:?}"
+            );
             assert!(allows(role, ReadPublic));
             assert_eq!(allows(role, Account), role.is_some(), "{role:?}");
             assert_eq!(allows(role, ReadContent), rc, "{role:?}");

@@ -3,6 +3,7 @@
 // goes through the form; one save shows live on a second page. It runs against the release
 // build that `make run` serves, and the debug build.
 import { expect, test } from "./support/test";
+import { invitationLink } from "./support/api";
 import { ADMIN, expectNotReloaded, markNoReload, openLive, saveField } from "./support/courant";
 
 const PUBLIC = ["/", "/team", "/services", "/solutions"];
@@ -22,14 +23,22 @@ test("every page hydrates cleanly, signed out and signed in, and a save shows li
   const server = await servers.start();
   const visitor = await (await browser.newContext()).newPage();
   for (const path of PUBLIC) await openLive(visitor, `${server.url}${path}`);
-  // One detail page of each kind, reached the way a visitor does.
+  // Every detail page of the example content, reached the way a visitor does.
   for (const list of ["/services", "/solutions"]) {
     await openLive(visitor, `${server.url}${list}`);
-    const link = visitor.getByTestId("public-card").first().getByRole("link").first();
-    const href = (await link.getAttribute("href"))!;
-    await openLive(visitor, `${server.url}${href}`);
-    await expect(visitor.getByTestId("detail")).toBeVisible();
+    const cards = visitor.getByTestId("public-card");
+    await expect(cards.first()).toBeVisible();
+    const hrefs = await cards.locator("a[href]").evaluateAll((as) => [...new Set(as.map((a) => a.getAttribute("href")!))]);
+    expect(hrefs.length).toBeGreaterThan(0);
+    for (const href of hrefs) {
+      await openLive(visitor, `${server.url}${href}`);
+      await expect(visitor.getByTestId("detail")).toBeVisible();
+    }
   }
+  // An invitation's page (no live feed there).
+  await visitor.goto(`${server.url}${await invitationLink(server.url, "new@courant.test", "editor")}`);
+  await expect(visitor.locator("#root")).toHaveAttribute("data-hydrated", "true");
+  await expect(visitor.getByTestId("invitation")).toContainText("new@courant.test");
 
   // Signed out, the backoffice leads to the sign-in form, and back.
   const editor = await (await browser.newContext()).newPage();

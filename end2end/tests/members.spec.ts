@@ -4,9 +4,9 @@ import { ADMIN, openLive, signIn } from "./support/courant";
 
 test("an admin invites a member, changes their role and removes them", async ({ page, browser, problems, servers }) => {
   const server = await servers.start();
-  // A malformed address, and the last admin demoting themselves; once removed, Eve's open
-  // page may try its staff socket again and be refused.
-  problems.expect(refused(422), /WebSocket connection to '.*audience=staff' failed: .* 403/);
+  // A malformed address, a common password, the last admin demoting themselves, a used link;
+  // once removed, Eve's open page may try its staff socket again and be refused.
+  problems.expect(refused(422), refused(410), /WebSocket connection to '.*audience=staff' failed: .* 40[13]/);
   await openLive(page, `${server.url}/admin/members`);
   const admin = page.locator(`[data-testid=member][data-email="${ADMIN.email}"]`);
   await expect(admin).toContainText("(you)");
@@ -19,18 +19,36 @@ test("an admin invites a member, changes their role and removes them", async ({ 
   await page.locator("#invite-email").fill("eve@courant.test");
   await page.locator("#invite-role").selectOption("editor");
   await page.getByTestId("invite").click();
-  const password = (await page.getByTestId("invited-password").textContent())!;
-  expect(password.length).toBeGreaterThanOrEqual(12);
+  const link = (await page.getByTestId("invitation-link").textContent())!;
+  expect(link).toMatch(new RegExp(`^${server.url}/invite/[0-9a-f]{64}$`));
+  // Invited is not a member yet: she answers first.
+  await expect(page.locator(`[data-testid=invitation][data-email="eve@courant.test"]`)).toBeVisible();
   const eve = page.locator(`[data-testid=member][data-email="eve@courant.test"]`);
-  await expect(eve.getByTestId("role")).toHaveValue("editor");
+  await expect(eve).toHaveCount(0);
 
-  // The invited member signs in with that password and edits.
+  // Eve opens the link, chooses her own password, and lands in the backoffice as an editor.
   const eveContext = await browser.newContext();
   const evePage = await eveContext.newPage();
-  await signIn(evePage, server.url, { email: "eve@courant.test", password });
-  await openLive(evePage, `${server.url}/admin/settings`);
+  await evePage.goto(link);
+  await expect(evePage.locator("#root")).toHaveAttribute("data-hydrated", "true");
+  await expect(evePage.getByTestId("invitation")).toContainText("as editor, with the address eve@courant.test");
+  await evePage.locator("#new-password").fill("password123");
+  await evePage.getByTestId("accept-invitation").click();
+  await expect(evePage.getByTestId("invitation-error")).toContainText("too common");
+  await evePage.locator("#new-password").fill("eve's own secret phrase");
+  await evePage.getByTestId("accept-invitation").click();
+  await expect(evePage).toHaveURL(`${server.url}/admin/settings`);
   await expect(evePage.getByTestId("user-role")).toHaveText("editor");
   await expect(evePage.locator("#tagline")).toBeEnabled();
+  // The link worked once.
+  const again = await eveContext.newPage();
+  await again.goto(link);
+  await expect(again.getByTestId("invitation-error")).toContainText("cannot be used any more");
+  await again.close();
+
+  await page.reload();
+  await expect(eve.getByTestId("role")).toHaveValue("editor");
+  await expect(page.getByTestId("invitation")).toHaveCount(0);
 
   // Made supervisor, her backoffice becomes read-only.
   await eve.getByTestId("role").selectOption("supervisor");
@@ -43,12 +61,12 @@ test("an admin invites a member, changes their role and removes them", async ({ 
   await expect(admin.getByRole("alert")).toContainText("last admin. Make someone else admin first.");
   await expect(admin.getByTestId("role")).toHaveValue("admin");
 
-  // Removed, she can no longer read the organisation's backoffice.
+  // Removed, her session in this organisation ends.
   page.once("dialog", (d) => d.accept());
   await eve.getByTestId("remove-member").click();
   await expect(eve).toHaveCount(0);
   const afterRemoval = await evePage.context().request.post(`${server.url}/api/settings/edit`);
-  expect(afterRemoval.status()).toBe(403);
+  expect(afterRemoval.status()).toBe(401);
   await eveContext.close();
 });
 

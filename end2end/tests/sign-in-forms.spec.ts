@@ -2,6 +2,7 @@
 // all: they post to their server functions, and no password ever appears in a URL.
 import { Page } from "@playwright/test";
 import { expect, test } from "./support/test";
+import { invitationLink } from "./support/api";
 import { ADMIN } from "./support/courant";
 
 /** Every URL the page requests or navigates to, to check no secret travels in one. */
@@ -91,5 +92,25 @@ test("without JavaScript: a wrong password says so, the right one signs in, the 
   expectNoSecretIn(urls, fresh);
   expectNoSecretIn(urls, "a wrong guess");
   expectNoSecretIn(urls, "not my password");
+  await context.close();
+});
+
+test("without JavaScript: an invitation is accepted with a password of one's own", async ({ browser, servers }) => {
+  const server = await servers.start();
+  const link = await invitationLink(server.url, "jo@courant.test", "editor");
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  const urls = recordUrls(page);
+  await page.goto(`${server.url}${link}`);
+  await page.locator("#new-password").fill("short");
+  await page.getByTestId("accept-invitation").click();
+  await expect(page).toHaveURL(`${server.url}${link}?problem=new`);
+  await expect(page.getByTestId("invitation-error")).toContainText("Choose another password");
+  const mine = "jo chooses this phrase";
+  await page.locator("#new-password").fill(mine);
+  await page.getByTestId("accept-invitation").click();
+  await expect(page).toHaveURL(`${server.url}/admin/settings`);
+  expectNoSecretIn(urls, mine);
+  expectNoSecretIn(urls, "short");
   await context.close();
 });

@@ -2,7 +2,9 @@
 //! health checks, over one shared state.
 
 pub mod cross_site;
+pub mod limits;
 pub mod live_socket;
+pub mod security_headers;
 pub mod sign_in_gate;
 
 use axum::extract::FromRef;
@@ -10,7 +12,6 @@ use axum::routing::get;
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 use app::live::LIVE_PATH;
@@ -54,7 +55,10 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             cross_site::refuse_cross_site,
         ))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(limits::limit_body))
+        .layer(axum::middleware::from_fn(
+            security_headers::add_security_headers,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

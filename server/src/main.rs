@@ -24,7 +24,7 @@ async fn main() -> ExitCode {
     let database_url =
         std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.to_string());
     let with_examples = std::env::var("COURANT_DEMO_CONTENT").map_or(true, |v| v != "0");
-    let engine = match Engine::start_configured(
+    let mut engine = match Engine::start_configured(
         &database_url,
         with_examples,
         AuthConfig::from_env(),
@@ -35,6 +35,7 @@ async fn main() -> ExitCode {
         Ok(engine) => engine,
         Err(e) => return fail(format!("{e} (DATABASE_URL={database_url})")),
     };
+    engine.outbound = app::server::outbound::OutboundPolicy::from_env();
     let first_admin = match (
         std::env::var("COURANT_ADMIN_EMAIL"),
         std::env::var("COURANT_ADMIN_PASSWORD"),
@@ -49,7 +50,12 @@ async fn main() -> ExitCode {
              COURANT_ADMIN_PASSWORD set)"
         ),
         Ok(None) => {}
-        Err(e) => return fail(format!("cannot create the first admin: {e}")),
+        Err(e) => {
+            return fail(format!(
+                "cannot create the first admin: {} (check COURANT_ADMIN_EMAIL and COURANT_ADMIN_PASSWORD)",
+                e.explain()
+            ))
+        }
     }
     app::server::webhooks::spawn_worker(engine.clone(), Default::default());
     let addr = leptos_options.site_addr;

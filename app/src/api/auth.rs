@@ -2,7 +2,6 @@
 //! organisations.
 
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
@@ -121,7 +120,12 @@ async fn me_of(
 /// page's form posts here directly when the WASM has not loaded, and is sent back to the
 /// account page saying how it went.
 #[server(endpoint = "auth/password")]
-pub async fn change_password(current: String, new: String) -> Result<(), AppError> {
+pub async fn change_password(
+    current: String,
+    new: String,
+    // A checkbox: present ("on") to revoke every API token of the account too.
+    #[server(default)] revoke_tokens: Option<String>,
+) -> Result<(), AppError> {
     let to = |result: &Result<(), AppError>| match result {
         Ok(()) => PASSWORD_CHANGED_PATH.to_string(),
         Err(e) => format!(
@@ -129,8 +133,13 @@ pub async fn change_password(current: String, new: String) -> Result<(), AppErro
             crate::form_problem::FormProblem::of(e).to_query()
         ),
     };
-    let call = super::with_access(Permission::Account, |engine, who| async move {
-        signin::change_password(&engine, &who, &current, &new).await
+    let call = super::with_request(|engine, parts| async move {
+        let who =
+            crate::server::access::authorize(&engine, &parts.headers, None, Permission::Account)
+                .await?;
+        let address = signin::client_address(&engine, &parts);
+        let revoke = revoke_tokens.is_some();
+        signin::change_password(&engine, &who, &address, &current, &new, revoke).await
     });
     super::answer_plain_form(call, to).await
 }
@@ -191,56 +200,6 @@ pub async fn create_organisation(name: String) -> Result<OrgInfo, AppError> {
             name: name.trim().to_string(),
             role: Role::Admin,
         })
-    })
-    .await
-}
-
-/// A member of the current organisation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MemberInfo {
-    pub user_id: i64,
-    pub email: String,
-    pub role: Role,
-    pub joined_at: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Invited {
-    /// For a new account: its one-time password, to pass on (shown once).
-    pub password: Option<String>,
-}
-
-#[server(endpoint = "members/list")]
-pub async fn list_members() -> Result<Vec<MemberInfo>, AppError> {
-    super::with_access(Permission::ReadSyncCentre, |engine, who| async move {
-        accounts::members(&engine, who.org).await
-    })
-    .await
-}
-
-/// Add someone to the organisation (an unknown email gets a new account).
-#[server(endpoint = "members/invite", input = Json)]
-pub async fn invite_member(email: String, role: Role) -> Result<Invited, AppError> {
-    super::with_access(Permission::ManageSyncCentre, |engine, who| async move {
-        let password = accounts::invite(&engine, who.org, &email, role).await?;
-        Ok(Invited { password })
-    })
-    .await
-}
-
-/// Change a member's role; their open pages reconnect with the new one.
-#[server(endpoint = "members/role", input = Json)]
-pub async fn set_member_role(user_id: i64, role: Role) -> Result<(), AppError> {
-    super::with_access(Permission::ManageSyncCentre, |engine, who| async move {
-        accounts::set_membership(&engine, who.org, user_id, role).await
-    })
-    .await
-}
-
-#[server(endpoint = "members/remove", input = Json)]
-pub async fn remove_member(user_id: i64) -> Result<(), AppError> {
-    super::with_access(Permission::ManageSyncCentre, |engine, who| async move {
-        accounts::remove_membership(&engine, who.org, user_id).await
     })
     .await
 }

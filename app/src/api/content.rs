@@ -67,7 +67,7 @@ pub async fn sync_services(services: Vec<Service>) -> Result<Vec<SaveOutcome<Ser
 #[server(endpoint = "services/page")]
 pub async fn service_page(id: String) -> Result<Snapshot<Service>, AppError> {
     super::with_access(Permission::ReadPublic, |e, who| async move {
-        save::public_page::<Service>(&e, &who, &id).await
+        save::public_page::<Service>(&e, &who, &id, &super::visitor(&e)).await
     })
     .await
 }
@@ -75,7 +75,7 @@ pub async fn service_page(id: String) -> Result<Snapshot<Service>, AppError> {
 #[server(endpoint = "solutions/page")]
 pub async fn solution_page(id: String) -> Result<Snapshot<Solution>, AppError> {
     super::with_access(Permission::ReadPublic, |e, who| async move {
-        save::public_page::<Solution>(&e, &who, &id).await
+        save::public_page::<Solution>(&e, &who, &id, &super::visitor(&e)).await
     })
     .await
 }
@@ -84,7 +84,7 @@ pub async fn solution_page(id: String) -> Result<Snapshot<Solution>, AppError> {
 #[server(endpoint = "services/view")]
 pub async fn view_service(id: String) -> Result<i64, AppError> {
     super::with_access(Permission::ReadPublic, |e, who| async move {
-        save::count_view::<Service>(&e, &who, &id).await
+        save::count_view::<Service>(&e, &who, &id, &super::visitor(&e)).await
     })
     .await
 }
@@ -118,7 +118,7 @@ pub async fn sync_solutions(
 #[server(endpoint = "solutions/view")]
 pub async fn view_solution(id: String) -> Result<i64, AppError> {
     super::with_access(Permission::ReadPublic, |e, who| async move {
-        save::count_view::<Solution>(&e, &who, &id).await
+        save::count_view::<Solution>(&e, &who, &id, &super::visitor(&e)).await
     })
     .await
 }
@@ -196,7 +196,8 @@ pub async fn public_list(collection: String) -> Result<Snapshot<Vec<Value>>, App
 #[server(endpoint = "page/public")]
 pub async fn public_record(collection: String, id: String) -> Result<Snapshot<Value>, AppError> {
     super::with_access(Permission::ReadPublic, |e, who| async move {
-        crate::server::dispatch::public_page(&e, &who, &collection, &id).await
+        let visitor = super::visitor(&e);
+        crate::server::dispatch::public_page(&e, &who, &collection, &id, &visitor).await
     })
     .await
 }

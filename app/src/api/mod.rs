@@ -2,6 +2,7 @@
 
 mod auth;
 mod content;
+mod members;
 mod settings;
 mod webhooks;
 
@@ -9,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 pub use auth::*;
 pub use content::*;
+pub use members::*;
 pub use settings::*;
 pub use webhooks::*;
 
@@ -130,6 +132,15 @@ fn is_plain_form_post(parts: &http::request::Parts) -> bool {
         && header("content-type")
             .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
         && header("sec-fetch-mode").is_none_or(|v| v == "navigate")
+}
+
+/// Who is asking, for counting page views once per visitor: their address (as the trusted
+/// proxies report it).
+#[cfg(feature = "ssr")]
+pub(crate) fn visitor(engine: &crate::server::Engine) -> String {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .map(|p| crate::server::signin::client_address(engine, &p))
+        .unwrap_or_default()
 }
 
 /// Add a `Set-Cookie` header to the response.

@@ -13,7 +13,7 @@ use crate::{roles::Permission, server::save};
 #[server(endpoint = "settings/public")]
 pub async fn public_settings() -> Result<Snapshot<SiteSettings>, AppError> {
     super::with_access(Permission::ReadPublic, |engine, who| async move {
-        save::snapshot(&engine, &who, SiteSettings::SINGLETON_ID).await
+        save::public_snapshot(&engine, &who, SiteSettings::SINGLETON_ID).await
     })
     .await
 }

@@ -5,6 +5,8 @@ use super::FieldError;
 
 /// Fields every record carries that only the server writes.
 pub const META_FIELDS: &[&str] = &["id", "version", "created_at", "updated_at", "updated_by"];
+/// Of those, what only staff see, in every collection: who last changed the record.
+pub const STAFF_ONLY_META: &[&str] = &["updated_by"];
 
 /// A typed record kind the sync engine can store, merge and publish.
 ///
@@ -19,7 +21,8 @@ pub trait Collection:
     /// fields). They may be given when a record is created, unless [`Collection::prepare_new`]
     /// resets them.
     const PRESERVED: &'static [&'static str] = &[];
-    /// Fields a public visitor never receives, in pages or in events.
+    /// Fields a public visitor never receives, in pages or in events (besides
+    /// [`STAFF_ONLY_META`], which no collection shows them).
     const PRIVATE: &'static [&'static str] = &[];
 
     /// Per-field problems; empty when the record may be stored.
@@ -43,7 +46,9 @@ pub trait Collection:
         let record: Self = serde_json::from_value(Value::Object(map.clone())).ok()?;
         record.is_public().then(|| {
             map.iter()
-                .filter(|(k, _)| !Self::PRIVATE.contains(&k.as_str()))
+                .filter(|(k, _)| {
+                    !Self::PRIVATE.contains(&k.as_str()) && !STAFF_ONLY_META.contains(&k.as_str())
+                })
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect()
         })

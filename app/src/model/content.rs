@@ -7,6 +7,8 @@ use super::{Collection, FieldError, Validator};
 const MAX_NAME: usize = 120;
 const MAX_TEXT: usize = 5_000;
 const MAX_URL: usize = 2_000;
+/// Highest list position: far more items than a list holds, far from overflowing.
+pub const MAX_ORDER: i64 = 1_000_000;
 
 /// Server-owned metadata every record carries; flattened into each model's JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -45,7 +47,7 @@ pub struct TeamMember {
 impl Collection for TeamMember {
     const NAME: &'static str = "team";
     const PRESERVED: &'static [&'static str] = &["join_date"];
-    const PRIVATE: &'static [&'static str] = &["email", "updated_by"];
+    const PRIVATE: &'static [&'static str] = &["email"];
 
     fn validate(&self) -> Vec<FieldError> {
         let mut v = Validator::default();
@@ -56,7 +58,8 @@ impl Collection for TeamMember {
             .max_chars("role", "Role", &self.role, MAX_NAME)
             .max_chars("bio", "Bio", &self.bio, MAX_TEXT)
             .max_chars("photo_url", "Photo URL", &self.photo_url, MAX_URL)
-            .url("photo_url", &self.photo_url);
+            .url("photo_url", &self.photo_url)
+            .range("order", "Position", self.order, 0, MAX_ORDER);
         v.finish()
     }
 
@@ -93,13 +96,13 @@ pub struct Service {
 impl Collection for Service {
     const NAME: &'static str = "services";
     const PRESERVED: &'static [&'static str] = &["views", "rating"];
-    const PRIVATE: &'static [&'static str] = &["updated_by"];
 
     fn validate(&self) -> Vec<FieldError> {
         let mut v = Validator::default();
         v.required("name", "Name", &self.name)
             .max_chars("name", "Name", &self.name, MAX_NAME)
-            .max_chars("description", "Description", &self.description, MAX_TEXT);
+            .max_chars("description", "Description", &self.description, MAX_TEXT)
+            .range("order", "Position", self.order, 0, MAX_ORDER);
         let mut errors = v.finish();
         if !(0..=100_000_000).contains(&self.price_cents) {
             errors.push(FieldError::new(
@@ -142,7 +145,6 @@ pub struct Solution {
 impl Collection for Solution {
     const NAME: &'static str = "solutions";
     const PRESERVED: &'static [&'static str] = &["views", "category"];
-    const PRIVATE: &'static [&'static str] = &["updated_by"];
 
     fn validate(&self) -> Vec<FieldError> {
         let mut v = Validator::default();
@@ -150,7 +152,8 @@ impl Collection for Solution {
             .max_chars("title", "Title", &self.title, MAX_NAME)
             .max_chars("description", "Description", &self.description, MAX_TEXT)
             .required("category", "Category", &self.category)
-            .max_chars("category", "Category", &self.category, MAX_NAME);
+            .max_chars("category", "Category", &self.category, MAX_NAME)
+            .range("order", "Position", self.order, 0, MAX_ORDER);
         v.finish()
     }
 

@@ -41,6 +41,14 @@ impl Validator {
         self
     }
 
+    /// A whole number within `min..=max` (list positions, quantities).
+    pub fn range(&mut self, field: &str, label: &str, value: i64, min: i64, max: i64) -> &mut Self {
+        if !(min..=max).contains(&value) {
+            self.push(field, format!("{label} must be between {min} and {max}."));
+        }
+        self
+    }
+
     /// An empty value is allowed; use [`Validator::required`] as well when it is not.
     pub fn email(&mut self, field: &str, value: &str) -> &mut Self {
         if !value.is_empty() && !looks_like_email(value) {

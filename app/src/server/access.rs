@@ -25,14 +25,15 @@ pub struct AuthConfig {
     pub allowed_origins: Vec<String>,
     /// Mark cookies `Secure`. `None`: when the request came over HTTPS (`X-Forwarded-Proto`).
     pub secure_cookies: Option<bool>,
-    /// Take the client's address from `X-Forwarded-For` (only behind a proxy that sets it).
-    pub trust_proxy: bool,
+    /// How many proxies in front of Courant append to `X-Forwarded-For` (0: none; the
+    /// client's address is the connection's).
+    pub trusted_proxies: usize,
     pub limits: Limits,
 }
 
 impl AuthConfig {
     /// `COURANT_ALLOWED_ORIGINS` (comma-separated), `COURANT_SECURE_COOKIES` (1/0),
-    /// `COURANT_TRUST_PROXY` (1).
+    /// `COURANT_TRUSTED_PROXIES` (a number of hops; `COURANT_TRUST_PROXY=1` means one).
     pub fn from_env() -> AuthConfig {
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
         AuthConfig {
@@ -44,7 +45,11 @@ impl AuthConfig {
                 })
                 .unwrap_or_default(),
             secure_cookies: var("COURANT_SECURE_COOKIES").map(|v| v == "1" || v == "true"),
-            trust_proxy: var("COURANT_TRUST_PROXY").is_some_and(|v| v == "1" || v == "true"),
+            trusted_proxies: var("COURANT_TRUSTED_PROXIES")
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or_else(|| {
+                    usize::from(var("COURANT_TRUST_PROXY").is_some_and(|v| v == "1" || v == "true"))
+                }),
             limits: Limits::default(),
         }
     }
@@ -180,6 +185,9 @@ pub fn principal_for(
     let Some(identity) = identity else {
         return Err(AppError::Unauthorized);
     };
+    if permission.needs_session() && !matches!(identity.credential, Credential::Session(_)) {
+        return Err(AppError::SessionOnly);
+    }
     if permission != Permission::Account && !allows(identity.role, permission) {
         return Err(AppError::Forbidden);
     }
@@ -225,6 +233,24 @@ mod tests {
         );
         let p = principal_for(Some(editor), Permission::WriteContent).unwrap();
         assert_eq!((p.org, p.actor.as_str()), (3, "ana@example.org"));
+    }
+
+    #[test]
+    fn tokens_never_act_on_people_or_the_account() {
+        let token = Credential::Token {
+            id: "t".into(),
+            name: "ci".into(),
+        };
+        let admin_script = someone(Some(Role::Admin), token);
+        for p in [Permission::ManagePeople, Permission::Account] {
+            assert_eq!(
+                principal_for(Some(admin_script.clone()), p),
+                Err(AppError::SessionOnly)
+            );
+        }
+        assert!(principal_for(Some(admin_script), Permission::ManageSyncCentre).is_ok());
+        let admin = someone(Some(Role::Admin), Credential::Session("h".into()));
+        assert!(principal_for(Some(admin), Permission::ManagePeople).is_ok());
     }
 
     #[test]

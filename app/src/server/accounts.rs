@@ -34,11 +34,6 @@ pub fn normalise_email(raw: &str) -> Result<String, AppError> {
     }
 }
 
-fn password_error(password: &str) -> Result<(), AppError> {
-    secrets::check_new_password(password)
-        .map_err(|m| AppError::Validation(vec![FieldError::new("password", m)]))
-}
-
 /// (id, password hash) of the account with this email.
 pub async fn find_by_email(
     conn: &mut AnyConnection,
@@ -54,29 +49,70 @@ pub async fn find_by_email(
 
 pub async fn create_user(engine: &Engine, email: &str, password: &str) -> Result<UserId, AppError> {
     let email = normalise_email(email)?;
-    password_error(password)?;
+    password_error(password, &email)?;
     let hash = secrets::hash_password(password.to_string()).await?;
     let mut conn = engine.db.writer().await?;
-    if find_by_email(&mut conn, &email).await?.is_some() {
+    insert_user(&mut conn, &email, &hash).await
+}
+
+/// A new account with an already hashed password, inside the caller's transaction.
+pub(super) async fn insert_user(
+    conn: &mut AnyConnection,
+    email: &str,
+    password_hash: &str,
+) -> Result<UserId, AppError> {
+    if find_by_email(conn, email).await?.is_some() {
         return Err(AppError::Validation(vec![FieldError::new(
             "email",
-            "An account with this email already exists.",
+            ACCOUNT_EXISTS,
         )]));
     }
-    let id: UserId = sqlx::query(
-        "INSERT INTO users (email, password_hash, created_at) VALUES ($1, $2, $3) RETURNING id",
+    let inserted = sqlx::query(
+        "INSERT INTO users (email, password_hash, created_at, public_id) VALUES ($1, $2, $3, $4) \
+         RETURNING id",
     )
-    .bind(&email)
-    .bind(&hash)
+    .bind(email)
+    .bind(password_hash)
     .bind(now_ms())
-    .fetch_one(&mut *conn)
-    .await?
-    .try_get("id")?;
-    Ok(id)
+    .bind(&secrets::random_secret()[..24])
+    .fetch_one(conn)
+    .await;
+    match inserted {
+        Ok(row) => Ok(row.try_get("id")?),
+        // The same email created at the same moment by another request.
+        Err(e)
+            if e.as_database_error()
+                .is_some_and(|d| d.is_unique_violation()) =>
+        {
+            Err(AppError::Validation(vec![FieldError::new(
+                "email",
+                ACCOUNT_EXISTS,
+            )]))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+const ACCOUNT_EXISTS: &str = "An account with this email already exists.";
+
+/// The rules a new password must meet, as field errors on `password`.
+pub(super) fn password_error(password: &str, email: &str) -> Result<(), AppError> {
+    secrets::check_new_password(password, email)
+        .map_err(|m| AppError::Validation(vec![FieldError::new("password", m)]))
+}
+
+pub async fn email_of(engine: &Engine, user: UserId) -> Result<String, AppError> {
+    let mut conn = engine.db.read.acquire().await?;
+    Ok(
+        sqlx::query_scalar::<_, String>("SELECT email FROM users WHERE id = $1")
+            .bind(user)
+            .fetch_one(&mut *conn)
+            .await?,
+    )
 }
 
 pub async fn set_password(engine: &Engine, user: UserId, password: &str) -> Result<(), AppError> {
-    password_error(password)?;
+    password_error(password, &email_of(engine, user).await?)?;
     let hash = secrets::hash_password(password.to_string()).await?;
     let mut conn = engine.db.writer().await?;
     sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
@@ -122,8 +158,9 @@ pub async fn role_in(
         .flatten())
 }
 
-/// Add `user` to `org` with `role`, or change their role there. A change closes the live
-/// sockets the user has open, so they reconnect with the new role.
+/// Add `user` to `org` with `role`, or change their role there (the server's own doing:
+/// the first admin, an accepted invitation). A change closes the live sockets the user has
+/// open, so they reconnect with the new role.
 pub async fn set_membership(
     engine: &Engine,
     org: OrgId,
@@ -132,16 +169,131 @@ pub async fn set_membership(
 ) -> Result<(), AppError> {
     let mut conn = engine.db.writer().await?;
     let mut tx = engine.db.begin_write(&mut conn).await?;
+    lock_organisation(engine, &mut tx, org).await?;
     let current = role_in(&mut tx, user, org).await?;
-    if current == Some(Role::Admin) && role != Role::Admin {
+    write_membership(&mut tx, org, user, current, role).await?;
+    tx.commit().await?;
+    if current.is_some_and(|r| r != role) {
+        engine.auth.revocations.announce(Revoked::User(user));
+    }
+    Ok(())
+}
+
+/// Change the role of a member of `org`, named by their public id; anyone else is "not
+/// found" (an admin cannot reach accounts outside their organisation).
+pub async fn change_role(
+    engine: &Engine,
+    org: OrgId,
+    member: &str,
+    role: Role,
+) -> Result<(), AppError> {
+    let mut conn = engine.db.writer().await?;
+    let mut tx = engine.db.begin_write(&mut conn).await?;
+    lock_organisation(engine, &mut tx, org).await?;
+    let (user, current) = member_of(&mut tx, org, member).await?;
+    write_membership(&mut tx, org, user, Some(current), role).await?;
+    tx.commit().await?;
+    if current != role {
+        engine.auth.revocations.announce(Revoked::User(user));
+    }
+    Ok(())
+}
+
+/// Remove a member of `org`, named by their public id. Their sessions switched to `org` and
+/// their tokens for it end, so being added again later does not bring them back.
+pub async fn remove_member(engine: &Engine, org: OrgId, member: &str) -> Result<(), AppError> {
+    let mut conn = engine.db.writer().await?;
+    let mut tx = engine.db.begin_write(&mut conn).await?;
+    lock_organisation(engine, &mut tx, org).await?;
+    let (user, current) = member_of(&mut tx, org, member).await?;
+    if current == Role::Admin {
         refuse_last_admin(&mut tx, org).await?;
+    }
+    sqlx::query("DELETE FROM memberships WHERE user_id = $1 AND org_id = $2")
+        .bind(user)
+        .bind(org)
+        .execute(&mut *tx)
+        .await?;
+    let now = now_ms();
+    sqlx::query(
+        "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND org_id = $3 AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(user)
+    .bind(org)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND org_id = $3 AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(user)
+    .bind(org)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    engine.auth.revocations.announce(Revoked::User(user));
+    Ok(())
+}
+
+/// Membership changes of one organisation run one at a time, so the last-admin rule holds
+/// when two admins demote each other at once (SQLite's write lock already serialises them).
+async fn lock_organisation(
+    engine: &Engine,
+    conn: &mut AnyConnection,
+    org: OrgId,
+) -> Result<(), AppError> {
+    let found = sqlx::query(&format!(
+        "SELECT id FROM organisations WHERE id = $1{}",
+        engine.db.for_update()
+    ))
+    .bind(org)
+    .fetch_optional(conn)
+    .await?;
+    found
+        .map(|_| ())
+        .ok_or_else(|| AppError::NotFound("This organisation".into()))
+}
+
+/// (account id, role) of the member of `org` with this public id.
+async fn member_of(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    member: &str,
+) -> Result<(UserId, Role), AppError> {
+    let row = sqlx::query(
+        "SELECT u.id, m.role FROM users u JOIN memberships m ON m.user_id = u.id \
+         WHERE u.public_id = $1 AND m.org_id = $2",
+    )
+    .bind(member)
+    .bind(org)
+    .fetch_optional(conn)
+    .await?;
+    match row {
+        Some(r) => Ok((
+            r.try_get("id")?,
+            role_column(&r, "role")?.unwrap_or(Role::Supervisor),
+        )),
+        None => Err(AppError::NotFound("This member".into())),
+    }
+}
+
+async fn write_membership(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    user: UserId,
+    current: Option<Role>,
+    role: Role,
+) -> Result<(), AppError> {
+    if current == Some(Role::Admin) && role != Role::Admin {
+        refuse_last_admin(conn, org).await?;
     }
     if current.is_some() {
         sqlx::query("UPDATE memberships SET role = $1 WHERE user_id = $2 AND org_id = $3")
             .bind(role.as_str())
             .bind(user)
             .bind(org)
-            .execute(&mut *tx)
+            .execute(conn)
             .await?;
     } else {
         sqlx::query(
@@ -151,32 +303,9 @@ pub async fn set_membership(
         .bind(org)
         .bind(role.as_str())
         .bind(now_ms())
-        .execute(&mut *tx)
+        .execute(conn)
         .await?;
     }
-    tx.commit().await?;
-    if current.is_some_and(|r| r != role) {
-        engine.auth.revocations.announce(Revoked::User(user));
-    }
-    Ok(())
-}
-
-/// Remove `user` from `org`; their live sockets close.
-pub async fn remove_membership(engine: &Engine, org: OrgId, user: UserId) -> Result<(), AppError> {
-    let mut conn = engine.db.writer().await?;
-    let mut tx = engine.db.begin_write(&mut conn).await?;
-    match role_in(&mut tx, user, org).await? {
-        None => return Err(AppError::NotFound("This member".into())),
-        Some(Role::Admin) => refuse_last_admin(&mut tx, org).await?,
-        Some(_) => {}
-    }
-    sqlx::query("DELETE FROM memberships WHERE user_id = $1 AND org_id = $2")
-        .bind(user)
-        .bind(org)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    engine.auth.revocations.announce(Revoked::User(user));
     Ok(())
 }
 
@@ -199,7 +328,7 @@ async fn refuse_last_admin(conn: &mut AnyConnection, org: OrgId) -> Result<(), A
 pub async fn members(engine: &Engine, org: OrgId) -> Result<Vec<MemberInfo>, AppError> {
     let mut conn = engine.db.read.acquire().await?;
     let rows = sqlx::query(
-        "SELECT u.id, u.email, m.role, m.created_at FROM memberships m \
+        "SELECT u.public_id, u.email, m.role, m.created_at FROM memberships m \
          JOIN users u ON u.id = m.user_id WHERE m.org_id = $1 ORDER BY u.email",
     )
     .bind(org)
@@ -208,7 +337,7 @@ pub async fn members(engine: &Engine, org: OrgId) -> Result<Vec<MemberInfo>, App
     rows.iter()
         .map(|r| {
             Ok(MemberInfo {
-                user_id: r.try_get("id")?,
+                id: r.try_get("public_id")?,
                 email: r.try_get("email")?,
                 role: role_column(r, "role")?.unwrap_or(Role::Supervisor),
                 joined_at: r.try_get("created_at")?,
@@ -240,6 +369,9 @@ pub async fn organisations_of(engine: &Engine, user: UserId) -> Result<Vec<OrgIn
         .map_err(Into::into)
 }
 
+/// How many organisations one account may create in a day.
+pub const ORGANISATIONS_PER_DAY: i64 = 5;
+
 /// A new organisation with `creator` as its admin, its settings record, and an empty feed.
 pub async fn create_organisation(
     engine: &Engine,
@@ -255,17 +387,38 @@ pub async fn create_organisation(
     }
     let mut conn = engine.db.writer().await?;
     let mut tx = engine.db.begin_write(&mut conn).await?;
-    let id: OrgId = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM organisations")
-        .fetch_one(&mut *tx)
-        .await?;
+    // One creation at a time per account, so the daily limit holds under parallel requests.
+    sqlx::query(&format!(
+        "SELECT id FROM users WHERE id = $1{}",
+        engine.db.for_update()
+    ))
+    .bind(creator)
+    .fetch_one(&mut *tx)
+    .await?;
     let now = now_ms();
-    sqlx::query("INSERT INTO organisations (id, slug, name, created_at) VALUES ($1, $2, $3, $4)")
-        .bind(id)
-        .bind(format!("org-{id}"))
-        .bind(name)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+    let today: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM organisations o JOIN memberships m ON m.org_id = o.id \
+         WHERE m.user_id = $1 AND m.role = 'admin' AND o.created_at > $2",
+    )
+    .bind(creator)
+    .bind(now - 86_400_000)
+    .fetch_one(&mut *tx)
+    .await?;
+    if today >= ORGANISATIONS_PER_DAY {
+        return Err(AppError::LimitReached(format!(
+            "You have created {ORGANISATIONS_PER_DAY} organisations today, the most one account \
+             may in a day. Try again tomorrow."
+        )));
+    }
+    // The id comes from the database (a sequence, or SQLite's rowid), never MAX(id) + 1.
+    let id: OrgId = sqlx::query_scalar(
+        "INSERT INTO organisations (slug, name, created_at) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(format!("org-{}", &secrets::random_secret()[..16]))
+    .bind(name)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
     sqlx::query("INSERT INTO change_heads (org_id, last_seq) VALUES ($1, 0)")
         .bind(id)
         .execute(&mut *tx)
@@ -317,32 +470,6 @@ pub async fn ensure_first_admin(
     let id = create_user(engine, &email, &password).await?;
     set_membership(engine, super::access::DEFAULT_ORG, id, Role::Admin).await?;
     Ok(generated.then_some((email, password)))
-}
-
-/// Add someone to `org`: an existing account joins with `role`; an unknown email gets an
-/// account with a one-time password, returned so the admin can pass it on.
-pub async fn invite(
-    engine: &Engine,
-    org: OrgId,
-    email: &str,
-    role: Role,
-) -> Result<Option<String>, AppError> {
-    let email = normalise_email(email)?;
-    let mut conn = engine.db.read.acquire().await?;
-    let existing = find_by_email(&mut conn, &email).await?;
-    drop(conn);
-    let (user, password) = match existing {
-        Some((id, _)) => (id, None),
-        None => {
-            let password = secrets::random_secret()[..16].to_string();
-            (
-                create_user(engine, &email, &password).await?,
-                Some(password),
-            )
-        }
-    };
-    set_membership(engine, org, user, role).await?;
-    Ok(password)
 }
 
 #[cfg(test)]

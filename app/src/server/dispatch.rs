@@ -255,16 +255,18 @@ pub async fn public_page(
     who: &Principal,
     collection: &str,
     id: &str,
+    visitor: &str,
 ) -> Result<crate::api::Snapshot<Value>, AppError> {
-    by_name!(collection, public_page_typed(engine, who, id))
+    by_name!(collection, public_page_typed(engine, who, id, visitor))
 }
 
 async fn public_page_typed<T: Collection>(
     engine: &Engine,
     who: &Principal,
     id: &str,
+    visitor: &str,
 ) -> Result<crate::api::Snapshot<Value>, AppError> {
-    let snap = save::public_page::<T>(engine, who, id).await?;
+    let snap = save::public_page::<T>(engine, who, id, visitor).await?;
     Ok(crate::api::Snapshot {
         record: Value::Object(to_map(&snap.record)),
         seq: snap.seq,

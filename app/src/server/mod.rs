@@ -9,7 +9,9 @@ pub mod demo;
 pub mod dispatch;
 pub mod doorbell;
 pub mod hub;
+pub mod invitations;
 pub mod live_config;
+pub mod outbound;
 pub mod save;
 pub mod secrets;
 pub mod sessions;
@@ -17,6 +19,7 @@ pub mod signin;
 pub mod store;
 pub mod subscription;
 pub mod throttle;
+pub mod views;
 pub mod webhooks;
 pub mod writer;
 
@@ -38,6 +41,11 @@ pub struct Engine {
     pub epoch: Arc<str>,
     /// Tells the other server processes on this PostgreSQL database about new changes.
     pub doorbell: Option<Arc<doorbell::Doorbell>>,
+    /// Where the server may send requests of its own (webhooks): public addresses only,
+    /// unless set otherwise.
+    pub outbound: outbound::OutboundPolicy,
+    /// Which visitor saw which public page lately (views count once per period).
+    pub views: views::SeenViews,
     /// Group commit on SQLite; `None` on PostgreSQL, where saves run concurrently.
     writer: Option<writer::GroupWriter>,
 }
@@ -76,6 +84,8 @@ impl Engine {
             live,
             epoch,
             doorbell: shared.then(Default::default),
+            outbound: Default::default(),
+            views: Default::default(),
             writer: None,
         };
         engine.writer = engine.spawn_writer();

@@ -237,9 +237,17 @@ pub async fn count_view<T: Collection>(
     engine: &Engine,
     who: &Principal,
     id: &str,
+    visitor: &str,
 ) -> Result<i64, AppError> {
     if !T::PRESERVED.contains(&"views") {
         return Err(AppError::NotFound(format!("view counts for {}", T::NAME)));
+    }
+    if !engine.views.first_in_period(who.org, T::NAME, id, visitor) {
+        // Seen lately: the count stands.
+        let snap = snapshot::<T>(engine, who, id).await?;
+        let public = T::public_projection(&to_map(&snap.record))
+            .ok_or_else(|| AppError::NotFound(format!("{} {id}", T::NAME)))?;
+        return Ok(public.get("views").and_then(Value::as_i64).unwrap_or(0));
     }
     let id = id.to_string();
     write_as(engine, who, move |db, conn, who| {
@@ -265,15 +273,10 @@ pub async fn public_page<T: Collection>(
     engine: &Engine,
     who: &Principal,
     id: &str,
+    visitor: &str,
 ) -> Result<Snapshot<T>, AppError> {
-    count_view::<T>(engine, who, id).await?;
-    let snap = snapshot::<T>(engine, who, id).await?;
-    let public = T::public_projection(&to_map(&snap.record))
-        .ok_or_else(|| AppError::NotFound(format!("{} {id}", T::NAME)))?;
-    Ok(Snapshot {
-        record: typed(public)?,
-        ..snap
-    })
+    count_view::<T>(engine, who, id, visitor).await?;
+    public_snapshot::<T>(engine, who, id).await
 }
 
 /// Bring a record back to how it was at `version`, as a merged save (so it is itself a new
@@ -395,6 +398,22 @@ pub async fn snapshot<T: Collection>(
     })
 }
 
+/// One record as a public visitor may see it ([`Collection::public_projection`]); a record
+/// they may not see is not found.
+pub async fn public_snapshot<T: Collection>(
+    engine: &Engine,
+    who: &Principal,
+    id: &str,
+) -> Result<Snapshot<T>, AppError> {
+    let snap = snapshot::<T>(engine, who, id).await?;
+    let public = T::public_projection(&to_map(&snap.record))
+        .ok_or_else(|| AppError::NotFound(format!("{} {id}", T::NAME)))?;
+    Ok(Snapshot {
+        record: typed(public)?,
+        ..snap
+    })
+}
+
 /// Every record of a collection, in list order, read with the sequence they are at least as
 /// new as. `public` keeps only what a visitor may see.
 pub async fn list<T: Collection>(
@@ -445,7 +464,8 @@ async fn order_slots<T: Collection>(
                 )
             })
             .collect();
-    let mut next = stored.values().max().map_or(0, |m| m + 1);
+    // Stored positions are validated, but an old record may hold anything: never overflow.
+    let mut next = stored.values().max().map_or(0, |m| m.saturating_add(1));
     let mut slots: Vec<i64> = items
         .iter()
         .map(|item| {
@@ -456,7 +476,7 @@ async fn order_slots<T: Collection>(
             {
                 Some(order) => *order,
                 None => {
-                    next += 1;
+                    next = next.saturating_add(1);
                     next - 1
                 }
             }

@@ -43,8 +43,15 @@ pub struct Identity {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Revoked {
     Credential(Credential),
-    /// Everything of this user's (password changed, membership changed).
+    /// Everything of this user's (membership changed).
     User(UserId),
+    /// Every browser session of this user's but one (password changed there).
+    OtherSessions {
+        user: UserId,
+        keep: Option<String>,
+    },
+    /// Every API token of this user's.
+    Tokens(UserId),
 }
 
 impl Revoked {
@@ -52,6 +59,13 @@ impl Revoked {
         match self {
             Revoked::Credential(c) => *c == who.credential,
             Revoked::User(u) => *u == who.user,
+            Revoked::OtherSessions { user, keep } => {
+                *user == who.user
+                    && matches!(&who.credential, Credential::Session(h) if Some(h) != keep.as_ref())
+            }
+            Revoked::Tokens(user) => {
+                *user == who.user && matches!(who.credential, Credential::Token { .. })
+            }
         }
     }
 }
@@ -159,6 +173,22 @@ pub async fn close_other_sessions(
     .bind(keep.unwrap_or(""))
     .execute(&mut *conn)
     .await?;
+    engine.auth.revocations.announce(Revoked::OtherSessions {
+        user,
+        keep: keep.map(str::to_string),
+    });
+    Ok(())
+}
+
+/// Revoke every API token of `user`'s; live sockets opened with them close.
+pub async fn revoke_all_tokens(engine: &Engine, user: UserId) -> Result<(), AppError> {
+    let mut conn = engine.db.writer().await?;
+    sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+        .bind(now_ms())
+        .bind(user)
+        .execute(&mut *conn)
+        .await?;
+    engine.auth.revocations.announce(Revoked::Tokens(user));
     Ok(())
 }
 

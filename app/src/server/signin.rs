@@ -20,16 +20,15 @@ pub async fn sign_in(
 ) -> Result<(String, CurrentUser), AppError> {
     let email = email.trim().to_lowercase();
     let throttle = &engine.auth.throttle;
-    if let Err(wait) = throttle.check(&email, address) {
-        return Err(AppError::Throttled(wait));
-    }
+    throttle
+        .attempt(&email, address)
+        .map_err(AppError::Throttled)?;
     let mut conn = engine.db.read.acquire().await?;
     let found = accounts::find_by_email(&mut conn, &email).await?;
     drop(conn);
     let ok =
-        secrets::verify_password(password.to_string(), found.as_ref().map(|f| f.1.clone())).await;
+        secrets::verify_password(password.to_string(), found.as_ref().map(|f| f.1.clone())).await?;
     let Some((user, _)) = found.filter(|_| ok) else {
-        throttle.failed(&email, address);
         return Err(AppError::SignIn(WRONG_CREDENTIALS.into()));
     };
     throttle.succeeded(&email);
@@ -59,28 +58,40 @@ pub async fn sign_out(engine: &Engine, who: &Principal) -> Result<(), AppError> 
     Ok(())
 }
 
-/// Change one's own password after checking the current one; every other session of the
-/// account is signed out.
+/// Change one's own password after checking the current one (throttled like signing in);
+/// every other session of the account is signed out, its live sockets at once, and, when
+/// asked, every API token of the account is revoked.
 pub async fn change_password(
     engine: &Engine,
     who: &Principal,
+    address: &str,
     current: &str,
     new: &str,
+    revoke_tokens: bool,
 ) -> Result<(), AppError> {
     let me = who.signed_in()?;
+    let throttle = &engine.auth.throttle;
+    throttle
+        .attempt(&me.email, address)
+        .map_err(AppError::Throttled)?;
     let stored = accounts::password_hash(engine, me.user).await?;
-    if !secrets::verify_password(current.to_string(), stored).await {
+    if !secrets::verify_password(current.to_string(), stored).await? {
         return Err(AppError::Validation(vec![crate::model::FieldError::new(
             "current",
             crate::form_problem::WRONG_CURRENT_PASSWORD,
         )]));
     }
+    throttle.succeeded(&me.email);
     accounts::set_password(engine, me.user, new).await?;
     let keep = match &me.credential {
         Credential::Session(hash) => Some(hash.as_str()),
         Credential::Token { .. } => None,
     };
-    sessions::close_other_sessions(engine, me.user, keep).await
+    sessions::close_other_sessions(engine, me.user, keep).await?;
+    if revoke_tokens {
+        sessions::revoke_all_tokens(engine, me.user).await?;
+    }
+    Ok(())
 }
 
 /// `Set-Cookie` for a new session; `secure` when the site is served over HTTPS.
@@ -110,27 +121,53 @@ pub fn wants_secure(engine: &Engine, headers: &http::HeaderMap) -> bool {
     })
 }
 
-/// The client's address for throttling.
+/// The client's address for throttling. Behind `trusted_proxies` proxies (each appending
+/// the address it got the request from to `X-Forwarded-For`), it is the entry the outermost
+/// of them wrote: entries further left were written by the client and prove nothing.
 pub fn client_address(engine: &Engine, parts: &http::request::Parts) -> String {
-    if engine.auth.config.trust_proxy {
-        if let Some(first) = parts
-            .headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-        {
-            return first.trim().to_string();
-        }
-    }
-    parts
+    let peer = parts
         .extensions
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map_or("unknown".into(), |c| c.0.ip().to_string())
+        .map_or("unknown".into(), |c| c.0.ip().to_string());
+    let forwarded: Vec<&str> = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    address_behind_proxies(&peer, &forwarded, engine.auth.config.trusted_proxies)
+}
+
+fn address_behind_proxies(peer: &str, forwarded: &[&str], trusted_proxies: usize) -> String {
+    if trusted_proxies == 0 {
+        return peer.to_string();
+    }
+    // The last entry is the innermost proxy's view; `trusted_proxies` of them are ours.
+    forwarded
+        .len()
+        .checked_sub(trusted_proxies)
+        .and_then(|i| forwarded.get(i))
+        .filter(|a| !a.is_empty())
+        .map_or_else(|| peer.to_string(), |a| a.to_string())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_client_address_is_what_the_trusted_proxies_saw() {
+        let xff = ["6.6.6.6", "203.0.113.9", "10.0.0.2"];
+        // No proxy trusted: the connection's own peer, whatever the header says.
+        assert_eq!(address_behind_proxies("10.0.0.3", &xff, 0), "10.0.0.3");
+        // One proxy: the address it appended (the client's), not what the client wrote.
+        assert_eq!(address_behind_proxies("10.0.0.3", &xff, 1), "10.0.0.2");
+        assert_eq!(address_behind_proxies("10.0.0.3", &xff, 2), "203.0.113.9");
+        // More hops configured than the request went through: the peer.
+        assert_eq!(address_behind_proxies("10.0.0.3", &xff[..1], 2), "10.0.0.3");
+    }
 
     #[test]
     fn the_cookie_is_http_only_lax_and_secure_when_asked() {

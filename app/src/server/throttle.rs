@@ -1,6 +1,8 @@
-//! Sign-in throttling: failed attempts are counted per account and per client address in a
-//! fixed window; past the limit, further attempts are refused until the window ends, whether
-//! the password is right or not (so guessing cannot go on at full speed).
+//! Password throttling (signing in, changing one's password): attempts are counted per
+//! account and per client address in a fixed window, before the password is checked; past
+//! the limit, further attempts are refused until the window ends, whether the password is
+//! right or not (so guessing cannot go on at full speed). A success clears the account's
+//! count, so only failures add up in practice.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -40,41 +42,43 @@ impl Throttle {
         }
     }
 
-    /// `Err(seconds to wait)` when either key has used up its failures.
-    pub fn check(&self, account: &str, address: &str) -> Result<(), u64> {
-        let now = Instant::now();
-        let map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let blocked = |key: String, limit: u32| {
-            map.get(&key).and_then(|(n, start)| {
-                let left = self.limits.window.checked_sub(now.duration_since(*start))?;
-                (*n >= limit).then(|| left.as_secs().max(1))
-            })
-        };
-        match blocked(account_key(account), self.limits.per_account)
-            .or_else(|| blocked(address_key(address), self.limits.per_address))
-        {
-            Some(wait) => Err(wait),
-            None => Ok(()),
-        }
-    }
-
-    pub fn failed(&self, account: &str, address: &str) {
+    /// Count one attempt against both keys, unless either has used up its attempts: then
+    /// `Err(seconds to wait)` and nothing is counted. Counting and checking happen under one
+    /// lock, before the password is looked at, so parallel guesses cannot all slip through
+    /// one check. A success then takes the account's count back ([`Throttle::succeeded`]).
+    pub fn attempt(&self, account: &str, address: &str) -> Result<(), u64> {
         let now = Instant::now();
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        let keys = [
+            (account_key(account), self.limits.per_account),
+            (address_key(address), self.limits.per_address),
+        ];
+        let window = self.limits.window;
+        for (key, limit) in &keys {
+            let live = map
+                .get(key)
+                .filter(|(_, start)| now.duration_since(*start) < window);
+            if let Some((n, start)) = live {
+                if *n >= *limit {
+                    let left = window.saturating_sub(now.duration_since(*start));
+                    return Err(left.as_secs().max(1));
+                }
+            }
+        }
         if map.len() >= MAX_KEYS {
-            let window = self.limits.window;
             map.retain(|_, (_, start)| now.duration_since(*start) < window);
             if map.len() >= MAX_KEYS {
                 map.clear();
             }
         }
-        for key in [account_key(account), address_key(address)] {
+        for (key, _) in keys {
             let entry = map.entry(key).or_insert((0, now));
-            if now.duration_since(entry.1) >= self.limits.window {
+            if now.duration_since(entry.1) >= window {
                 *entry = (0, now);
             }
             entry.0 += 1;
         }
+        Ok(())
     }
 
     /// A successful sign-in clears the account's count (not the address's).
@@ -105,33 +109,51 @@ mod tests {
     }
 
     #[test]
-    fn an_account_is_locked_after_its_failures_whatever_the_address() {
+    fn an_account_is_locked_after_its_attempts_whatever_the_address() {
         let t = Throttle::new(limits(3, 100));
         for i in 0..3 {
-            assert!(t.check("A@x.org", &format!("10.0.0.{i}")).is_ok());
-            t.failed("a@x.org", &format!("10.0.0.{i}"));
+            assert!(t.attempt("A@x.org", &format!("10.0.0.{i}")).is_ok());
         }
-        let wait = t.check("a@x.org", "10.9.9.9").unwrap_err();
+        let wait = t.attempt("a@x.org", "10.9.9.9").unwrap_err();
         assert!((1..=60).contains(&wait));
-        assert!(t.check("b@x.org", "10.9.9.9").is_ok());
+        assert!(t.attempt("b@x.org", "10.9.9.9").is_ok());
     }
 
     #[test]
-    fn an_address_is_locked_after_its_failures_whatever_the_account() {
+    fn an_address_is_locked_after_its_attempts_whatever_the_account() {
         let t = Throttle::new(limits(100, 2));
-        t.failed("a@x.org", "1.2.3.4");
-        t.failed("b@x.org", "1.2.3.4");
-        assert!(t.check("c@x.org", "1.2.3.4").is_err());
-        assert!(t.check("c@x.org", "5.6.7.8").is_ok());
+        t.attempt("a@x.org", "1.2.3.4").unwrap();
+        t.attempt("b@x.org", "1.2.3.4").unwrap();
+        assert!(t.attempt("c@x.org", "1.2.3.4").is_err());
+        assert!(t.attempt("c@x.org", "5.6.7.8").is_ok());
     }
 
     #[test]
     fn success_clears_the_account() {
         let t = Throttle::new(limits(2, 100));
-        t.failed("a@x.org", "1.2.3.4");
+        t.attempt("a@x.org", "1.2.3.4").unwrap();
         t.succeeded("a@x.org");
-        t.failed("a@x.org", "1.2.3.4");
-        assert!(t.check("a@x.org", "1.2.3.4").is_ok());
+        t.attempt("a@x.org", "1.2.3.4").unwrap();
+        assert!(t.attempt("a@x.org", "1.2.3.4").is_ok());
+        assert!(t.attempt("a@x.org", "1.2.3.4").is_err());
+    }
+
+    #[test]
+    fn parallel_attempts_get_exactly_the_limit() {
+        let t = Throttle::new(limits(5, 1000));
+        let passed: usize = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..40)
+                .map(|i| {
+                    let t = t.clone();
+                    s.spawn(move || t.attempt("a@x.org", &format!("10.0.0.{i}")).is_ok())
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap() as usize)
+                .sum()
+        });
+        assert_eq!(passed, 5);
     }
 
     #[test]
@@ -141,9 +163,9 @@ mod tests {
             per_address: 1,
             window: Duration::from_millis(20),
         });
-        t.failed("a@x.org", "1.2.3.4");
-        assert!(t.check("a@x.org", "1.2.3.4").is_err());
+        t.attempt("a@x.org", "1.2.3.4").unwrap();
+        assert!(t.attempt("a@x.org", "1.2.3.4").is_err());
         std::thread::sleep(Duration::from_millis(30));
-        assert!(t.check("a@x.org", "1.2.3.4").is_ok());
+        assert!(t.attempt("a@x.org", "1.2.3.4").is_ok());
     }
 }

@@ -6,14 +6,13 @@
 //! dead endpoint never slows saves. A delivery is claimed with a compare-and-set on its next
 //! attempt time, so several server processes never send the same attempt twice.
 
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
-
-use std::sync::Arc;
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use sqlx::Row;
-use tokio::sync::Semaphore;
 
 use crate::api::{DeliveryInfo as Delivery, WebhookInfo as Webhook};
 use crate::error::AppError;
@@ -38,10 +37,15 @@ pub struct WebhookConfig {
     pub base_backoff: Duration,
     /// After this many failed attempts a delivery is marked failed.
     pub max_attempts: i64,
-    /// Longest wait for an endpoint's answer.
+    /// Longest wait for an endpoint's answer, connection included.
     pub timeout: Duration,
-    /// Deliveries in flight at once.
+    /// Longest wait for a connection to open.
+    pub connect_timeout: Duration,
+    /// Deliveries in flight at once, all organisations together.
     pub concurrency: usize,
+    /// Deliveries in flight at once for one organisation (each endpoint has at most one), so
+    /// an organisation's slow or dead endpoints never take every slot.
+    pub per_organisation: usize,
 }
 
 impl Default for WebhookConfig {
@@ -51,7 +55,9 @@ impl Default for WebhookConfig {
             base_backoff: Duration::from_secs(2),
             max_attempts: 10,
             timeout: Duration::from_secs(10),
-            concurrency: 8,
+            connect_timeout: Duration::from_secs(5),
+            concurrency: 32,
+            per_organisation: 4,
         }
     }
 }
@@ -76,14 +82,18 @@ pub async fn register(
 ) -> Result<(Webhook, String), AppError> {
     let url = url.trim();
     let mut errors = Vec::new();
-    if !(url.starts_with("https://") || url.starts_with("http://"))
-        || url.len() > MAX_URL
-        || url.contains(char::is_whitespace)
-    {
-        errors.push(FieldError::new(
-            "url",
-            "Enter the endpoint's address, starting with https://.",
-        ));
+    let checked = if url.len() > MAX_URL || url.contains(char::is_whitespace) {
+        Err(format!(
+            "Enter the endpoint's address, at most {MAX_URL} characters, without spaces."
+        ))
+    } else {
+        match engine.outbound.check_url(url) {
+            Ok(parsed) => engine.outbound.check_resolved(&parsed).await,
+            Err(e) => Err(e),
+        }
+    };
+    if let Err(message) = checked {
+        errors.push(FieldError::new("url", message));
     }
     if !secret.is_empty() && secret.chars().count() < 16 {
         errors.push(FieldError::new(
@@ -197,26 +207,82 @@ pub async fn deliveries(
 /// Run the delivery worker until the process ends.
 pub fn spawn_worker(engine: Engine, config: WebhookConfig) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let client = match reqwest::Client::builder().timeout(config.timeout).build() {
+        // Never follows a redirect (a 3xx is a failed delivery), and connects only where the
+        // outbound policy allows, checked after DNS resolution.
+        let client = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .connect_timeout(config.connect_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .dns_resolver(engine.outbound.resolver())
+            .build();
+        let client = match client {
             Ok(c) => c,
             Err(e) => {
                 tracing::error!(error = %e, "webhooks disabled: cannot build an HTTP client");
                 return;
             }
         };
-        // Attempts run as their own tasks, so an endpoint that hangs holds one slot until its
-        // timeout and delays neither queueing nor the other endpoints.
-        let slots = Arc::new(Semaphore::new(config.concurrency));
+        let in_flight = InFlight::default();
+        let mut turn = 0usize;
         loop {
             if let Err(e) = queue_new_changes(&engine).await {
                 tracing::warn!(error = %e, "webhooks: cannot queue new changes");
             }
-            if let Err(e) = send_due(&engine, &config, &client, &slots).await {
+            if let Err(e) = send_due(&engine, &config, &client, &in_flight, turn).await {
                 tracing::warn!(error = %e, "webhooks: cannot send deliveries");
             }
+            turn = turn.wrapping_add(1);
             tokio::time::sleep(config.poll).await;
         }
     })
+}
+
+/// Which endpoints have a delivery on its way, and how many each organisation has. Attempts
+/// run as their own tasks and release their place when they end.
+#[derive(Clone, Default)]
+struct InFlight(Arc<Mutex<(HashSet<String>, HashMap<OrgId, usize>)>>);
+
+struct Place {
+    in_flight: InFlight,
+    webhook: String,
+    org: OrgId,
+}
+
+impl InFlight {
+    fn total(&self) -> usize {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).0.len()
+    }
+
+    /// A place for `webhook`'s next delivery, unless it has one on its way or its
+    /// organisation has `per_org` already.
+    fn take(&self, webhook: &str, org: OrgId, per_org: usize) -> Option<Place> {
+        let mut guard = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let (hooks, orgs) = &mut *guard;
+        if hooks.contains(webhook) || orgs.get(&org).copied().unwrap_or(0) >= per_org {
+            return None;
+        }
+        hooks.insert(webhook.to_string());
+        *orgs.entry(org).or_insert(0) += 1;
+        Some(Place {
+            in_flight: self.clone(),
+            webhook: webhook.to_string(),
+            org,
+        })
+    }
+}
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        let mut guard = self.in_flight.0.lock().unwrap_or_else(|p| p.into_inner());
+        let (hooks, orgs) = &mut *guard;
+        hooks.remove(&self.webhook);
+        if let Some(n) = orgs.get_mut(&self.org) {
+            *n -= 1;
+            if *n == 0 {
+                orgs.remove(&self.org);
+            }
+        }
+    }
 }
 
 /// Turn change-log entries past each webhook's cursor into pending deliveries.
@@ -280,45 +346,64 @@ struct Due {
     secret: String,
 }
 
+/// Start the due deliveries there is room for: one per endpoint, taking organisations in turn (starting from a different one each round), at most one delivery per
+/// endpoint and `per_organisation` per organisation in flight.
 async fn send_due(
     engine: &Engine,
     config: &WebhookConfig,
     client: &reqwest::Client,
-    slots: &Arc<Semaphore>,
+    in_flight: &InFlight,
+    turn: usize,
 ) -> Result<(), sqlx::Error> {
+    // One candidate per endpoint: the due delivery tried least often, oldest first, so a
+    // first attempt is never stuck behind another delivery's retries.
     let rows = sqlx::query(
-        "SELECT d.webhook_id, d.org_id, d.seq, d.attempts, d.next_attempt_at, w.url, w.secret \
-         FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id \
-         WHERE d.status = 'pending' AND d.next_attempt_at <= $1 ORDER BY d.seq LIMIT 100",
+        "SELECT due.webhook_id, due.org_id, due.seq, due.attempts, due.next_attempt_at, w.url, w.secret \
+         FROM (SELECT d.webhook_id, d.org_id, d.seq, d.attempts, d.next_attempt_at, \
+                 ROW_NUMBER() OVER (PARTITION BY d.webhook_id ORDER BY d.attempts, d.seq) AS place \
+               FROM webhook_deliveries d \
+               WHERE d.status = 'pending' AND d.next_attempt_at <= $1) due \
+         JOIN webhooks w ON w.id = due.webhook_id WHERE due.place = 1",
     )
     .bind(now_ms())
     .fetch_all(&engine.db.read)
     .await?;
-    let due = rows
-        .iter()
-        .map(|r| {
-            Ok(Due {
-                webhook_id: r.try_get("webhook_id")?,
-                org: r.try_get("org_id")?,
-                seq: r.try_get("seq")?,
-                attempts: r.try_get("attempts")?,
-                next_attempt_at: r.try_get("next_attempt_at")?,
-                url: r.try_get("url")?,
-                secret: r.try_get("secret")?,
-            })
-        })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    for d in due {
-        let Ok(slot) = slots.clone().try_acquire_owned() else {
-            break;
+    let mut by_org: BTreeMap<OrgId, VecDeque<Due>> = BTreeMap::new();
+    for r in &rows {
+        let due = Due {
+            webhook_id: r.try_get("webhook_id")?,
+            org: r.try_get("org_id")?,
+            seq: r.try_get("seq")?,
+            attempts: r.try_get("attempts")?,
+            next_attempt_at: r.try_get("next_attempt_at")?,
+            url: r.try_get("url")?,
+            secret: r.try_get("secret")?,
         };
-        let (engine, config, client) = (engine.clone(), config.clone(), client.clone());
-        tokio::spawn(async move {
-            if let Err(e) = attempt(&engine, &config, &client, d).await {
-                tracing::warn!(error = %e, "webhooks: delivery bookkeeping failed");
+        by_org.entry(due.org).or_default().push_back(due);
+    }
+    let mut queues: Vec<VecDeque<Due>> = by_org.into_values().collect();
+    if !queues.is_empty() {
+        let start = turn % queues.len();
+        queues.rotate_left(start);
+    }
+    // Round robin: one delivery from each organisation in turn.
+    while in_flight.total() < config.concurrency && queues.iter().any(|q| !q.is_empty()) {
+        for queue in queues.iter_mut() {
+            let Some(d) = queue.pop_front() else { continue };
+            if in_flight.total() >= config.concurrency {
+                return Ok(());
             }
-            drop(slot);
-        });
+            let Some(place) = in_flight.take(&d.webhook_id, d.org, config.per_organisation) else {
+                continue;
+            };
+            let (engine, config, client) = (engine.clone(), config.clone(), client.clone());
+            tokio::spawn(async move {
+                if let Err(e) = attempt(&engine, &config, &client, d).await {
+                    tracing::warn!(error = %e, "webhooks: delivery bookkeeping failed");
+                }
+                drop(place);
+            });
+        }
     }
     Ok(())
 }
@@ -355,6 +440,11 @@ async fn attempt(
     let delivery_id = format!("{}:{}", d.webhook_id, d.seq);
     let body = serde_json::json!({ "delivery": delivery_id, "organisation": d.org, "event": change.staff }).to_string();
     let timestamp = now_ms() / 1000;
+    // Checked again at every attempt: an address written as an IP never reaches the
+    // resolver, and the policy may have changed since the webhook was registered.
+    if let Err(refused) = engine.outbound.check_url(&d.url) {
+        return record(engine, config, &d, None, Some(refused)).await;
+    }
     let result = client
         .post(&d.url)
         .header(reqwest::header::CONTENT_TYPE, "application/json")
@@ -367,9 +457,15 @@ async fn attempt(
         .body(body)
         .send()
         .await;
-    let attempts = d.attempts + 1;
     let (status, error) = match &result {
         Ok(res) if res.status().is_success() => (Some(res.status().as_u16() as i64), None),
+        Ok(res) if res.status().is_redirection() => (
+            Some(res.status().as_u16() as i64),
+            Some(format!(
+                "the endpoint answered HTTP {} (a redirect, which Courant does not follow: register the address it points to)",
+                res.status().as_u16()
+            )),
+        ),
         Ok(res) => (
             Some(res.status().as_u16() as i64),
             Some(format!(
@@ -384,8 +480,32 @@ async fn attempt(
                 config.timeout.as_secs_f32()
             )),
         ),
-        Err(e) => (None, Some(format!("cannot reach the endpoint: {e}"))),
+        Err(e) => (None, Some(format!("cannot reach the endpoint: {}", with_causes(e)))),
     };
+    record(engine, config, &d, status, error).await
+}
+
+/// An error and what caused it ("error sending request: … resolves only to private …").
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
+}
+
+/// Write down how an attempt went, and when the next one is due.
+async fn record(
+    engine: &Engine,
+    config: &WebhookConfig,
+    d: &Due,
+    status: Option<i64>,
+    error: Option<String>,
+) -> Result<(), sqlx::Error> {
+    let attempts = d.attempts + 1;
     let now = now_ms();
     let (state, next) = match (&error, attempts >= config.max_attempts) {
         (None, _) => ("delivered", now),

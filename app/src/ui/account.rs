@@ -88,6 +88,10 @@ fn PasswordForm() -> impl IntoView {
                 <input id="new-password" name="new" type="password" autocomplete="new-password"/>
                 <span class="field-error">{message("password")}</span>
             </label>
+            <label class="check">
+                <input type="checkbox" name="revoke_tokens" data-testid="revoke-tokens"/>
+                " Also revoke my API tokens (scripts using them stop working)"
+            </label>
             <p class="error" role="alert" data-testid="password-error">{general}</p>
             <button type="submit" data-testid="change-password" disabled=move || action.pending().get()>
                 "Change password"

@@ -140,7 +140,8 @@ fn UserBar(user: CurrentUser) -> impl IntoView {
     }
 }
 
-fn go_to(path: &str) {
+/// A full page load of `path`.
+pub(super) fn go_to(path: &str) {
     #[cfg(feature = "hydrate")]
     if let Some(w) = web_sys::window() {
         let _ = w.location().assign(path);
@@ -167,10 +168,6 @@ fn go_to_sign_in() {
             location.pathname().unwrap_or_default(),
             location.search().unwrap_or_default()
         );
-        let _ = location.assign(&format!(
-            "{}?next={}",
-            crate::return_to::SIGN_IN_PATH,
-            js_sys::encode_uri_component(&here)
-        ));
+        let _ = location.assign(&crate::return_to::sign_in_url(&here));
     }
 }

@@ -1,6 +1,7 @@
-//! Members of the current organisation: invite someone with a role (a new account's password
-//! is shown once), change a member's role, remove a member. Supervisors see the list
-//! read-only (the frame disables it; the server refuses their changes anyway).
+//! Members of the current organisation: invite someone with a role (a one-time link to pass
+//! on; they choose their own password when they accept), withdraw a pending invitation,
+//! change a member's role, remove a member. Supervisors see the page read-only (the frame
+//! disables it; the server refuses their changes anyway).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -9,7 +10,10 @@ use leptos_meta::Title;
 use super::dialog::confirm;
 use super::layout::{reload, use_signed_in};
 use super::AdminLayout;
-use crate::api::{invite_member, list_members, remove_member, set_member_role, MemberInfo};
+use crate::api::{
+    invite_member, list_invitations, list_members, remove_member, revoke_invitation,
+    set_member_role, CreatedInvitation, InvitationInfo, MemberInfo,
+};
 use crate::error::AppError;
 use crate::roles::Role;
 use crate::time::{now_ms, relative_time, Lang};
@@ -19,13 +23,32 @@ pub fn MembersPage() -> impl IntoView {
     let feed = crate::client::use_live_feed();
     Effect::new(move |_| feed.start_at_head());
     let members = Resource::new(|| (), |_| list_members());
-    let refetch = Callback::new(move |_| members.refetch());
+    let invitations = Resource::new(|| (), |_| list_invitations());
+    let refetch = Callback::new(move |_| {
+        members.refetch();
+        invitations.refetch();
+    });
     view! {
         <AdminLayout>
             <Title text="Members · Courant"/>
             <h1>"Members"</h1>
             <p class="meta">"Who can sign in to this organisation, and what each may do: admins everything; editors content, orders and prospects; supervisors look at everything but change nothing; operators handle orders and prospects only."</p>
             <InviteForm on_invited=refetch/>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match invitations.await {
+                        Ok(list) if list.is_empty() => ().into_any(),
+                        Ok(list) => view! {
+                            <h2>"Waiting for an answer"</h2>
+                            <ul class="cards" data-testid="invitations">
+                                {list.into_iter().map(|i| view! { <PendingInvitation invitation=i on_changed=refetch/> }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <h2>"Members"</h2>
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match members.await {
@@ -47,23 +70,21 @@ fn InviteForm(on_invited: Callback<()>) -> impl IntoView {
     let email = RwSignal::new(String::new());
     let role = RwSignal::new(Role::Editor);
     let error = RwSignal::new(None::<AppError>);
-    // Who was added, and the new account's password if one was made.
-    let invited = RwSignal::new(None::<(String, Role, Option<String>)>);
+    let created = RwSignal::new(None::<CreatedInvitation>);
     let busy = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         busy.set(true);
         spawn_local(async move {
-            let (who, as_role) = (email.get_untracked(), role.get_untracked());
-            match invite_member(who.clone(), as_role).await {
+            match invite_member(email.get_untracked(), role.get_untracked()).await {
                 Ok(done) => {
-                    invited.set(Some((who.trim().to_string(), as_role, done.password)));
+                    created.set(Some(done));
                     error.set(None);
                     email.set(String::new());
                     on_invited.run(());
                 }
                 Err(e) => {
-                    invited.set(None);
+                    created.set(None);
                     error.set(Some(e));
                 }
             }
@@ -85,22 +106,51 @@ fn InviteForm(on_invited: Callback<()>) -> impl IntoView {
             </div>
             <span class="field-error" role="alert">{move || error.with(|e| e.as_ref().map(|e| e.field_message("email").unwrap_or_else(|| e.to_string())))}</span>
             <div class="actions">
-                <button type="submit" data-testid="invite" disabled=move || busy.get()>"Add member"</button>
+                <button type="submit" data-testid="invite" disabled=move || busy.get()>"Invite"</button>
             </div>
-            {move || invited.get().map(|(who, r, password)| view! {
+            {move || created.get().map(|c| view! {
                 <p class="notice" role="status" data-testid="invited">
-                    {match password {
-                        Some(p) => view! {
-                            "Added " {who} " as " {r.as_str()} ". Their password, shown only now (they can change it on their account page): "
-                            <code data-testid="invited-password">{p}</code>
-                        }.into_any(),
-                        None => view! {
-                            "Added " {who} " as " {r.as_str()} ". They already have an account and sign in with their own password."
-                        }.into_any(),
-                    }}
+                    "Send this link to " {c.invitation.email.clone()} " (" {c.invitation.role.as_str()}
+                    "). It is shown only now, works once, for 7 days; they choose their own password when they open it: "
+                    <code data-testid="invitation-link">{full_link(&c.link)}</code>
                 </p>
             })}
         </form>
+    }
+}
+
+/// The link with this site's address in front, as the person will receive it.
+fn full_link(path: &str) -> String {
+    #[cfg(feature = "hydrate")]
+    if let Some(origin) = web_sys::window().and_then(|w| w.location().origin().ok()) {
+        return format!("{origin}{path}");
+    }
+    path.to_string()
+}
+
+#[component]
+fn PendingInvitation(invitation: InvitationInfo, on_changed: Callback<()>) -> impl IntoView {
+    let error = RwSignal::new(None::<String>);
+    let id = invitation.id.clone();
+    let withdraw = move |_| {
+        let id = id.clone();
+        spawn_local(async move {
+            match revoke_invitation(id).await {
+                Ok(()) => on_changed.run(()),
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+    view! {
+        <li class="card member" data-testid="invitation" data-email=invitation.email.clone()>
+            <strong>{invitation.email.clone()}</strong>
+            <span class="meta">" · " {invitation.role.as_str()} " · invited "
+                {relative_time(now_ms(), invitation.created_at, Lang::En)}</span>
+            <div class="card-actions">
+                <button type="button" class="danger" data-testid="withdraw" on:click=withdraw>"Withdraw"</button>
+            </div>
+            <p class="error" role="alert">{move || error.get()}</p>
+        </li>
     }
 }
 
@@ -113,7 +163,7 @@ fn MemberCard(member: MemberInfo, on_changed: Callback<()>) -> impl IntoView {
         Memo::new(move |_| signed_in.with(|u| u.as_ref().is_some_and(|u| u.email == email)))
     };
     let error = RwSignal::new(None::<String>);
-    let user_id = member.user_id;
+    let id = member.id.clone();
     let role = RwSignal::new(member.role);
     // Changing one's own role or leaving changes what this page may show: start again.
     let after = move |me: bool| {
@@ -123,21 +173,25 @@ fn MemberCard(member: MemberInfo, on_changed: Callback<()>) -> impl IntoView {
             on_changed.run(());
         }
     };
-    let change_role = Callback::new(move |new: Role| {
-        let me = is_me.get_untracked();
-        spawn_local(async move {
-            match set_member_role(user_id, new).await {
-                Ok(()) => {
-                    error.set(None);
-                    after(me);
+    let change_role = Callback::new({
+        let id = id.clone();
+        move |new: Role| {
+            let me = is_me.get_untracked();
+            let id = id.clone();
+            spawn_local(async move {
+                match set_member_role(id, new).await {
+                    Ok(()) => {
+                        error.set(None);
+                        after(me);
+                    }
+                    Err(e) => {
+                        // Show the role the member still has, and why it did not change.
+                        error.set(Some(e.explain()));
+                        role.set(member.role);
+                    }
                 }
-                Err(e) => {
-                    // Show the role the member still has, and why it did not change.
-                    error.set(Some(explain(&e)));
-                    role.set(member.role);
-                }
-            }
-        });
+            });
+        }
     });
     let remove = {
         let email = email.clone();
@@ -151,10 +205,11 @@ fn MemberCard(member: MemberInfo, on_changed: Callback<()>) -> impl IntoView {
             if !confirm(&question) {
                 return;
             }
+            let id = id.clone();
             spawn_local(async move {
-                match remove_member(user_id).await {
+                match remove_member(id).await {
                     Ok(()) => after(me),
-                    Err(e) => error.set(Some(explain(&e))),
+                    Err(e) => error.set(Some(e.explain())),
                 }
             });
         }
@@ -192,18 +247,5 @@ fn RoleSelect(id: &'static str, value: RwSignal<Role>, on_change: Callback<Role>
                 <option value=r.as_str() selected=r == value.get_untracked()>{r.as_str()}</option>
             }).collect_view()}
         </select>
-    }
-}
-
-/// What went wrong, in the words of the refusal itself (a refused role change is a
-/// validation error naming the reason, not a form to correct).
-fn explain(e: &AppError) -> String {
-    match e {
-        AppError::Validation(errors) if !errors.is_empty() => errors
-            .iter()
-            .map(|f| f.message.clone())
-            .collect::<Vec<_>>()
-            .join(" "),
-        other => other.to_string(),
     }
 }

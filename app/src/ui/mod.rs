@@ -8,6 +8,7 @@ mod field;
 mod home;
 mod hydrated;
 mod indicator;
+mod invitation;
 mod layout;
 mod members_admin;
 mod public_content;
@@ -21,6 +22,7 @@ pub use collection_admin::CollectionAdminPage;
 pub use home::HomePage;
 pub use hydrated::{provide_hydrated, use_hydrated};
 pub use indicator::RealtimeSyncIndicator;
+pub use invitation::InvitationPage;
 pub use layout::{AdminLayout, PublicLayout};
 pub use members_admin::MembersPage;
 pub use public_content::{

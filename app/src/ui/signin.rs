@@ -11,6 +11,9 @@ use crate::api::SignIn;
 use crate::form_problem::FormProblem;
 use crate::return_to::after_sign_in;
 
+// A full page load, so the backoffice starts with the new session (its own live socket).
+use super::layout::go_to;
+
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
@@ -60,14 +63,4 @@ pub fn SignInPage() -> impl IntoView {
             </ActionForm>
         </main>
     }
-}
-
-/// A full page load, so the backoffice starts with the new session (its own live socket).
-fn go_to(path: &str) {
-    #[cfg(feature = "hydrate")]
-    if let Some(w) = web_sys::window() {
-        let _ = w.location().assign(path);
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = path;
 }

@@ -62,13 +62,26 @@ export async function staffList(baseUrl: string, collection: string): Promise<an
   return (await res.json()).record;
 }
 
-/** Add someone to the admin's organisation; returns their one-time password. */
-export async function invite(baseUrl: string, email: string, role: "admin" | "editor" | "supervisor" | "operator"): Promise<string> {
+/** The admin invites `email`; returns the invitation link's path (`/invite/…`). */
+export async function invitationLink(baseUrl: string, email: string, role: "admin" | "editor" | "supervisor" | "operator"): Promise<string> {
   const res = await adminFetch(baseUrl, "/api/members/invite", {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ email, role }),
   });
   if (!res.ok) throw new Error(`invite: ${res.status} ${await res.text()}`);
-  return (await res.json()).password;
+  return (await res.json()).link;
+}
+
+/** Add someone to the admin's organisation the way people join: the admin's invitation, then
+ *  the person's own acceptance with a password they choose. Returns that password. */
+export async function invite(baseUrl: string, email: string, role: "admin" | "editor" | "supervisor" | "operator"): Promise<string> {
+  const token = (await invitationLink(baseUrl, email, role)).replace("/invite/", "");
+  const password = `their own ${role} pick ${Date.now()}`;
+  const accepted = await fetch(`${baseUrl}/api/invitations/accept_new`, {
+    method: "POST",
+    body: new URLSearchParams({ token, password }),
+  });
+  if (!accepted.ok) throw new Error(`accept: ${accepted.status} ${await accepted.text()}`);
+  return password;
 }

@@ -63,21 +63,46 @@ fn table() -> Vec<(&'static str, Permission, Enc, Value)> {
         ("/api/members/list", ReadSyncCentre, Form, json!({})),
         (
             "/api/members/invite",
-            ManageSyncCentre,
+            ManagePeople,
             Json,
             json!({ "email": "new@courant.test", "role": "editor" }),
         ),
+        ("/api/members/invitations", ReadSyncCentre, Form, json!({})),
+        (
+            "/api/members/invitations/revoke",
+            ManagePeople,
+            Form,
+            json!({ "id": "none" }),
+        ),
         (
             "/api/members/role",
-            ManageSyncCentre,
+            ManagePeople,
             Json,
-            json!({ "user_id": 999_999, "role": "editor" }),
+            json!({ "member": "nobody", "role": "editor" }),
         ),
         (
             "/api/members/remove",
-            ManageSyncCentre,
+            ManagePeople,
             Json,
-            json!({ "user_id": 999_999 }),
+            json!({ "member": "nobody" }),
+        ),
+        (
+            "/api/invitations/view",
+            ReadPublic,
+            Form,
+            json!({ "token": "none" }),
+        ),
+        (
+            "/api/invitations/accept_new",
+            ReadPublic,
+            Form,
+            json!({ "token": "none", "password": "tulip orbit 77 cellar" }),
+        ),
+        (
+            "/api/invitations/accept",
+            Account,
+            Form,
+            json!({ "token": "none" }),
         ),
         ("/api/settings/public", ReadPublic, Form, json!({})),
         ("/api/settings/edit", ReadContent, Form, json!({})),
@@ -325,6 +350,23 @@ async fn every_server_function_enforces_its_role(b: Backend) {
         }
     }
     assert_eq!(checked, table().len() * 8);
+
+    // An API token, even an admin's, never acts on people or on the account itself.
+    for (path, permission, enc, args) in table() {
+        if !permission.needs_session() {
+            continue;
+        }
+        let mut req = app.http.post(app.url(path));
+        req = match enc {
+            Enc::Json => req.json(&args),
+            Enc::Form => req.form(&form_pairs(&args)),
+        };
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        let body = res.text().await.unwrap();
+        assert_eq!(status, 403, "an admin's token calling {path}: {body}");
+        assert!(body.contains("SessionOnly"), "{path}: {body}");
+    }
 
     // Switching into an organisation one does not belong to is refused.
     let (_, _, outsider) = users[1];

@@ -93,13 +93,16 @@ async fn list_save_creates_updates_and_keeps_order_but_never_deletes(b: Backend)
 }
 
 async fn a_stale_editor_copy_never_resets_view_counts(b: Backend) {
-    let app = spawn_app(b).await;
+    let app = spawn_app_behind_proxy(b).await;
     sync_services(&app, json!([service("Bread", true)])).await;
     let stale = staff_services(&app).await[0].clone();
     assert_eq!(stale["views"], 0);
     let id = stale["id"].as_str().unwrap().to_string();
     for expected in 1..=3 {
-        let (status, body) = app.call_form("/api/services/view", &[("id", &id)]).await;
+        let visitor = format!("198.51.100.{expected}");
+        let (status, body) = app
+            .visit("/api/services/view", &[("id", &id)], &visitor)
+            .await;
         assert_eq!((status, body.as_i64()), (200, Some(expected)));
     }
     // The editor's copy still says 0 views; they rename the service and save it.
@@ -412,7 +415,7 @@ async fn generic_sync_can_write_an_unchanged_record_on_purpose(b: Backend) {
 }
 
 async fn opening_a_public_page_counts_a_view_and_drafts_are_not_found(b: Backend) {
-    let app = spawn_app(b).await;
+    let app = spawn_app_behind_proxy(b).await;
     sync_services(
         &app,
         json!([service("Bread", true), service("Draft", false)]),
@@ -424,8 +427,11 @@ async fn opening_a_public_page_counts_a_view_and_drafts_are_not_found(b: Backend
         list[1]["id"].as_str().unwrap(),
     );
     let head = app.head().await;
-    for expected in 1..=2 {
-        let (status, page) = app.call_form("/api/services/page", &[("id", live)]).await;
+    // A visitor counts once however often they reload; another visitor counts again.
+    for (address, expected) in [("203.0.113.1", 1), ("203.0.113.1", 1), ("203.0.113.2", 2)] {
+        let (status, page) = app
+            .visit("/api/services/page", &[("id", live)], address)
+            .await;
         assert_eq!(
             (status, page["record"]["views"].as_i64()),
             (200, Some(expected)),
@@ -434,13 +440,18 @@ async fn opening_a_public_page_counts_a_view_and_drafts_are_not_found(b: Backend
         // Typed public records keep the field's place but never its value.
         assert_eq!(page["record"]["updated_by"], "", "public fields only");
     }
+    let (status, views) = app
+        .visit("/api/services/view", &[("id", live)], "203.0.113.2")
+        .await;
+    assert_eq!((status, views.as_i64()), (200, Some(2)));
     let (status, _) = app.call_form("/api/services/page", &[("id", draft)]).await;
     assert_eq!(status, 404);
     // The generic public functions the public pages use follow the same rules.
     let (status, page) = app
-        .call_form(
+        .visit(
             "/api/page/public",
             &[("collection", "services"), ("id", live)],
+            "203.0.113.3",
         )
         .await;
     assert_eq!(

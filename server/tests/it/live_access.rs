@@ -1,11 +1,7 @@
 //! The live socket and cross-site requests: organisation isolation on the feed, sockets
 //! refused without rights or from a foreign origin, revocation closing sockets, CSRF.
 
-use std::time::Duration;
-
-use futures::StreamExt;
 use serde_json::json;
-use tokio_tungstenite::tungstenite::Message;
 
 use crate::common::*;
 use app::live::ServerMsg;
@@ -21,20 +17,6 @@ on_both_backends!(
     cross_site_posts_and_gets_change_nothing,
     sign_in_sets_a_safe_cookie_and_is_throttled,
 );
-
-/// The socket is closed by the server within 5 s (messages before the close are skipped).
-async fn expect_closed(ws: &mut Ws) {
-    let closed = tokio::time::timeout(Duration::from_secs(5), async {
-        loop {
-            match ws.next().await {
-                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return,
-                Some(Ok(_)) => {}
-            }
-        }
-    })
-    .await;
-    assert!(closed.is_ok(), "the socket was not closed");
-}
 
 async fn a_token_of_one_organisation_never_receives_another_organisations_events(b: Backend) {
     let app = spawn_app(b).await;

@@ -88,7 +88,7 @@ async fn unchanged_save_writes_and_publishes_nothing(b: Backend) {
 
 async fn server_owned_fields_survive_a_save(b: Backend) {
     let app = spawn_app(b).await;
-    let before = app.settings().await;
+    let before = app.staff_settings().await;
     let (status, body) = app
         .save(json!({
             "created_at": { "from": before["created_at"], "to": 0 },
@@ -99,7 +99,7 @@ async fn server_owned_fields_survive_a_save(b: Backend) {
         }))
         .await;
     assert_eq!(status, 200, "{body}");
-    let after = app.settings().await;
+    let after = app.staff_settings().await;
     assert_eq!(after["created_at"], before["created_at"]);
     assert_eq!(after["id"], "main");
     assert_eq!(after["version"], before["version"].as_i64().unwrap() + 1);

@@ -11,6 +11,7 @@ use app::server::webhooks::{
     signature, spawn_worker, WebhookConfig, SIGNATURE_HEADER, TIMESTAMP_HEADER,
 };
 use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
 use axum::routing::post;
 use serde_json::{json, Value};
 
@@ -20,15 +21,20 @@ on_both_backends!(
     a_dead_endpoint_never_slows_saves,
     bad_registrations_are_refused_with_reasons,
     changes_saved_without_notify_are_not_sent,
+    private_and_local_addresses_are_refused_at_registration,
+    an_address_that_leads_inward_is_refused_when_connecting,
+    redirects_are_not_followed,
+    one_organisations_hanging_endpoints_hold_up_no_other,
 );
 
 /// A webhook receiver: records what it is sent; fails the first `fail_first` requests with a
-/// 500; never answers when `hang`.
+/// 500; never answers when `hang`; answers with a redirect to `redirect_to` when set.
 #[derive(Clone, Default)]
 struct Receiver {
     got: Arc<Mutex<Vec<(HeaderMap, String)>>>,
     fail_first: Arc<AtomicUsize>,
     hang: bool,
+    redirect_to: Option<String>,
 }
 
 impl Receiver {
@@ -42,15 +48,20 @@ impl Receiver {
                     if me.hang {
                         tokio::time::sleep(Duration::from_secs(3600)).await;
                     }
+                    if let Some(to) = &me.redirect_to {
+                        me.got.lock().unwrap().push((headers, body));
+                        return (StatusCode::TEMPORARY_REDIRECT, [("location", to.clone())])
+                            .into_response();
+                    }
                     let failing = me
                         .fail_first
                         .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
                         .is_ok();
                     if failing {
-                        return StatusCode::INTERNAL_SERVER_ERROR;
+                        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
                     }
                     me.got.lock().unwrap().push((headers, body));
-                    StatusCode::NO_CONTENT
+                    StatusCode::NO_CONTENT.into_response()
                 }
             }),
         );
@@ -76,7 +87,9 @@ fn fast() -> WebhookConfig {
         base_backoff: Duration::from_millis(50),
         max_attempts: 5,
         timeout: Duration::from_millis(500),
+        connect_timeout: Duration::from_millis(500),
         concurrency: 4,
+        per_organisation: 2,
     }
 }
 
@@ -277,4 +290,179 @@ async fn changes_saved_without_notify_are_not_sent(b: Backend) {
         .map(|b| b["event"]["seq"].as_i64().unwrap())
         .collect();
     assert_eq!(seqs, [head + 2], "only the change saved with notify");
+}
+
+async fn private_and_local_addresses_are_refused_at_registration(b: Backend) {
+    let app = spawn_app_public_only(b).await;
+    // Refused by reading the address (and, for names, /etc/hosts): nothing is sent anywhere.
+    for url in [
+        "https://127.0.0.1/hook",
+        "https://localhost/hook",
+        "https://2130706433/hook",
+        "https://0x7f000001/hook",
+        "https://[::1]/hook",
+        "https://[::ffff:127.0.0.1]/hook",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://10.0.0.5/hook",
+        "https://172.20.1.1/hook",
+        "https://192.168.0.10/hook",
+        "https://[fd12:3456::1]/hook",
+        "https://[fe80::1]/hook",
+        "https://224.0.0.251/hook",
+        "https://0.0.0.0/hook",
+        "https://192.0.2.1/hook",
+        "https://[2001:db8::1]/hook",
+        "https://user:secret@hooks.example.com/hook",
+        "http://hooks.example.com/hook",
+    ] {
+        let (status, body) = app
+            .call_form("/api/webhooks/create", &[("url", url), ("secret", "")])
+            .await;
+        assert_eq!(status, 422, "{url}: {body}");
+        assert_eq!(validation_fields(&body), ["url"], "{url}");
+    }
+    let (_, list) = app.call_form("/api/webhooks/list", &[]).await;
+    assert_eq!(list, json!([]));
+}
+
+async fn an_address_that_leads_inward_is_refused_when_connecting(b: Backend) {
+    let app = spawn_app_public_only(b).await;
+    let _worker = spawn_worker(app.engine.clone(), fast());
+    let receiver = Receiver::default();
+    let local = receiver.clone().start().await;
+    let port = local
+        .split(':')
+        .nth(2)
+        .unwrap()
+        .trim_end_matches("/hook")
+        .to_string();
+    // Registered when they looked public (written straight to the database): a name that
+    // now resolves to loopback, and an address in one of its numeric spellings.
+    let mut ids = Vec::new();
+    for url in [
+        format!("https://localhost:{port}/hook"),
+        format!("https://2130706433:{port}/hook"),
+    ] {
+        let id = format!("inward{}", ids.len());
+        let head = app.head().await;
+        let mut conn = app.engine.db.write.acquire().await.unwrap();
+        sqlx::query("INSERT INTO webhooks (id, org_id, url, secret, queued_through, created_at) VALUES ($1, 1, $2, 's', $3, 0)")
+            .bind(&id)
+            .bind(&url)
+            .bind(head)
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        ids.push(id);
+    }
+    app.set_field("tagline", "not for inside").await;
+    for id in &ids {
+        let ds = deliveries_when(&app, id, |ds| {
+            ds.len() == 1 && ds[0]["attempts"].as_i64() >= Some(1)
+        })
+        .await;
+        let error = ds[0]["last_error"].as_str().unwrap_or_default();
+        assert!(error.contains("private"), "{id}: {ds:?}");
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(
+        receiver.got.lock().unwrap().is_empty(),
+        "nothing reached the receiver"
+    );
+}
+
+async fn redirects_are_not_followed(b: Backend) {
+    let app = spawn_app(b).await;
+    let _worker = spawn_worker(app.engine.clone(), fast());
+    let target = Receiver::default();
+    let target_url = target.clone().start().await;
+    let redirecting = Receiver {
+        redirect_to: Some(target_url),
+        ..Default::default()
+    };
+    let hook = register(&app, &redirecting.clone().start().await, "").await;
+    let id = hook["webhook"]["id"].as_str().unwrap().to_string();
+    app.set_field("tagline", "redirected?").await;
+    let ds = deliveries_when(&app, &id, |ds| {
+        ds.len() == 1 && ds[0]["attempts"].as_i64() >= Some(1)
+    })
+    .await;
+    assert_eq!(ds[0]["last_status"], 307, "{ds:?}");
+    assert!(
+        ds[0]["last_error"].as_str().unwrap().contains("redirect"),
+        "{ds:?}"
+    );
+    assert_eq!(
+        ds[0]["status"], "pending",
+        "a failed attempt, retried later"
+    );
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(
+        target.got.lock().unwrap().is_empty(),
+        "the redirect was not followed"
+    );
+}
+
+async fn one_organisations_hanging_endpoints_hold_up_no_other(b: Backend) {
+    let app = spawn_app(b).await;
+    let config = WebhookConfig {
+        timeout: Duration::from_secs(20),
+        connect_timeout: Duration::from_secs(20),
+        concurrency: 8,
+        per_organisation: 4,
+        ..fast()
+    };
+    let _worker = spawn_worker(app.engine.clone(), config);
+    // Organisation 1: twenty endpoints that never answer, each with changes queued.
+    let hanging = Receiver {
+        hang: true,
+        ..Default::default()
+    }
+    .start()
+    .await;
+    for _ in 0..20 {
+        register(&app, &hanging, "").await;
+    }
+    for i in 0..3 {
+        app.set_field("tagline", &format!("into the void {i}"))
+            .await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Organisation 2: one healthy endpoint; its change arrives at once all the same.
+    let boss = app::server::accounts::create_user(&app.engine, "boss@two.test", PASSWORD)
+        .await
+        .unwrap();
+    let org2 = app::server::accounts::create_organisation(&app.engine, "Two", boss)
+        .await
+        .unwrap();
+    let token =
+        member_with_token(&app.engine, "boss@two.test", org2, app::roles::Role::Admin).await;
+    let two = client_with_token(&token);
+    let healthy = Receiver::default();
+    let url = healthy.clone().start().await;
+    let res = two
+        .post(app.url("/api/webhooks/create"))
+        .form(&[("url", url.as_str()), ("secret", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let edit = json!({ "edit": { "id": "main", "base_version": 0, "changes": { "tagline": { "from": "", "to": "org two speaks" } } } });
+    let settings = two
+        .post(app.url("/api/settings/edit"))
+        .send()
+        .await
+        .unwrap();
+    let current: Value = settings.json().await.unwrap();
+    let mut edit = edit;
+    edit["edit"]["changes"]["tagline"]["from"] = current["record"]["tagline"].clone();
+    let res = two
+        .post(app.url("/api/settings/save"))
+        .json(&edit)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    // Within wait_for's 6 s, while organisation 1's attempts hang for 20 s each.
+    wait_for(|| healthy.got.lock().unwrap().len() == 1).await;
 }

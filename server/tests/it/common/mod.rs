@@ -29,6 +29,7 @@ use tokio_tungstenite::{tungstenite::Message, MaybeTlsStream, WebSocketStream};
 use app::live::ServerMsg;
 use app::roles::Role;
 use app::server::access::AuthConfig;
+use app::server::outbound::OutboundPolicy;
 use app::server::{accounts, sessions, Engine, LiveConfig};
 use server::{serve, AppState};
 
@@ -162,9 +163,46 @@ pub async fn spawn_app_configured(
     auth: AuthConfig,
     live: LiveConfig,
 ) -> TestApp {
-    let engine = Engine::start_configured(&database_url, false, auth, live)
+    // Tests' webhook receivers listen on loopback, as COURANT_WEBHOOK_ALLOW_PRIVATE=1 allows.
+    let local = OutboundPolicy {
+        allow_private: true,
+    };
+    spawn_app_sending_to(database_url, auth, live, local).await
+}
+
+/// A server behind one trusted proxy: a test names the visitor's address in
+/// `X-Forwarded-For` ([`TestApp::visit`]).
+pub async fn spawn_app_behind_proxy(backend: Backend) -> TestApp {
+    let auth = AuthConfig {
+        trusted_proxies: 1,
+        ..Default::default()
+    };
+    spawn_app_with(fresh_database(backend).await, auth).await
+}
+
+/// A server that refuses private and local webhook addresses, as in production.
+pub async fn spawn_app_public_only(backend: Backend) -> TestApp {
+    let database_url = fresh_database(backend).await;
+    let policy = OutboundPolicy::default();
+    spawn_app_sending_to(
+        database_url,
+        AuthConfig::default(),
+        LiveConfig::default(),
+        policy,
+    )
+    .await
+}
+
+async fn spawn_app_sending_to(
+    database_url: String,
+    auth: AuthConfig,
+    live: LiveConfig,
+    outbound: OutboundPolicy,
+) -> TestApp {
+    let mut engine = Engine::start_configured(&database_url, false, auth, live)
         .await
         .expect("engine starts");
+    engine.outbound = outbound;
     let admin_id = member(&engine, ADMIN_EMAIL, 1, Role::Admin).await;
     let admin_token = sessions::create_token(&engine, admin_id, 1, "tests")
         .await
@@ -233,6 +271,37 @@ impl TestApp {
         (status, res.json().await.unwrap_or(Value::Null))
     }
 
+    /// Call a JSON server function as the browser session `session` (a cookie's secret).
+    pub async fn call_as(&self, session: &str, path: &str, body: Value) -> (u16, Value) {
+        let req = self.anon.post(self.url(path)).json(&body);
+        answer(req.header("cookie", format!("courant_session={session}"))).await
+    }
+
+    /// Call a form-encoded server function as the browser session `session`.
+    pub async fn call_form_as(
+        &self,
+        session: &str,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> (u16, Value) {
+        let req = self.anon.post(self.url(path)).form(form);
+        answer(req.header("cookie", format!("courant_session={session}"))).await
+    }
+
+    /// Call a public server function as the visitor at `address` (a server from
+    /// [`spawn_app_behind_proxy`] takes it from `X-Forwarded-For`).
+    pub async fn visit(&self, path: &str, form: &[(&str, &str)], address: &str) -> (u16, Value) {
+        let req = self.anon.post(self.url(path)).form(form);
+        answer(req.header("x-forwarded-for", address)).await
+    }
+
+    /// A browser session of `user`'s, switched to `org`.
+    pub async fn session_of(&self, user: i64, org: i64) -> String {
+        sessions::open_session(&self.engine, user, org)
+            .await
+            .unwrap()
+    }
+
     /// Sign in the way a script does (the server function, form-encoded, no cookie yet).
     pub async fn sign_in(&self, email: &str, password: &str) -> reqwest::Response {
         self.anon
@@ -284,6 +353,22 @@ impl TestApp {
         }
     }
 
+    /// A staff live socket opened with a browser session's cookie, its hello read.
+    pub async fn live_with_session(&self, session: &str) -> Ws {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let url = format!("ws://{}/live?audience=staff", self.addr);
+        let mut req = url.into_client_request().unwrap();
+        req.headers_mut().insert(
+            "cookie",
+            format!("courant_session={session}").parse().unwrap(),
+        );
+        let (mut ws, _) = tokio_tungstenite::connect_async(req)
+            .await
+            .expect("live socket opens");
+        assert!(matches!(next_msg(&mut ws).await, ServerMsg::Hello { .. }));
+        ws
+    }
+
     /// Call the save server function over HTTP as the browser does.
     pub async fn save(&self, changes: Value) -> (u16, Value) {
         let edit = json!({ "edit": { "id": "main", "base_version": 0, "changes": changes } });
@@ -321,6 +406,11 @@ impl TestApp {
         self.snapshot().await["record"].clone()
     }
 
+    /// The settings as the backoffice sees them (staff-only fields too).
+    pub async fn staff_settings(&self) -> Value {
+        self.call_form("/api/settings/edit", &[]).await.1["record"].clone()
+    }
+
     pub async fn head(&self) -> i64 {
         self.snapshot().await["seq"].as_i64().unwrap()
     }
@@ -345,6 +435,31 @@ impl TestApp {
 }
 
 /// The next message from the server that is not a heartbeat.
+/// The status and the JSON answer (the error's text as a JSON string when it is not JSON).
+async fn answer(req: reqwest::RequestBuilder) -> (u16, Value) {
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    let text = res.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+/// Wait (at most 5 s) for the server to close this socket.
+pub async fn expect_closed(ws: &mut Ws) {
+    let closed = tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            match ws.next().await {
+                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return,
+                Some(Ok(_)) => {}
+            }
+        }
+    })
+    .await;
+    assert!(closed.is_ok(), "the socket was not closed");
+}
+
 pub async fn next_msg(ws: &mut Ws) -> ServerMsg {
     next_msg_within(ws, 5).await
 }

@@ -1,0 +1,257 @@
+//! Where the server may send requests of its own (webhook deliveries): public addresses only.
+//! An address is checked when a webhook is registered and again at every connection, after
+//! DNS resolution, so a name that later resolves inward is refused too; redirects are never
+//! followed. Local receivers (development, tests) need `COURANT_WEBHOOK_ALLOW_PRIVATE=1`.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+use reqwest::Url;
+
+/// Whether the server may reach private and local addresses.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OutboundPolicy {
+    pub allow_private: bool,
+}
+
+impl OutboundPolicy {
+    /// `COURANT_WEBHOOK_ALLOW_PRIVATE=1` allows private and local receivers.
+    pub fn from_env() -> OutboundPolicy {
+        OutboundPolicy {
+            allow_private: std::env::var("COURANT_WEBHOOK_ALLOW_PRIVATE")
+                .is_ok_and(|v| v == "1" || v == "true"),
+        }
+    }
+
+    /// Check a webhook address as written: its form, and its host when that is an address
+    /// (in any encoding the URL standard reads: `2130706433`, `0x7f.1`, `[::ffff:7f00:1]`).
+    /// A name is checked where it resolves, by [`OutboundPolicy::resolver`].
+    pub fn check_url(self, raw: &str) -> Result<Url, String> {
+        let url = Url::parse(raw.trim()).map_err(|_| {
+            "Enter the endpoint's full address, like https://hooks.example.com/courant.".to_string()
+        })?;
+        let scheme_ok = url.scheme() == "https" || (self.allow_private && url.scheme() == "http");
+        if !scheme_ok {
+            return Err("Use an address starting with https://.".into());
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err("Leave the user name and password out of the address; Courant signs each delivery instead.".into());
+        }
+        if self.allow_private {
+            return Ok(url);
+        }
+        match url.host() {
+            Some(url::Host::Ipv4(ip)) if forbidden(IpAddr::V4(ip)) => Err(PRIVATE.into()),
+            Some(url::Host::Ipv6(ip)) if forbidden(IpAddr::V6(ip)) => Err(PRIVATE.into()),
+            Some(url::Host::Domain(name)) if local_name(name) => Err(PRIVATE.into()),
+            None => Err("The address needs a host name.".into()),
+            _ => Ok(url),
+        }
+    }
+
+    /// Resolve `url`'s host name now and refuse it if it leads only inward. A name that
+    /// cannot be resolved yet is let through: the check at connection time still applies.
+    pub async fn check_resolved(self, url: &Url) -> Result<(), String> {
+        let Some(url::Host::Domain(name)) = url.host() else {
+            return Ok(());
+        };
+        if self.allow_private {
+            return Ok(());
+        }
+        let lookup = tokio::net::lookup_host((name, url.port_or_known_default().unwrap_or(443)));
+        match tokio::time::timeout(Duration::from_secs(2), lookup).await {
+            Ok(Ok(addrs)) => {
+                let addrs: Vec<SocketAddr> = addrs.collect();
+                if !addrs.is_empty() && addrs.iter().all(|a| forbidden(a.ip())) {
+                    return Err(PRIVATE.into());
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The DNS resolver for outbound connections: private addresses are dropped from every
+    /// answer (all of them private: the connection fails).
+    pub fn resolver(self) -> Arc<PublicOnly> {
+        Arc::new(PublicOnly(self))
+    }
+}
+
+const PRIVATE: &str = "This address is on a private or local network, which Courant does not send to. Use the endpoint's public address.";
+
+/// A resolver that never hands out an address the policy forbids.
+pub struct PublicOnly(OutboundPolicy);
+
+impl Resolve for PublicOnly {
+    fn resolve(&self, name: Name) -> Resolving {
+        let policy = self.0;
+        Box::pin(async move {
+            let host = name.as_str().to_string();
+            let found: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let allowed: Vec<SocketAddr> = found
+                .into_iter()
+                .filter(|a| policy.allow_private || !forbidden(a.ip()))
+                .collect();
+            if allowed.is_empty() {
+                return Err(format!("{host} resolves only to private or local addresses").into());
+            }
+            Ok(Box::new(allowed.into_iter()) as Addrs)
+        })
+    }
+}
+
+fn local_name(name: &str) -> bool {
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name == "localhost" || name.ends_with(".localhost") || name.ends_with(".local")
+}
+
+/// Loopback, private, link-local, unique-local, shared (CGNAT), multicast, unspecified,
+/// broadcast, reserved, benchmarking and documentation ranges, and IPv4 hidden in IPv6
+/// (mapped, compatible, NAT64, 6to4).
+pub fn forbidden(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => forbidden_v4(v4),
+        IpAddr::V6(v6) => forbidden_v6(v6),
+    }
+}
+
+fn forbidden_v4(ip: Ipv4Addr) -> bool {
+    let [a, b, c, _] = ip.octets();
+    ip.is_loopback()
+        || ip.is_private()
+        || ip.is_link_local()
+        || ip.is_multicast()
+        || ip.is_unspecified()
+        || ip.is_broadcast()
+        || ip.is_documentation()
+        || a == 0
+        || a >= 240
+        || (a == 100 && (64..128).contains(&b))
+        || (a == 198 && (18..20).contains(&b))
+        || (a == 192 && b == 0 && c == 0)
+}
+
+fn forbidden_v6(ip: Ipv6Addr) -> bool {
+    if let Some(v4) = ip.to_ipv4_mapped() {
+        return forbidden_v4(v4);
+    }
+    let s = ip.segments();
+    let embedded = |hi: u16, lo: u16| Ipv4Addr::from(((hi as u32) << 16) | lo as u32);
+    // ::a.b.c.d (IPv4-compatible), 64:ff9b::a.b.c.d (NAT64), 2002:AABB:CCDD:: (6to4).
+    if s[..6] == [0, 0, 0, 0, 0, 0] && !ip.is_loopback() && !ip.is_unspecified() {
+        return forbidden_v4(embedded(s[6], s[7]));
+    }
+    if s[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
+        return forbidden_v4(embedded(s[6], s[7]));
+    }
+    if s[0] == 0x2002 {
+        return forbidden_v4(embedded(s[1], s[2]));
+    }
+    ip.is_loopback()
+        || ip.is_unspecified()
+        || ip.is_multicast()
+        || (s[0] & 0xfe00) == 0xfc00
+        || (s[0] & 0xffc0) == 0xfe80
+        || (s[0] & 0xffc0) == 0xfec0
+        || (s[0] == 0x2001 && s[1] == 0x0db8)
+        || s[0] == 0x0100 && s[1..4] == [0, 0, 0]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DENY: OutboundPolicy = OutboundPolicy {
+        allow_private: false,
+    };
+
+    #[test]
+    fn inward_addresses_are_refused_in_every_spelling() {
+        for url in [
+            "https://127.0.0.1/hook",
+            "https://127.1/hook",
+            "https://2130706433/hook",
+            "https://0x7f.1/hook",
+            "https://017700000001/hook",
+            "https://localhost/hook",
+            "https://LOCALHOST./hook",
+            "https://api.localhost/hook",
+            "https://printer.local/hook",
+            "https://[::1]/hook",
+            "https://[::ffff:127.0.0.1]/hook",
+            "https://[::ffff:7f00:1]/hook",
+            "https://[::ffff:10.0.0.1]/hook",
+            "https://[::10.0.0.1]/hook",
+            "https://[64:ff9b::a00:1]/hook",
+            "https://[2002:c0a8:101::1]/hook",
+            "https://10.1.2.3/hook",
+            "https://172.16.0.1/hook",
+            "https://172.31.255.255/hook",
+            "https://192.168.1.1/hook",
+            "https://169.254.169.254/latest/meta-data",
+            "https://100.64.0.1/hook",
+            "https://0.0.0.0/hook",
+            "https://0/hook",
+            "https://255.255.255.255/hook",
+            "https://224.0.0.1/hook",
+            "https://240.0.0.1/hook",
+            "https://192.0.2.10/hook",
+            "https://198.51.100.1/hook",
+            "https://203.0.113.7/hook",
+            "https://198.18.0.1/hook",
+            "https://[fd00::1]/hook",
+            "https://[fc00::1]/hook",
+            "https://[fe80::1]/hook",
+            "https://[ff02::1]/hook",
+            "https://[::]/hook",
+            "https://[2001:db8::1]/hook",
+        ] {
+            assert!(DENY.check_url(url).is_err(), "{url} was accepted");
+        }
+    }
+
+    #[test]
+    fn public_addresses_pass_and_bad_forms_are_refused() {
+        for url in [
+            "https://hooks.example.com/courant",
+            "https://93.184.216.34/hook",
+            "https://[2606:4700::1111]/hook",
+            "https://172.32.0.1/hook",
+        ] {
+            assert!(DENY.check_url(url).is_ok(), "{url} was refused");
+        }
+        for url in [
+            "http://hooks.example.com/courant",
+            "ftp://hooks.example.com/",
+            "https://user:pass@hooks.example.com/",
+            "https://user@hooks.example.com/",
+            "not a url",
+        ] {
+            assert!(DENY.check_url(url).is_err(), "{url} was accepted");
+        }
+        let local = OutboundPolicy {
+            allow_private: true,
+        };
+        assert!(local.check_url("http://127.0.0.1:8080/hook").is_ok());
+        assert!(local.check_url("http://u:p@127.0.0.1/hook").is_err());
+    }
+
+    #[tokio::test]
+    async fn names_that_resolve_inward_are_refused_when_registered_and_when_connecting() {
+        // /etc/hosts names: resolved without any traffic.
+        let url = Url::parse("https://localhost/hook").unwrap();
+        assert!(DENY.check_resolved(&url).await.is_err());
+        let name: Name = "localhost".parse().unwrap();
+        assert!(DENY.resolver().resolve(name).await.is_err());
+        let name: Name = "localhost".parse().unwrap();
+        let allowed = OutboundPolicy {
+            allow_private: true,
+        };
+        let addrs: Vec<SocketAddr> = allowed.resolver().resolve(name).await.unwrap().collect();
+        assert!(addrs.iter().all(|a| a.ip().is_loopback()));
+    }
+}
