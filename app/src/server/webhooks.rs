@@ -240,7 +240,14 @@ pub fn spawn_worker(engine: Engine, config: WebhookConfig) -> tokio::task::JoinH
 /// Which endpoints have a delivery on its way, and how many each organisation has. Attempts
 /// run as their own tasks and release their place when they end.
 #[derive(Clone, Default)]
-struct InFlight(Arc<Mutex<(HashSet<String>, HashMap<OrgId, usize>)>>);
+struct InFlight(Arc<Mutex<Busy>>);
+
+/// Endpoints with a delivery on its way; deliveries on their way per organisation.
+#[derive(Default)]
+struct Busy {
+    hooks: HashSet<String>,
+    orgs: HashMap<OrgId, usize>,
+}
 
 struct Place {
     in_flight: InFlight,
@@ -250,14 +257,14 @@ struct Place {
 
 impl InFlight {
     fn total(&self) -> usize {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).0.len()
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).hooks.len()
     }
 
     /// A place for `webhook`'s next delivery, unless it has one on its way or its
     /// organisation has `per_org` already.
     fn take(&self, webhook: &str, org: OrgId, per_org: usize) -> Option<Place> {
-        let mut guard = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        let (hooks, orgs) = &mut *guard;
+        let mut busy = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let Busy { hooks, orgs } = &mut *busy;
         if hooks.contains(webhook) || orgs.get(&org).copied().unwrap_or(0) >= per_org {
             return None;
         }
@@ -273,8 +280,8 @@ impl InFlight {
 
 impl Drop for Place {
     fn drop(&mut self) {
-        let mut guard = self.in_flight.0.lock().unwrap_or_else(|p| p.into_inner());
-        let (hooks, orgs) = &mut *guard;
+        let mut busy = self.in_flight.0.lock().unwrap_or_else(|p| p.into_inner());
+        let Busy { hooks, orgs } = &mut *busy;
         hooks.remove(&self.webhook);
         if let Some(n) = orgs.get_mut(&self.org) {
             *n -= 1;

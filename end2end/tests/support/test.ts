@@ -17,7 +17,7 @@ export type Servers = {
   /** A server with the example content, on `databaseUrl` or a fresh database. */
   start(databaseUrl?: string, env?: Record<string, string>): Promise<CourantServer>;
   /** A server on a fresh database with no example content: only what the test creates. */
-  startEmpty(): Promise<CourantServer>;
+  startEmpty(env?: Record<string, string>): Promise<CourantServer>;
 };
 
 /** Watch `first` and every context the test opens; returns how to stop and close them. */
@@ -62,7 +62,7 @@ export const test = base.extend<{ servers: Servers; problems: Problems }>({
     const track = (s: CourantServer) => (started.push(s), s);
     await use({
       start: async (databaseUrl = freshDatabase(), env = {}) => track(await CourantServer.start(databaseUrl, undefined, env)),
-      startEmpty: async () => track(await CourantServer.startEmpty()),
+      startEmpty: async (env = {}) => track(await CourantServer.start(freshDatabase(), undefined, { COURANT_DEMO_CONTENT: "0", ...env })),
     });
     await Promise.all(started.map((s) => s.stop()));
   },
