@@ -1,5 +1,5 @@
 import { expect, refused, test } from "./support/test";
-import { invite } from "./support/api";
+import { invite, signedInAs } from "./support/api";
 import { ADMIN, openLive, signIn } from "./support/courant";
 
 test("an admin invites a member, changes their role and removes them", async ({ page, browser, problems, servers }) => {
@@ -106,4 +106,31 @@ test("creating an organisation switches to it, empty and with oneself as admin",
   await page.getByTestId("org-switcher").selectOption(first!);
   await expect(page.getByTestId("org-switcher").locator("option:checked")).not.toHaveText("Acme");
   await expect(page.getByTestId("card").first()).toBeVisible();
+});
+
+test("someone with an account signs in, then accepts an invitation to another organisation", async ({ browser, servers }) => {
+  const server = await servers.start();
+  // Ana, an editor here, starts an organisation of her own and invites the admin to it.
+  const ana = { email: "ana@courant.test", password: await invite(server.url, "ana@courant.test", "editor") };
+  const asAna = await signedInAs(server.url, ana);
+  const shop = await asAna("/api/auth/organisations/create", new URLSearchParams({ name: "Ana's shop" }));
+  await asAna("/api/auth/switch", new URLSearchParams({ org: String(shop.id) }));
+  const created = await asAna("/api/members/invite", { email: ADMIN.email, role: "editor" });
+  const link = `${server.url}${created.link}`;
+
+  // Signed out, the page asks to sign in first, and comes back.
+  const stranger = await (await browser.newContext()).newPage();
+  await stranger.goto(link);
+  await expect(stranger.locator("#root")).toHaveAttribute("data-hydrated", "true");
+  await expect(stranger.getByTestId("invitation")).toContainText(`as editor, with the address ${ADMIN.email}`);
+  await stranger.getByTestId("sign-in-to-accept").click();
+  await expect(stranger).toHaveURL(new RegExp(`/signin\\?next=%2Finvite%2F`));
+  await stranger.locator("#email").fill(ADMIN.email);
+  await stranger.locator("#password").fill(ADMIN.password);
+  await stranger.locator("#password").press("Enter");
+  await expect(stranger).toHaveURL(link);
+  await stranger.getByTestId("accept-invitation").click();
+  await expect(stranger).toHaveURL(`${server.url}/admin/settings`);
+  await expect(stranger.getByTestId("org-switcher").locator("option:checked")).toHaveText("Ana's shop");
+  await expect(stranger.getByTestId("user-role")).toHaveText("editor");
 });

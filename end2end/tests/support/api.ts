@@ -85,3 +85,20 @@ export async function invite(baseUrl: string, email: string, role: "admin" | "ed
   if (!accepted.ok) throw new Error(`accept: ${accepted.status} ${await accepted.text()}`);
   return password;
 }
+
+/** Server functions as someone signed in with their own session (not the admin). */
+export async function signedInAs(baseUrl: string, who: { email: string; password: string }) {
+  const res = await fetch(`${baseUrl}/api/auth/sign_in`, { method: "POST", body: new URLSearchParams(who) });
+  if (!res.ok) throw new Error(`sign in: ${res.status} ${await res.text()}`);
+  const cookie = res.headers.getSetCookie()[0].split(";")[0];
+  return async (path: string, body: URLSearchParams | object): Promise<any> => {
+    const json = !(body instanceof URLSearchParams);
+    const answer = await fetch(`${baseUrl}${path}`, {
+      method: "POST",
+      headers: { cookie, ...(json ? { "content-type": "application/json" } : {}) },
+      body: json ? JSON.stringify(body) : body,
+    });
+    if (!answer.ok) throw new Error(`${path}: ${answer.status} ${await answer.text()}`);
+    return answer.json();
+  };
+}
