@@ -1,4 +1,5 @@
-//! Courant's shared crate: models, the merge, the live protocol, server functions and the UI.
+//! Courant's shared crate: the core, the engine, the features (identity, content,
+//! integrations), the client state and widgets, and the routes that put them together.
 //! Compiled for the server (`ssr`) and for the browser (`hydrate`).
 // The backoffice editor's view types nest deeply; the WASM release build needs more room.
 #![recursion_limit = "256"]
@@ -12,23 +13,16 @@ compile_error!(
      `[target.<triple>] rustflags` in another cargo config, replaces that list: add the cfg there"
 );
 
-pub mod api;
 pub mod client;
+pub mod content;
+pub mod core;
 pub mod csp;
-pub mod error;
-pub mod form_problem;
-pub mod live;
-pub mod merge;
-#[cfg(test)]
-mod merge_props;
-pub mod model;
-pub mod return_to;
-pub mod roles;
-pub mod time;
-pub mod ui;
-
+pub mod engine;
+pub mod identity;
+pub mod integrations;
 #[cfg(feature = "ssr")]
-pub mod server;
+pub mod startup;
+pub mod widgets;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -36,14 +30,18 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
 use crate::client::{provide_live_feed, provide_realtime_sync};
-use crate::ui::specs::{SERVICES, SOLUTIONS, TEAM};
-use crate::ui::{
-    AccountPage, InvitationPage, MembersPage, ServiceDetailPage, SignInPage, SolutionDetailPage,
-    WebhooksPage,
+use crate::content::ui::collection_page::CollectionAdminPage;
+use crate::content::ui::home_page::HomePage;
+use crate::content::ui::public_pages::{
+    ServiceDetailPage, ServicesPage, SolutionDetailPage, SolutionsPage, TeamPage,
 };
-use crate::ui::{
-    AdminSettingsPage, CollectionAdminPage, HomePage, ServicesPage, SolutionsPage, TeamPage,
-};
+use crate::content::ui::settings_page::AdminSettingsPage;
+use crate::content::ui::specs::{SERVICES, SOLUTIONS, TEAM};
+use crate::identity::ui::account_page::AccountPage;
+use crate::identity::ui::invitation_page::InvitationPage;
+use crate::identity::ui::members_page::MembersPage;
+use crate::identity::ui::signin_page::SignInPage;
+use crate::integrations::webhooks::page::WebhooksPage;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -72,7 +70,7 @@ pub fn App() -> impl IntoView {
     provide_live_feed();
     provide_realtime_sync();
     // Lets tests (and people) tell when the page has become interactive.
-    let hydrated = crate::ui::provide_hydrated();
+    let hydrated = crate::widgets::hydrated::provide_hydrated();
 
     view! {
         <Stylesheet id="leptos" href="/pkg/courant.css"/>

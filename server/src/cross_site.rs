@@ -1,13 +1,13 @@
 //! Refuses state-changing requests that come from another site (CSRF). The rule itself is
-//! `app::server::csrf`; the live socket checks it on upgrade.
+//! `app::identity::server::csrf`; the live socket checks it on upgrade.
 
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http::Method;
 
-use app::error::AppError;
-use app::server::csrf::check_same_site;
+use app::core::error::AppError;
+use app::identity::server::csrf::check_same_site;
 
 use crate::AppState;
 
@@ -18,7 +18,10 @@ pub async fn refuse_cross_site(
 ) -> Response {
     let reads = [Method::GET, Method::HEAD, Method::OPTIONS];
     if !reads.contains(req.method()) {
-        if let Err(message) = check_same_site(req.headers(), &state.engine.auth.config) {
+        if let Err(message) = check_same_site(
+            req.headers(),
+            &app::identity::server::access::auth(&state.engine).config,
+        ) {
             tracing::warn!(path = %req.uri().path(), "refused a cross-site request");
             return AppError::CrossSite(message).into_response();
         }

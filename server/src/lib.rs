@@ -14,8 +14,8 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::trace::TraceLayer;
 
-use app::live::LIVE_PATH;
-use app::server::Engine;
+use app::core::protocol::LIVE_PATH;
+use app::engine::Engine;
 use app::{shell, App};
 
 /// Largest request body accepted anywhere (server functions, forms).

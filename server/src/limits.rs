@@ -9,7 +9,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http::header::CONTENT_LENGTH;
 
-use app::error::AppError;
+use app::core::error::AppError;
 
 use crate::MAX_BODY_BYTES;
 

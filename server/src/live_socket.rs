@@ -13,15 +13,16 @@ use serde::Deserialize;
 use tokio::sync::broadcast::{self, error::RecvError};
 use tokio::time::{interval_at, Instant, MissedTickBehavior};
 
-use app::error::AppError;
-use app::live::{ClientMsg, ServerMsg, MAX_CLIENT_MESSAGE_BYTES};
-use app::roles::Permission;
-use app::server::access::{authorize, Principal};
-use app::server::csrf::check_same_site;
-use app::server::hub::{frame_of, Audience};
-use app::server::sessions::{self, Identity, Revoked};
-use app::server::subscription::Subscription;
-use app::server::Engine;
+use app::core::error::AppError;
+use app::core::principal::{Credential, Identity, Principal};
+use app::core::protocol::{ClientMsg, ServerMsg, MAX_CLIENT_MESSAGE_BYTES};
+use app::core::roles::Permission;
+use app::engine::hub::{frame_of, Audience};
+use app::engine::subscription::Subscription;
+use app::engine::Engine;
+use app::identity::server::access::authorize;
+use app::identity::server::csrf::check_same_site;
+use app::identity::server::sessions::{self, Revoked};
 
 use crate::AppState;
 
@@ -58,7 +59,11 @@ pub async fn upgrade(
 ) -> Result<Response, AppError> {
     // A page on another site must not ride on the visitor's cookie (cross-site WebSocket
     // hijacking): browsers always send Origin on a WebSocket handshake.
-    check_same_site(&headers, &state.engine.auth.config).map_err(AppError::CrossSite)?;
+    check_same_site(
+        &headers,
+        &app::identity::server::access::auth(&state.engine).config,
+    )
+    .map_err(AppError::CrossSite)?;
     let (audience, permission) = match q.audience.as_deref() {
         Some("staff") => (Audience::Staff, Permission::ReadContent),
         _ => (Audience::Public, Permission::ReadPublic),
@@ -90,10 +95,11 @@ async fn session(
     let org = who.org;
     // Signing out, revoking the token or changing the member's role closes the socket; the
     // browser reconnects with whatever rights it has now. Only a signed-in socket listens.
-    let revocations = who
-        .identity
-        .as_ref()
-        .map(|_| engine.auth.revocations.subscribe());
+    let revocations = who.identity.as_ref().map(|_| {
+        app::identity::server::access::auth(&engine)
+            .revocations
+            .subscribe()
+    });
     let mut revoked = std::pin::pin!(next_revocation(revocations));
     let live = &engine.live;
     let mut out = Outgoing {
@@ -263,10 +269,8 @@ async fn still_valid(engine: &Engine, me: &Identity) -> bool {
         return true; // a database hiccup is not a revocation
     };
     let now = match &me.credential {
-        sessions::Credential::Session(hash) => {
-            sessions::resolve_session_hash(&mut conn, hash).await
-        }
-        sessions::Credential::Token { id, .. } => sessions::resolve_token_id(&mut conn, id).await,
+        Credential::Session(hash) => sessions::resolve_session_hash(&mut conn, hash).await,
+        Credential::Token { id, .. } => sessions::resolve_token_id(&mut conn, id).await,
     };
     match now {
         Ok(Some(now)) => now.org == me.org && now.role == me.role,

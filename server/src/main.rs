@@ -3,10 +3,9 @@ use std::process::ExitCode;
 use leptos::prelude::get_configuration;
 use tracing_subscriber::EnvFilter;
 
-use app::server::access::AuthConfig;
-use app::server::accounts::{ensure_first_admin, FirstAdmin};
-use app::server::db::DEFAULT_DATABASE_URL;
-use app::server::{Engine, LiveConfig};
+use app::engine::db::DEFAULT_DATABASE_URL;
+use app::identity::server::accounts::{ensure_first_admin, FirstAdmin};
+use app::startup::Settings;
 use server::{serve, AppState};
 
 #[tokio::main]
@@ -23,19 +22,10 @@ async fn main() -> ExitCode {
     };
     let database_url =
         std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.to_string());
-    let with_examples = std::env::var("COURANT_DEMO_CONTENT").map_or(true, |v| v != "0");
-    let mut engine = match Engine::start_configured(
-        &database_url,
-        with_examples,
-        AuthConfig::from_env(),
-        LiveConfig::from_env(),
-    )
-    .await
-    {
+    let engine = match app::startup::start(&database_url, Settings::from_env()).await {
         Ok(engine) => engine,
         Err(e) => return fail(format!("{e} (DATABASE_URL={database_url})")),
     };
-    engine.outbound = app::server::outbound::OutboundPolicy::from_env();
     let first_admin = match (
         std::env::var("COURANT_ADMIN_EMAIL"),
         std::env::var("COURANT_ADMIN_PASSWORD"),
@@ -57,7 +47,7 @@ async fn main() -> ExitCode {
             ))
         }
     }
-    app::server::webhooks::spawn_worker(engine.clone(), Default::default());
+    app::integrations::webhooks::deliveries::spawn_worker(engine.clone(), Default::default());
     let addr = leptos_options.site_addr;
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(l) => l,

@@ -8,9 +8,11 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use http::Method;
 
-use app::error::AppError;
-use app::return_to::{after_sign_in, needs_sign_in, sign_in_url, BACKOFFICE_HOME, SIGN_IN_PATH};
-use app::server::access::identify;
+use app::core::error::AppError;
+use app::identity::return_to::{
+    after_sign_in, needs_sign_in, sign_in_url, BACKOFFICE_HOME, SIGN_IN_PATH,
+};
+use app::identity::server::access::identify;
 
 use crate::AppState;
 

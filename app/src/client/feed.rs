@@ -3,10 +3,10 @@ use std::sync::{Arc, Mutex};
 
 use leptos::prelude::*;
 
-use crate::api::Snapshot;
-use crate::live::ChangeEvent;
-use crate::merge::to_map;
-use crate::model::Collection;
+use crate::core::collection::Collection;
+use crate::core::merge::to_map;
+use crate::core::protocol::ChangeEvent;
+use crate::core::wire::Snapshot;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FeedStatus {

@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use serde_json::{Map, Value};
 
 use super::use_live_feed;
-use crate::api::Snapshot;
-use crate::live::{ChangeEvent, ChangeOp};
+use crate::core::protocol::{ChangeEvent, ChangeOp};
+use crate::core::wire::Snapshot;
 
 pub type Item = Map<String, Value>;
 

@@ -5,8 +5,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::api::SyncOp;
-use crate::merge::RecordEdit;
+use crate::core::merge::RecordEdit;
+use crate::core::wire::SyncOp;
 
 pub const STORAGE_KEY: &str = "courant.save-queue.v1";
 /// A queue longer than this is refused rather than growing the browser's storage without end.

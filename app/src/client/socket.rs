@@ -9,7 +9,7 @@ use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 
 use super::feed::{FeedStatus, LiveFeed};
-use crate::live::{ClientMsg, ServerMsg, LIVE_PATH};
+use crate::core::protocol::{ClientMsg, ServerMsg, LIVE_PATH};
 
 /// The server pings every 15 s; this much silence means the connection is dead.
 const SILENCE_MS: u32 = 40_000;

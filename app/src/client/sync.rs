@@ -2,15 +2,12 @@ use leptos::prelude::*;
 use serde_json::Value;
 
 use super::queue::{enqueue, QueuedSave};
-use crate::api::{
-    save_settings, sync, sync_services, sync_solutions, sync_team, SaveOutcome, SyncOp, SyncResult,
-};
-use crate::error::AppError;
-use crate::merge::RecordEdit;
-use crate::model::{Service, SiteSettings, Solution, TeamMember};
+use crate::core::error::AppError;
+use crate::core::wire::{SyncOp, SyncResult};
+use crate::engine::api::sync;
 
 /// Saving from the browser: the one way pages send edits, with shared progress and errors
-/// that the [`RealtimeSyncIndicator`](crate::ui::RealtimeSyncIndicator) shows.
+/// that the [`RealtimeSyncIndicator`](crate::widgets::indicator::RealtimeSyncIndicator) shows.
 #[derive(Clone, Copy)]
 pub struct RealtimeSync {
     in_flight: RwSignal<u32>,
@@ -39,34 +36,6 @@ impl RealtimeSync {
 
     pub fn clear_error(&self) {
         self.error.set(None);
-    }
-
-    pub async fn sync_settings(
-        &self,
-        edit: RecordEdit,
-    ) -> Result<SaveOutcome<SiteSettings>, AppError> {
-        self.track(save_settings(edit)).await
-    }
-
-    pub async fn sync_team(
-        &self,
-        members: Vec<TeamMember>,
-    ) -> Result<Vec<SaveOutcome<TeamMember>>, AppError> {
-        self.track(sync_team(members)).await
-    }
-
-    pub async fn sync_services(
-        &self,
-        services: Vec<Service>,
-    ) -> Result<Vec<SaveOutcome<Service>>, AppError> {
-        self.track(sync_services(services)).await
-    }
-
-    pub async fn sync_solutions(
-        &self,
-        solutions: Vec<Solution>,
-    ) -> Result<Vec<SaveOutcome<Solution>>, AppError> {
-        self.track(sync_solutions(solutions)).await
     }
 
     /// Any operation on any collection (the escape hatch), saved now.

@@ -12,10 +12,11 @@ use serde::Serialize;
 use serde_json::json;
 use tokio::sync::broadcast::error::RecvError;
 
-use app::merge::RecordEdit;
-use app::model::Service;
-use app::server::access::{AuthConfig, Principal, DEFAULT_ORG};
-use app::server::{save, Db, Engine, LiveConfig};
+use app::content::model::Service;
+use app::core::merge::RecordEdit;
+use app::core::principal::{Principal, DEFAULT_ORG};
+use app::engine::{save, Db, LiveConfig};
+use app::startup::Settings;
 
 use crate::Error;
 
@@ -255,7 +256,11 @@ async fn merged_saves(
         single_node: publish == Publish::Off,
         ..LiveConfig::default()
     };
-    let engine = Engine::start_configured(url, false, AuthConfig::default(), live).await?;
+    let settings = Settings {
+        live,
+        ..Settings::default()
+    };
+    let engine = app::startup::start(url, settings).await?;
     let who = Principal::system(DEFAULT_ORG, "courant-load");
     if publish == Publish::On {
         // A live subscriber, so publishing is not a send into the void.

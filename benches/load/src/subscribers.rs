@@ -98,11 +98,11 @@ mod tests {
 
     #[test]
     fn reads_the_sequence_of_change_frames_only() {
-        let frame = app::server::hub::change_frame(&app::live::ChangeEvent {
+        let frame = app::engine::hub::change_frame(&app::core::protocol::ChangeEvent {
             seq: 4711,
             collection: "services".into(),
             record_id: "x".into(),
-            op: app::live::ChangeOp::Updated,
+            op: app::core::protocol::ChangeOp::Updated,
             version: 2,
             data: None,
             changed: vec![],

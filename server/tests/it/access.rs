@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 use serde_json::{json, Value};
 
 use crate::common::*;
-use app::roles::{allows, Permission, Role};
-use app::server::{accounts, sessions};
+use app::core::roles::{allows, Permission, Role};
+use app::identity::server::{accounts, sessions};
 
 on_both_backends!(every_server_function_enforces_its_role);
 
@@ -111,54 +111,6 @@ fn table() -> Vec<(&'static str, Permission, Enc, Value)> {
             WriteContent,
             Json,
             json!({ "edit": edit }),
-        ),
-        ("/api/team/public", ReadPublic, Form, json!({})),
-        ("/api/team/staff", ReadContent, Form, json!({})),
-        (
-            "/api/team/sync",
-            WriteContent,
-            Json,
-            json!({ "members": [] }),
-        ),
-        ("/api/services/public", ReadPublic, Form, json!({})),
-        ("/api/services/staff", ReadContent, Form, json!({})),
-        (
-            "/api/services/sync",
-            WriteContent,
-            Json,
-            json!({ "services": [] }),
-        ),
-        (
-            "/api/services/page",
-            ReadPublic,
-            Form,
-            json!({ "id": "none" }),
-        ),
-        (
-            "/api/services/view",
-            ReadPublic,
-            Form,
-            json!({ "id": "none" }),
-        ),
-        ("/api/solutions/public", ReadPublic, Form, json!({})),
-        ("/api/solutions/staff", ReadContent, Form, json!({})),
-        (
-            "/api/solutions/sync",
-            WriteContent,
-            Json,
-            json!({ "solutions": [] }),
-        ),
-        (
-            "/api/solutions/page",
-            ReadPublic,
-            Form,
-            json!({ "id": "none" }),
-        ),
-        (
-            "/api/solutions/view",
-            ReadPublic,
-            Form,
-            json!({ "id": "none" }),
         ),
         (
             "/api/list/public",
@@ -276,7 +228,7 @@ async fn every_server_function_enforces_its_role(b: Backend) {
 
     // Organisation 1's private data, to look for in organisation 2's answers.
     let (s, body) = app
-        .call("/api/team/sync", json!({ "members": [{ "name": "Org One Person", "role": "Baker", "email": "p@one.test", "bio": "", "photo_url": "" }] }))
+        .call("/api/list/sync", json!({ "collection": "team", "items": [{ "name": "Org One Person", "role": "Baker", "email": "p@one.test", "bio": "", "photo_url": "" }] }))
         .await;
     assert_eq!(s, 200, "{body}");
     let (s, _) = app
@@ -384,9 +336,9 @@ async fn every_server_function_enforces_its_role(b: Backend) {
     assert_eq!(status, 403);
     let (status, body) = call(
         &app,
-        "/api/team/staff",
+        "/api/list/staff",
         Enc::Form,
-        &json!({}),
+        &json!({ "collection": "team" }),
         Some(&secret),
     )
     .await;

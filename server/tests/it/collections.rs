@@ -2,7 +2,7 @@
 //! preserved fields, public projections, history and restore.
 
 use crate::common::*;
-use app::live::{ChangeOp, ServerMsg};
+use app::core::protocol::{ChangeOp, ServerMsg};
 use serde_json::{json, Value};
 
 on_both_backends!(
@@ -23,20 +23,27 @@ fn service(name: &str, published: bool) -> Value {
 }
 
 async fn staff_services(app: &TestApp) -> Vec<Value> {
-    let (status, body) = app.call("/api/services/staff", json!({})).await;
+    let (status, body) = app
+        .call_form("/api/list/staff", &[("collection", "services")])
+        .await;
     assert_eq!(status, 200, "{body}");
     body["record"].as_array().unwrap().clone()
 }
 
 async fn public_services(app: &TestApp) -> Vec<Value> {
-    let (status, body) = app.call("/api/services/public", json!({})).await;
+    let (status, body) = app
+        .call_form("/api/list/public", &[("collection", "services")])
+        .await;
     assert_eq!(status, 200, "{body}");
     body["record"].as_array().unwrap().clone()
 }
 
 async fn sync_services(app: &TestApp, services: Value) -> (u16, Value) {
-    app.call("/api/services/sync", json!({ "services": services }))
-        .await
+    app.call(
+        "/api/list/sync",
+        json!({ "collection": "services", "items": services }),
+    )
+    .await
 }
 
 fn names(list: &[Value]) -> Vec<&str> {
@@ -101,9 +108,16 @@ async fn a_stale_editor_copy_never_resets_view_counts(b: Backend) {
     for expected in 1..=3 {
         let visitor = format!("198.51.100.{expected}");
         let (status, body) = app
-            .visit("/api/services/view", &[("id", &id)], &visitor)
+            .visit(
+                "/api/page/public",
+                &[("collection", "services"), ("id", &id)],
+                &visitor,
+            )
             .await;
-        assert_eq!((status, body.as_i64()), (200, Some(expected)));
+        assert_eq!(
+            (status, body["record"]["views"].as_i64()),
+            (200, Some(expected))
+        );
     }
     // The editor's copy still says 0 views; they rename the service and save it.
     let mut edited = stale.clone();
@@ -163,7 +177,7 @@ async fn drafts_and_private_fields_never_reach_public_pages_or_sockets(b: Backen
     assert_eq!((event.op, event.data), (ChangeOp::Deleted, None));
 
     // Team emails are staff-only, live and on catch-up (checked on the raw frames).
-    app.call("/api/team/sync", json!({ "members": [{ "name": "Ada", "email": "ada@private.test", "role": "Baker", "bio": "", "photo_url": "" }] })).await;
+    app.call("/api/list/sync", json!({ "collection": "team", "items": [{ "name": "Ada", "email": "ada@private.test", "role": "Baker", "bio": "", "photo_url": "" }] })).await;
     let mut catch_up = app.live_as(head, "public").await;
     let mut frames = Vec::new();
     while let Ok(Some(Ok(msg))) = tokio::time::timeout(
@@ -180,7 +194,9 @@ async fn drafts_and_private_fields_never_reach_public_pages_or_sockets(b: Backen
         "{all}"
     );
     assert!(!all.contains("Back to the drawing board"), "{all}");
-    let (status, team) = app.call("/api/team/public", json!({})).await;
+    let (status, team) = app
+        .call_form("/api/list/public", &[("collection", "team")])
+        .await;
     assert_eq!(status, 200, "{team}");
     assert!(team.to_string().contains("Ada") && !team.to_string().contains("ada@private.test"));
     // The generic list the public team page reads.
@@ -190,7 +206,9 @@ async fn drafts_and_private_fields_never_reach_public_pages_or_sockets(b: Backen
     assert_eq!(status, 200, "{team}");
     assert_eq!(team["record"][0]["name"], "Ada");
     assert!(!team.to_string().contains("ada@private.test"), "{team}");
-    let (_, team) = app.call("/api/team/staff", json!({})).await;
+    let (_, team) = app
+        .call_form("/api/list/staff", &[("collection", "team")])
+        .await;
     assert!(team.to_string().contains("ada@private.test"));
 }
 
@@ -199,16 +217,24 @@ async fn category_is_set_on_creation_and_never_changed(b: Backend) {
     let solution =
         json!({ "title": "Catering", "description": "", "category": "Events", "published": true });
     let (status, body) = app
-        .call("/api/solutions/sync", json!({ "solutions": [solution] }))
+        .call(
+            "/api/list/sync",
+            json!({ "collection": "solutions", "items": [solution] }),
+        )
         .await;
     assert_eq!(status, 200, "{body}");
     let mut saved = body[0]["record"].clone();
     assert_eq!(saved["category"], "Events");
     saved["category"] = json!("Weddings");
     saved["title"] = json!("Catering & more");
-    app.call("/api/solutions/sync", json!({ "solutions": [saved] }))
+    app.call(
+        "/api/list/sync",
+        json!({ "collection": "solutions", "items": [saved] }),
+    )
+    .await;
+    let (_, list) = app
+        .call_form("/api/list/staff", &[("collection", "solutions")])
         .await;
-    let (_, list) = app.call("/api/solutions/staff", json!({})).await;
     assert_eq!(
         (
             list["record"][0]["title"].as_str(),
@@ -430,7 +456,11 @@ async fn opening_a_public_page_counts_a_view_and_drafts_are_not_found(b: Backend
     // A visitor counts once however often they reload; another visitor counts again.
     for (address, expected) in [("203.0.113.1", 1), ("203.0.113.1", 1), ("203.0.113.2", 2)] {
         let (status, page) = app
-            .visit("/api/services/page", &[("id", live)], address)
+            .visit(
+                "/api/page/public",
+                &[("collection", "services"), ("id", live)],
+                address,
+            )
             .await;
         assert_eq!(
             (status, page["record"]["views"].as_i64()),
@@ -441,10 +471,19 @@ async fn opening_a_public_page_counts_a_view_and_drafts_are_not_found(b: Backend
         assert_eq!(page["record"]["updated_by"], "", "public fields only");
     }
     let (status, views) = app
-        .visit("/api/services/view", &[("id", live)], "203.0.113.2")
+        .visit(
+            "/api/page/public",
+            &[("collection", "services"), ("id", live)],
+            "203.0.113.2",
+        )
         .await;
-    assert_eq!((status, views.as_i64()), (200, Some(2)));
-    let (status, _) = app.call_form("/api/services/page", &[("id", draft)]).await;
+    assert_eq!((status, views["record"]["views"].as_i64()), (200, Some(2)));
+    let (status, _) = app
+        .call_form(
+            "/api/page/public",
+            &[("collection", "services"), ("id", draft)],
+        )
+        .await;
     assert_eq!(status, 404);
     // The generic public functions the public pages use follow the same rules.
     let (status, page) = app
@@ -496,7 +535,11 @@ async fn a_deleted_record_can_be_restored_with_its_counters(b: Backend) {
     let id = s["id"].as_str().unwrap().to_string();
     s["name"] = json!("Rye bread");
     sync_services(&app, json!([s])).await;
-    app.call_form("/api/services/view", &[("id", &id)]).await;
+    app.call_form(
+        "/api/page/public",
+        &[("collection", "services"), ("id", &id)],
+    )
+    .await;
     let (status, _) = app
         .call(
             "/api/sync",

@@ -5,12 +5,12 @@
 use std::collections::HashMap;
 
 use crate::common::*;
-use app::api::SaveOutcome;
-use app::error::AppError;
-use app::merge::RecordEdit;
-use app::model::TeamMember;
-use app::server::access::Principal;
-use app::server::{save, Engine};
+use app::content::model::TeamMember;
+use app::core::error::AppError;
+use app::core::merge::RecordEdit;
+use app::core::principal::Principal;
+use app::core::wire::SaveOutcome;
+use app::engine::{save, Engine};
 use serde_json::{json, Value};
 
 const TASKS: usize = 50;
@@ -35,7 +35,7 @@ async fn edit_until_acknowledged(engine: Engine, id: String, task: usize) -> (St
             .await
             .unwrap()
             .record;
-        let from = app::merge::to_map(&current)[field].clone();
+        let from = app::core::merge::to_map(&current)[field].clone();
         let edit = RecordEdit::one_field(&id, current.meta.version, field, from, to.clone());
         match save::save::<TeamMember>(&engine, &who, &edit).await {
             Ok(SaveOutcome::Saved { seq, .. }) => return (field.to_string(), to, seq),
@@ -79,7 +79,7 @@ async fn fifty_editors_at_once(backend: Backend) {
             *entry = (*seq, value.clone());
         }
     }
-    let final_row = app::merge::to_map(
+    let final_row = app::core::merge::to_map(
         &save::snapshot::<TeamMember>(&engine, &who, &id)
             .await
             .unwrap()

@@ -10,12 +10,12 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 
 use crate::common::*;
-use app::live::ServerMsg;
-use app::merge::RecordEdit;
-use app::model::Service;
-use app::server::access::Principal;
-use app::server::doorbell::LISTENER_APP_NAME;
-use app::server::{save, Engine, LiveConfig};
+use app::content::model::Service;
+use app::core::merge::RecordEdit;
+use app::core::principal::Principal;
+use app::core::protocol::ServerMsg;
+use app::engine::doorbell::LISTENER_APP_NAME;
+use app::engine::{save, Engine, LiveConfig};
 
 on_both_backends!(
     resume_inside_the_replay_window_replays_outside_it_resyncs,
@@ -50,7 +50,7 @@ async fn describe(engine: &Engine, id: &str, from: &str, to: &str) -> i64 {
         .await
         .unwrap()
     {
-        app::api::SaveOutcome::Saved { seq, .. } => seq,
+        app::core::wire::SaveOutcome::Saved { seq, .. } => seq,
         other => panic!("{other:?}"),
     }
 }

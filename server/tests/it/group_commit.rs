@@ -9,12 +9,12 @@ use futures::FutureExt;
 use sqlx::AnyConnection;
 
 use crate::common::*;
-use app::api::SaveOutcome;
-use app::error::AppError;
-use app::merge::RecordEdit;
-use app::model::Service;
-use app::server::access::Principal;
-use app::server::{save, store, Engine};
+use app::content::model::Service;
+use app::core::error::AppError;
+use app::core::merge::RecordEdit;
+use app::core::principal::Principal;
+use app::core::wire::SaveOutcome;
+use app::engine::{save, store, Engine};
 use serde_json::json;
 
 const SAVES: usize = 40;

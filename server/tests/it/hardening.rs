@@ -60,8 +60,8 @@ async fn list_positions_are_bounded_and_never_overflow(b: Backend) {
     let item = |name: &str, order: i64| json!({ "name": name, "description": "", "price_cents": 100, "published": true, "order": order });
     let (status, created) = app
         .call(
-            "/api/services/sync",
-            json!({ "services": [item("Bread", 1)] }),
+            "/api/list/sync",
+            json!({ "collection": "services", "items": [item("Bread", 1)] }),
         )
         .await;
     assert_eq!(status, 200);
@@ -90,17 +90,23 @@ async fn list_positions_are_bounded_and_never_overflow(b: Backend) {
         .await
         .unwrap();
     drop(conn);
-    let mut stored = app.call("/api/services/staff", json!({})).await.1["record"][0].clone();
+    let mut stored = app
+        .call_form("/api/list/staff", &[("collection", "services")])
+        .await
+        .1["record"][0]
+        .clone();
     stored["name"] = json!("Bread");
     let (status, body) = app
         .call(
-            "/api/services/sync",
-            json!({ "services": [stored, item("Rolls", 0)] }),
+            "/api/list/sync",
+            json!({ "collection": "services", "items": [stored, item("Rolls", 0)] }),
         )
         .await;
     assert!([200, 422].contains(&status), "{status} {body}");
     assert_eq!(
-        app.call("/api/services/public", json!({})).await.0,
+        app.call_form("/api/list/public", &[("collection", "services")])
+            .await
+            .0,
         200,
         "still serving"
     );

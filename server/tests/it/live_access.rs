@@ -4,9 +4,9 @@
 use serde_json::json;
 
 use crate::common::*;
-use app::live::ServerMsg;
-use app::roles::Role;
-use app::server::{accounts, sessions};
+use app::core::protocol::ServerMsg;
+use app::core::roles::Role;
+use app::identity::server::{accounts, sessions};
 
 on_both_backends!(
     a_token_of_one_organisation_never_receives_another_organisations_events,
@@ -138,7 +138,8 @@ async fn revoking_a_token_closes_its_socket(b: Backend) {
         Some(401)
     );
     let res = client_with_token(&token)
-        .post(app.url("/api/team/staff"))
+        .post(app.url("/api/list/staff"))
+        .form(&[("collection", "team")])
         .send()
         .await
         .unwrap();
@@ -175,7 +176,8 @@ async fn signing_out_closes_the_sessions_socket_and_the_cookie_stops_working(b: 
     expect_closed(&mut ws).await;
     let res = app
         .anon
-        .post(app.url("/api/team/staff"))
+        .post(app.url("/api/list/staff"))
+        .form(&[("collection", "team")])
         .header("cookie", &pair)
         .send()
         .await
@@ -265,7 +267,7 @@ async fn sign_in_sets_a_safe_cookie_and_is_throttled(b: Backend) {
 
     let res = sign_in("wrong password", false).await.unwrap();
     assert_eq!(res.status(), 401);
-    let error: app::error::AppError = res.json().await.unwrap();
+    let error: app::core::error::AppError = res.json().await.unwrap();
     assert!(error.to_string().contains("Wrong email or password"));
     for _ in 0..4 {
         sign_in("wrong password", false).await.unwrap();
@@ -273,6 +275,6 @@ async fn sign_in_sets_a_safe_cookie_and_is_throttled(b: Backend) {
     // Five failures: even the right password is refused for now, with how long to wait.
     let res = sign_in(PASSWORD, false).await.unwrap();
     assert_eq!(res.status(), 429);
-    let error: app::error::AppError = res.json().await.unwrap();
+    let error: app::core::error::AppError = res.json().await.unwrap();
     assert!(error.to_string().contains("Wait 15 minutes"), "{error}");
 }

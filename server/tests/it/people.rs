@@ -7,8 +7,8 @@ use futures::future::join_all;
 use serde_json::{json, Value};
 
 use crate::common::*;
-use app::roles::Role;
-use app::server::accounts;
+use app::core::roles::Role;
+use app::identity::server::accounts;
 
 on_both_backends!(
     an_invitation_never_lets_the_inviter_know_or_set_a_password,
@@ -280,12 +280,17 @@ async fn a_removed_member_stays_out_when_invited_again(b: Backend) {
         .call_form_as(&fresh, "/api/invitations/accept", &[("token", &token)])
         .await;
     assert_eq!(status, 200);
-    let (status, _) = app.call_form_as(&fresh, "/api/team/staff", &[]).await;
+    let (status, _) = app
+        .call_form_as(&fresh, "/api/list/staff", &[("collection", "team")])
+        .await;
     assert_eq!(status, 200, "the new session works");
-    let (status, _) = app.call_form_as(&ed_session, "/api/team/staff", &[]).await;
+    let (status, _) = app
+        .call_form_as(&ed_session, "/api/list/staff", &[("collection", "team")])
+        .await;
     assert_eq!(status, 401, "the old session");
     let res = client_with_token(&ed_token)
-        .post(app.url("/api/team/staff"))
+        .post(app.url("/api/list/staff"))
+        .form(&[("collection", "team")])
         .send()
         .await
         .unwrap();
@@ -293,7 +298,7 @@ async fn a_removed_member_stays_out_when_invited_again(b: Backend) {
 }
 
 async fn app_server_token(app: &TestApp, user: i64) -> String {
-    app::server::sessions::create_token(&app.engine, user, 1, "script")
+    app::identity::server::sessions::create_token(&app.engine, user, 1, "script")
         .await
         .unwrap()
         .1
@@ -460,14 +465,18 @@ async fn a_password_change_closes_the_other_sessions_at_once(b: Backend) {
     assert_eq!(status, 200, "{body}");
     expect_closed(&mut elsewhere_ws).await;
     expect_closed(&mut token_ws).await;
-    let (status, _) = app.call_form_as(&elsewhere, "/api/team/staff", &[]).await;
+    let (status, _) = app
+        .call_form_as(&elsewhere, "/api/list/staff", &[("collection", "team")])
+        .await;
     assert_eq!(status, 401);
-    let (status, _) = app.call_form_as(&here, "/api/team/staff", &[]).await;
+    let (status, _) = app
+        .call_form_as(&here, "/api/list/staff", &[("collection", "team")])
+        .await;
     assert_eq!(status, 200, "the session that changed it stays");
     // This page's own socket carries on.
     app.set_field("tagline", "Still here").await;
     assert!(matches!(
         next_msg(&mut here_ws).await,
-        app::live::ServerMsg::Change { .. }
+        app::core::protocol::ServerMsg::Change { .. }
     ));
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use app::live::{ChangeOp, ServerMsg};
+use app::core::protocol::{ChangeOp, ServerMsg};
 
 use crate::common::{fresh_database, next_msg, Backend, Ws};
 

@@ -1,13 +1,13 @@
 //! The live subscription without any socket: ordering when publishes are missed or reordered.
 
 use crate::common::*;
-use app::live::ServerMsg;
-use app::merge::RecordEdit;
-use app::model::SiteSettings;
-use app::server::access::Principal;
-use app::server::hub::Audience;
-use app::server::subscription::Subscription;
-use app::server::{save, Engine, Hub};
+use app::content::settings::SiteSettings;
+use app::core::merge::RecordEdit;
+use app::core::principal::Principal;
+use app::core::protocol::ServerMsg;
+use app::engine::hub::Audience;
+use app::engine::subscription::Subscription;
+use app::engine::{save, Engine, Hub};
 use serde_json::json;
 
 fn seqs(frames: &[axum::extract::ws::Utf8Bytes]) -> Vec<i64> {
@@ -32,7 +32,7 @@ async fn set_tagline(engine: &Engine, to: &str) -> i64 {
         .await
         .unwrap()
     {
-        app::api::SaveOutcome::Saved { seq, .. } => seq,
+        app::core::wire::SaveOutcome::Saved { seq, .. } => seq,
         other => panic!("{other:?}"),
     }
 }
@@ -53,7 +53,7 @@ async fn missed_and_reordered_publishes_are_filled_from_the_log() {
         let b = set_tagline(&other, "b").await;
         assert_eq!((a, b), (2, 3));
         // Only the later event reaches this hub: the subscriber must not skip `a`.
-        let event_b = app::server::store::changes_between(
+        let event_b = app::engine::store::changes_between(
             &mut engine.db.read.acquire().await.unwrap(),
             1,
             2,

@@ -2,7 +2,7 @@
 //! and on PostgreSQL.
 
 use crate::common::*;
-use app::live::{ChangeOp, ServerMsg};
+use app::core::protocol::{ChangeOp, ServerMsg};
 use serde_json::json;
 
 on_both_backends!(
@@ -49,7 +49,7 @@ async fn save_reaches_live_subscribers_as_a_typed_event(b: Backend) {
     assert_eq!(event.collection, "site_settings");
     assert_eq!(event.changed, ["tagline"]);
     assert_eq!(event.version, 2);
-    let record: app::model::SiteSettings = event.record().expect("typed record");
+    let record: app::content::settings::SiteSettings = event.record().expect("typed record");
     assert_eq!(record.tagline, "Warm croissants");
     assert_eq!(record.company_name, "Courant Bakery");
 }

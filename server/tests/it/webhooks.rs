@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::common::*;
-use app::server::webhooks::{
+use app::integrations::webhooks::deliveries::{
     signature, spawn_worker, WebhookConfig, SIGNATURE_HEADER, TIMESTAMP_HEADER,
 };
 use axum::http::{HeaderMap, StatusCode};
@@ -429,14 +429,19 @@ async fn one_organisations_hanging_endpoints_hold_up_no_other(b: Backend) {
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
     // Organisation 2: one healthy endpoint; its change arrives at once all the same.
-    let boss = app::server::accounts::create_user(&app.engine, "boss@two.test", PASSWORD)
+    let boss = app::identity::server::accounts::create_user(&app.engine, "boss@two.test", PASSWORD)
         .await
         .unwrap();
-    let org2 = app::server::accounts::create_organisation(&app.engine, "Two", boss)
+    let org2 = app::identity::server::accounts::create_organisation(&app.engine, "Two", boss)
         .await
         .unwrap();
-    let token =
-        member_with_token(&app.engine, "boss@two.test", org2, app::roles::Role::Admin).await;
+    let token = member_with_token(
+        &app.engine,
+        "boss@two.test",
+        org2,
+        app::core::roles::Role::Admin,
+    )
+    .await;
     let two = client_with_token(&token);
     let healthy = Receiver::default();
     let url = healthy.clone().start().await;

@@ -26,11 +26,13 @@ use sqlx::{Connection, Executor, PgConnection};
 use tokio::net::TcpStream;
 use tokio_tungstenite::{tungstenite::Message, MaybeTlsStream, WebSocketStream};
 
-use app::live::ServerMsg;
-use app::roles::Role;
-use app::server::access::AuthConfig;
-use app::server::outbound::OutboundPolicy;
-use app::server::{accounts, sessions, Engine, LiveConfig};
+use app::core::protocol::ServerMsg;
+use app::core::roles::Role;
+use app::engine::{Engine, LiveConfig};
+use app::identity::server::access::AuthConfig;
+use app::identity::server::{accounts, sessions};
+use app::integrations::webhooks::outbound::OutboundPolicy;
+use app::startup::Settings;
 use server::{serve, AppState};
 
 #[derive(Debug, Clone, Copy)]
@@ -199,10 +201,15 @@ async fn spawn_app_sending_to(
     live: LiveConfig,
     outbound: OutboundPolicy,
 ) -> TestApp {
-    let mut engine = Engine::start_configured(&database_url, false, auth, live)
+    let settings = Settings {
+        with_examples: false,
+        auth,
+        live,
+        outbound,
+    };
+    let engine = app::startup::start(&database_url, settings)
         .await
         .expect("engine starts");
-    engine.outbound = outbound;
     let admin_id = member(&engine, ADMIN_EMAIL, 1, Role::Admin).await;
     let admin_token = sessions::create_token(&engine, admin_id, 1, "tests")
         .await

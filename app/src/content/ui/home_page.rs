@@ -1,0 +1,52 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::client::use_live_record;
+use crate::content::settings::SiteSettings;
+use crate::content::settings_api::public_settings;
+use crate::core::wire::Snapshot;
+use crate::identity::ui::layout::PublicLayout;
+
+/// The public front page: the organisation's settings, kept live.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let snapshot = Resource::new(|| (), |_| public_settings());
+    view! {
+        <PublicLayout>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match snapshot.await {
+                        Ok(snap) => view! { <LiveSettings snap/> }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </PublicLayout>
+    }
+}
+
+#[component]
+fn LiveSettings(snap: Snapshot<SiteSettings>) -> impl IntoView {
+    let rendered_at = snap.seq;
+    let s = use_live_record(snap, SiteSettings::SINGLETON_ID);
+    let field = move |f: fn(&SiteSettings) -> String| move || s.with(f);
+    view! {
+        <Title text=field(|s| s.company_name.clone())/>
+        <section class="hero" data-rendered-seq=rendered_at>
+            <h1 data-testid="company-name">{field(|s| s.company_name.clone())}</h1>
+            <p class="tagline" data-testid="tagline">{field(|s| s.tagline.clone())}</p>
+        </section>
+        <section class="contact" aria-label="Contact">
+            <dl>
+                <dt>"Address"</dt>
+                <dd data-testid="address">{field(|s| s.address.clone())}</dd>
+                <dt>"Opening hours"</dt>
+                <dd data-testid="opening-hours">{field(|s| s.opening_hours.clone())}</dd>
+                <dt>"Phone"</dt>
+                <dd data-testid="phone">{field(|s| s.phone.clone())}</dd>
+                <dt>"Email"</dt>
+                <dd data-testid="email">{field(|s| s.email.clone())}</dd>
+            </dl>
+        </section>
+    }
+}

@@ -1,0 +1,7 @@
+//! Content's pages: the public site and the backoffice editors.
+
+pub mod collection_page;
+pub mod home_page;
+pub mod public_pages;
+pub mod settings_page;
+pub mod specs;

@@ -1,0 +1,142 @@
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_meta::Title;
+
+use crate::client::{use_live_feed, use_realtime_sync};
+use crate::content::settings::SiteSettings;
+use crate::content::settings_api::{editable_settings, save_settings};
+use crate::core::error::AppError;
+use crate::core::merge::{rebase, RecordEdit};
+use crate::core::wire::{SaveOutcome, Snapshot};
+use crate::identity::ui::layout::AdminLayout;
+use crate::widgets::field::TextField;
+
+#[component]
+pub fn AdminSettingsPage() -> impl IntoView {
+    let snapshot = Resource::new(|| (), |_| editable_settings());
+    view! {
+        <AdminLayout>
+            <Title text="Site settings · Courant"/>
+            <h1>"Site settings"</h1>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match snapshot.await {
+                        Ok(snap) => view! { <SettingsForm snap/> }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </AdminLayout>
+    }
+}
+
+/// The editor's form. `base` is the stored version the draft started from; changes made by
+/// others arrive live and are folded in without touching what this editor is typing.
+#[component]
+fn SettingsForm(snap: Snapshot<SiteSettings>) -> impl IntoView {
+    let id = SiteSettings::SINGLETON_ID;
+    let base = RwSignal::new(snap.record.clone());
+    let draft = RwSignal::new(snap.record.clone());
+    let error = RwSignal::new(None::<AppError>);
+    let notice = RwSignal::new(None::<&'static str>);
+    let sync = use_realtime_sync();
+    let syncing = sync.syncing();
+
+    let feed = use_live_feed();
+    feed.on_change(move |event| {
+        if event.collection != "site_settings" || event.record_id != id {
+            return;
+        }
+        let Some(incoming) = event.record::<SiteSettings>() else {
+            return;
+        };
+        if incoming.meta.version <= base.with_untracked(|b| b.meta.version) {
+            return;
+        }
+        let (b, d) = draft.with_untracked(|d| base.with_untracked(|b| rebase(b, d, &incoming)));
+        base.set(b);
+        draft.set(d);
+    });
+    let (seq, seq_at) = (snap.seq, snap.seq_at);
+    Effect::new(move |_| feed.start(seq, seq_at));
+
+    let dirty = move || {
+        draft.with(|d| base.with(|b| !RecordEdit::between(id, b.meta.version, b, d).is_empty()))
+    };
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let sent = draft.get_untracked();
+        let edit = base.with_untracked(|b| RecordEdit::between(id, b.meta.version, b, &sent));
+        if edit.is_empty() {
+            notice.set(Some("Nothing to save: no field changed."));
+            return;
+        }
+        notice.set(None);
+        spawn_local(async move {
+            match sync.track(save_settings(edit)).await {
+                Ok(outcome) => {
+                    // Fields typed while the save was on its way stay as typed.
+                    let (b, d) = draft.with_untracked(|d| rebase(&sent, d, outcome.record()));
+                    base.set(b);
+                    draft.set(d);
+                    error.set(None);
+                    notice.set(Some(match outcome {
+                        SaveOutcome::Saved { .. } => "Saved. Every open page shows it now.",
+                        SaveOutcome::Unchanged { .. } => "Already up to date: nothing was written.",
+                    }));
+                }
+                Err(AppError::Conflict(conflicts)) => {
+                    // Base the conflicting fields on the other person's value: saving again
+                    // then keeps this editor's text on purpose.
+                    base.update(|b| {
+                        let mut m = crate::core::merge::to_map(b);
+                        for c in &conflicts {
+                            m.insert(c.field.clone(), c.theirs.clone());
+                        }
+                        if let Ok(next) = serde_json::from_value(serde_json::Value::Object(m)) {
+                            *b = next;
+                        }
+                    });
+                    error.set(Some(AppError::Conflict(conflicts)));
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+
+    view! {
+        <form class="editor" on:submit=on_submit novalidate>
+            <TextField label="Company name" name="company_name" draft error
+                get=|s: &SiteSettings| s.company_name.clone() set=|s, v| s.company_name = v/>
+            <TextField label="Tagline" name="tagline" draft error
+                get=|s: &SiteSettings| s.tagline.clone() set=|s, v| s.tagline = v/>
+            <TextField label="Email" name="email" kind="email" draft error
+                get=|s: &SiteSettings| s.email.clone() set=|s, v| s.email = v/>
+            <TextField label="Phone" name="phone" kind="tel" draft error
+                get=|s: &SiteSettings| s.phone.clone() set=|s, v| s.phone = v/>
+            <TextField label="Address" name="address" multiline=true draft error
+                get=|s: &SiteSettings| s.address.clone() set=|s, v| s.address = v/>
+            <TextField label="Opening hours" name="opening_hours" multiline=true draft error
+                get=|s: &SiteSettings| s.opening_hours.clone() set=|s, v| s.opening_hours = v/>
+            <div class="actions">
+                <button type="submit" data-testid="save" disabled=move || syncing.get()>
+                    {move || if syncing.get() { "Saving…" } else { "Save" }}
+                </button>
+                <span class="dirty" data-testid="dirty">{move || dirty().then_some("Unsaved changes")}</span>
+            </div>
+            <p class="form-error" role="alert" data-testid="form-error">
+                {move || error.get().map(|e| view! {
+                    {e.to_string()}
+                    " "
+                    <button type="button" class="link" data-testid="dismiss-error"
+                        on:click=move |_| { sync.clear_error(); error.set(None); }>"Dismiss"</button>
+                })}
+            </p>
+            <p class="notice" role="status" data-testid="notice">{move || notice.get()}</p>
+            <p class="meta" data-testid="version">
+                {move || base.with(|b| format!("Version {} · last saved by {}", b.meta.version, b.meta.updated_by))}
+            </p>
+        </form>
+    }
+}

@@ -1,0 +1,15 @@
+//! The core: what every part of Courant shares and that depends on nothing else of Courant's —
+//! the collection trait, the merge, the live protocol, errors, roles and who is asking, time,
+//! and the wire types of records. Compiled for the server and the browser.
+
+pub mod collection;
+pub mod error;
+pub mod merge;
+#[cfg(test)]
+mod merge_props;
+pub mod principal;
+pub mod protocol;
+pub mod roles;
+pub mod time;
+pub mod validate;
+pub mod wire;

@@ -1,0 +1,151 @@
+//! The engine value every request and background task holds, and how features plug into it.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use crate::core::error::AppError;
+use crate::core::principal::{OrgId, Principal};
+use crate::core::roles::Permission;
+
+use super::registry::Registry;
+use super::{doorbell, store, views, writer};
+
+pub use super::db::{Backend, Db};
+pub use super::hub::Hub;
+pub use super::live_config::LiveConfig;
+
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Says who is asking. Identity provides it; the engine asks it for every server function
+/// and live socket, and never looks at sessions or tokens itself.
+pub trait Gate: Send + Sync + 'static {
+    /// Who sent these request headers, if they may do `permission` (401 or 403 otherwise).
+    fn authorize<'a>(
+        &'a self,
+        engine: &'a Engine,
+        request: &'a http::request::Parts,
+        permission: Permission,
+    ) -> BoxFuture<'a, Result<Principal, AppError>>;
+
+    /// The client's address as the trusted proxies report it (views, throttles).
+    fn client_address(&self, engine: &Engine, request: &http::request::Parts) -> String;
+}
+
+/// What a feature does when an organisation is created (its first records, say).
+pub type OnNewOrganisation =
+    Arc<dyn Fn(Engine, OrgId, String) -> BoxFuture<'static, Result<(), AppError>> + Send + Sync>;
+
+/// What the features bring to the engine when it starts.
+pub struct Parts {
+    pub registry: Registry,
+    pub gate: Arc<dyn Gate>,
+    /// Each feature's own state, by type (identity's sign-in state, webhooks' address policy).
+    pub features: http::Extensions,
+    pub on_new_organisation: Vec<OnNewOrganisation>,
+}
+
+/// Everything a request needs: the database, the live hub, the collections and the features'
+/// state.
+#[derive(Clone)]
+pub struct Engine {
+    pub db: Db,
+    pub hub: Hub,
+    pub live: LiveConfig,
+    /// Names this database's change log; a client that saw another one must reload
+    /// (the database was replaced or restored) instead of resuming by sequence number.
+    pub epoch: Arc<str>,
+    /// Tells the other server processes on this PostgreSQL database about new changes.
+    pub doorbell: Option<Arc<doorbell::Doorbell>>,
+    /// Which visitor saw which public page lately (views count once per period).
+    pub views: views::SeenViews,
+    /// The collections, by name.
+    pub registry: Arc<Registry>,
+    gate: Arc<dyn Gate>,
+    features: Arc<http::Extensions>,
+    on_new_organisation: Arc<[OnNewOrganisation]>,
+    /// Group commit on SQLite; `None` on PostgreSQL, where saves run concurrently.
+    pub(super) writer: Option<writer::GroupWriter>,
+}
+
+impl Engine {
+    /// Connect, apply migrations, and start the write job and (on PostgreSQL unless
+    /// `live.single_node`) the doorbell that joins the shared feed of every node on that
+    /// database.
+    pub async fn open(
+        database_url: &str,
+        live: LiveConfig,
+        parts: Parts,
+    ) -> Result<Engine, StartError> {
+        let db = Db::connect(database_url).await?;
+        db.migrate().await?;
+        let epoch = store::feed_epoch(&db).await?.into();
+        let shared = db.backend == Backend::Postgres && !live.single_node;
+        let mut engine = Engine {
+            db,
+            hub: Hub::default(),
+            live,
+            epoch,
+            doorbell: shared.then(Default::default),
+            views: Default::default(),
+            registry: Arc::new(parts.registry),
+            gate: parts.gate,
+            features: Arc::new(parts.features),
+            on_new_organisation: parts.on_new_organisation.into(),
+            writer: None,
+        };
+        engine.writer = engine.spawn_writer();
+        if let Some(bell) = &engine.doorbell {
+            doorbell::spawn(engine.clone(), database_url.to_string(), bell.clone());
+        }
+        Ok(engine)
+    }
+
+    /// Another engine on this one's database with its own hub and doorbell: what a second
+    /// node on the same database is (its publishes reach only its own subscribers).
+    pub fn on_same_database(&self, hub: Hub, doorbell: Option<Arc<doorbell::Doorbell>>) -> Engine {
+        let mut other = Engine {
+            hub,
+            doorbell,
+            writer: None,
+            ..self.clone()
+        };
+        other.writer = other.spawn_writer();
+        other
+    }
+
+    /// A feature's state, put in [`Parts::features`] when the engine started.
+    ///
+    /// # Panics
+    /// If the feature was not started with the engine: a wiring mistake, found by any test.
+    pub fn feature<T: Send + Sync + Clone + 'static>(&self) -> &T {
+        self.features.get::<T>().unwrap_or_else(|| {
+            panic!(
+                "{} was not given to the engine when it started",
+                std::any::type_name::<T>()
+            )
+        })
+    }
+
+    pub fn gate(&self) -> &dyn Gate {
+        &*self.gate
+    }
+
+    /// Tell every feature an organisation was created, in the order they were given.
+    pub async fn organisation_created(&self, org: OrgId, name: &str) -> Result<(), AppError> {
+        for hook in self.on_new_organisation.iter() {
+            hook(self.clone(), org, name.to_string()).await?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot open the database: {0}")]
+    Connect(#[from] sqlx::Error),
+    #[error("cannot apply database migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot load first-start content: {0}")]
+    Seed(#[from] AppError),
+}

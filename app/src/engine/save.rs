@@ -1,0 +1,809 @@
+//! The engine's writes: every one loads under a write lock, merges, validates, writes the row
+//! and its change-log entries in one transaction, commits, then publishes.
+
+use futures::future::BoxFuture;
+use futures::FutureExt;
+use serde_json::{Map, Value};
+use sqlx::AnyConnection;
+
+use crate::core::collection::{Collection, META_FIELDS};
+use crate::core::error::AppError;
+use crate::core::merge::{merge, to_map, MergeOutcome, RecordEdit};
+use crate::core::protocol::ChangeOp;
+use crate::core::time::now_ms;
+use crate::core::validate::FieldError;
+use crate::core::wire::{SaveOutcome, Snapshot};
+
+use crate::core::principal::Principal;
+use crate::engine::store::{self, LoggedChange, NewChange, PublicView, RowWrite, StoredRecord};
+use crate::engine::writer::{end_savepoint, savepoint, JobResult};
+use crate::engine::{Db, Engine};
+
+/// Longest list a single list save accepts.
+pub const MAX_LIST_ITEMS: usize = 500;
+
+/// How a write behaves beyond the merge rules (the generic `sync`'s options).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WriteOptions {
+    /// When false, a save that changes nothing still writes a new version and publishes it
+    /// (to re-announce a record).
+    pub only_if_changed: bool,
+    /// When false, the change is logged and published live but not sent to webhooks.
+    pub notify: bool,
+}
+
+impl Default for WriteOptions {
+    fn default() -> Self {
+        Self {
+            only_if_changed: true,
+            notify: true,
+        }
+    }
+}
+
+/// Merge an edit into an existing record.
+pub async fn save<T: Collection>(
+    engine: &Engine,
+    who: &Principal,
+    edit: &RecordEdit,
+) -> Result<SaveOutcome<T>, AppError> {
+    save_with(engine, who, edit, WriteOptions::default()).await
+}
+
+/// [`save`] with options.
+pub async fn save_with<T: Collection>(
+    engine: &Engine,
+    who: &Principal,
+    edit: &RecordEdit,
+    opts: WriteOptions,
+) -> Result<SaveOutcome<T>, AppError> {
+    let edit = edit.clone();
+    write_as(engine, who, move |db, conn, who| {
+        async move {
+            Ok(update_in_tx::<T>(db, conn, who, &edit, opts)
+                .await?
+                .outcome())
+        }
+        .boxed()
+    })
+    .await
+}
+
+/// Store a new record; an empty id gets a fresh one.
+pub async fn create<T: Collection>(
+    engine: &Engine,
+    who: &Principal,
+    record: T,
+) -> Result<SaveOutcome<T>, AppError> {
+    create_with(engine, who, record, WriteOptions::default()).await
+}
+
+/// [`create`] with options.
+pub async fn create_with<T: Collection>(
+    engine: &Engine,
+    who: &Principal,
+    record: T,
+    opts: WriteOptions,
+) -> Result<SaveOutcome<T>, AppError> {
+    write_as(engine, who, move |db, conn, who| {
+        async move {
+            let (record, change) = create_in_tx::<T>(db, conn, who, record, 1, opts).await?;
+            Ok(Applied::Changed(record, Box::new(change)).outcome())
+        }
+        .boxed()
+    })
+    .await
+}
+
+/// Delete a record. Its last state stays in the change log, so it can be restored.
+pub async fn delete<T: Collection>(
+    engine: &Engine,
+    who: &Principal,
+    id: &str,
+) -> Result<i64, AppError> {
+    delete_with::<T>(engine, who, id, WriteOptions::default()).await
+}
+
+/// [`delete`] with options.
+pub async fn delete_with<T: Collection>(
+    engine: &Engine,
+    who: &Principal,
+    id: &str,
+    opts: WriteOptions,
+) -> Result<i64, AppError> {
+    let id = id.to_string();
+    write_as(engine, who, move |db, conn, who| {
+        async move { delete_in_tx::<T>(db, conn, who, &id, opts).await }.boxed()
+    })
+    .await
+}
+
+async fn delete_in_tx<T: Collection>(
+    db: &Db,
+    conn: &mut AnyConnection,
+    who: &Principal,
+    id: &str,
+    opts: WriteOptions,
+) -> Result<(i64, Vec<LoggedChange>), AppError> {
+    let stored = load_locked::<T>(db, conn, who, id).await?;
+    let full = stored.to_map();
+    let change = NewChange {
+        collection: T::NAME,
+        record_id: id,
+        op: ChangeOp::Deleted,
+        version: stored.version + 1,
+        data: None,
+        changed: Vec::new(),
+        before: Some(Value::Object(full.clone())),
+        actor: &who.actor,
+        at: now_ms(),
+        public: public_view::<T>(Some(&full), None, &[]),
+        notify: opts.notify,
+    };
+    let change = store::write_change(conn, who.org, RowWrite::Delete, change).await?;
+    Ok((change.seq(), vec![change]))
+}
+
+/// Save a list in one transaction: items with an id are merged into the stored record (from
+/// the version the editor had), items without one are created, and the list's order is kept:
+/// the items take the order slots they already occupy, in list order, and new items go after
+/// everything else. Items missing from the list are left alone, in place: deleting is
+/// explicit. Any conflict or invalid item rejects the whole list, and nothing is written.
+pub async fn save_list<T: Collection>(
+    engine: &Engine,
+    who: &Principal,
+    items: Vec<T>,
+) -> Result<Vec<SaveOutcome<T>>, AppError> {
+    if items.len() > MAX_LIST_ITEMS {
+        return Err(AppError::Validation(vec![FieldError::new(
+            "items",
+            format!(
+                "Save at most {MAX_LIST_ITEMS} items at a time ({} sent).",
+                items.len()
+            ),
+        )]));
+    }
+    write_as(engine, who, move |db, conn, who| {
+        async move {
+            // Items are written one by one; a rejected list must leave none of them.
+            savepoint(conn, "list_save").await?;
+            let saved = save_list_in_tx(db, conn, who, items).await;
+            end_savepoint(conn, "list_save", saved.is_ok()).await?;
+            saved
+        }
+        .boxed()
+    })
+    .await
+}
+
+async fn save_list_in_tx<T: Collection>(
+    db: &Db,
+    conn: &mut AnyConnection,
+    who: &Principal,
+    items: Vec<T>,
+) -> Result<(Vec<SaveOutcome<T>>, Vec<LoggedChange>), AppError> {
+    let maps: Vec<Map<String, Value>> = items.iter().map(to_map).collect();
+    let slots = order_slots::<T>(conn, who, &maps).await?;
+    let mut outcomes = Vec::with_capacity(maps.len());
+    let mut changes = Vec::new();
+    let mut problems = ListProblems::default();
+    for (position, mut map) in maps.into_iter().enumerate() {
+        if let (true, Some(slot)) = (map.contains_key("order"), slots.get(position)) {
+            map.insert("order".into(), Value::from(*slot));
+        }
+        let id = map
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let stored = match id.as_str() {
+            "" => None,
+            id => store::load_record(conn, who.org, T::NAME, id, db.for_update()).await?,
+        };
+        let result = match stored {
+            None => {
+                let item: T = typed(map)?;
+                create_in_tx::<T>(db, conn, who, item, 1, WriteOptions::default())
+                    .await
+                    .map(|(r, c)| Applied::Changed(r, Box::new(c)))
+            }
+            Some(stored) => {
+                let version = map.get("version").and_then(Value::as_i64).unwrap_or(0);
+                let base = base_at_version::<T>(conn, who, &stored, version).await?;
+                let edit = RecordEdit::between_maps::<T>(&id, version, &base, map);
+                update_in_tx::<T>(db, conn, who, &edit, WriteOptions::default()).await
+            }
+        };
+        match result {
+            Ok(Applied::Unchanged(record)) => outcomes.push(SaveOutcome::Unchanged { record }),
+            Ok(Applied::Changed(record, change)) => {
+                outcomes.push(SaveOutcome::Saved {
+                    record,
+                    seq: change.seq(),
+                    changed: change.staff.changed.clone(),
+                });
+                changes.push(*change);
+            }
+            Err(e) => problems.add(position, &id, e)?,
+        }
+    }
+    problems.into_result()?;
+    Ok((outcomes, changes))
+}
+
+/// Count one public page view. Counters are server-owned and not content: no new version, no
+/// change-log entry, no live event; editors' saves keep them because the merge never writes
+/// preserved fields.
+pub async fn count_view<T: Collection>(
+    engine: &Engine,
+    who: &Principal,
+    id: &str,
+    visitor: &str,
+) -> Result<i64, AppError> {
+    if !T::PRESERVED.contains(&"views") {
+        return Err(AppError::NotFound(format!("view counts for {}", T::NAME)));
+    }
+    if !engine.views.first_in_period(who.org, T::NAME, id, visitor) {
+        // Seen lately: the count stands.
+        let snap = snapshot::<T>(engine, who, id).await?;
+        let public = T::public_projection(&to_map(&snap.record))
+            .ok_or_else(|| AppError::NotFound(format!("{} {id}", T::NAME)))?;
+        return Ok(public.get("views").and_then(Value::as_i64).unwrap_or(0));
+    }
+    let id = id.to_string();
+    write_as(engine, who, move |db, conn, who| {
+        async move {
+            let stored = load_locked::<T>(db, conn, who, &id).await?;
+            if T::public_projection(&stored.to_map()).is_none() {
+                return Err(AppError::NotFound(format!("{} {id}", T::NAME)));
+            }
+            let mut data = stored.data;
+            let views = data.get("views").and_then(Value::as_i64).unwrap_or(0) + 1;
+            data.insert("views".into(), views.into());
+            store::write_data_in_place(conn, who.org, T::NAME, &id, &data).await?;
+            Ok((views, Vec::new()))
+        }
+        .boxed()
+    })
+    .await
+}
+
+/// A public visitor opens a record's page: count the view, then return what the public may
+/// see of it (drafts are not found).
+pub async fn public_page<T: Collection>(
+    engine: &Engine,
+    who: &Principal,
+    id: &str,
+    visitor: &str,
+) -> Result<Snapshot<T>, AppError> {
+    count_view::<T>(engine, who, id, visitor).await?;
+    public_snapshot::<T>(engine, who, id).await
+}
+
+/// Bring a record back to how it was at `version`, as a merged save (so it is itself a new
+/// version, logged and published like any other).
+pub async fn restore<T: Collection>(
+    engine: &Engine,
+    who: &Principal,
+    id: &str,
+    version: i64,
+) -> Result<SaveOutcome<T>, AppError> {
+    let id = id.to_string();
+    write_as(engine, who, move |db, conn, who| {
+        async move { restore_in_tx::<T>(db, conn, who, &id, version).await }.boxed()
+    })
+    .await
+}
+
+async fn restore_in_tx<T: Collection>(
+    db: &Db,
+    conn: &mut AnyConnection,
+    who: &Principal,
+    id: &str,
+    version: i64,
+) -> Result<(SaveOutcome<T>, Vec<LoggedChange>), AppError> {
+    let Some(stored) = store::load_record(conn, who.org, T::NAME, id, db.for_update()).await?
+    else {
+        return restore_deleted::<T>(db, conn, who, id, version).await;
+    };
+    if version < 1 || version > stored.version {
+        return Err(AppError::NotFound(format!(
+            "version {version} of {} {id}",
+            T::NAME
+        )));
+    }
+    let target = base_at_version::<T>(conn, who, &stored, version).await?;
+    let current = stored.to_map();
+    let edit = RecordEdit::between_maps::<T>(id, stored.version, &current, target);
+    let applied = update_in_tx::<T>(db, conn, who, &edit, WriteOptions::default()).await?;
+    Ok(applied.outcome())
+}
+
+/// Bring back a deleted record as it was at `version`: rebuilt from the state logged with its
+/// deletion, created again under its own id with the next version, its counters and creation
+/// time kept.
+async fn restore_deleted<T: Collection>(
+    db: &Db,
+    conn: &mut AnyConnection,
+    who: &Principal,
+    id: &str,
+    version: i64,
+) -> Result<(SaveOutcome<T>, Vec<LoggedChange>), AppError> {
+    let history = store::record_history(conn, who.org, T::NAME, id, 0, i64::MAX).await?;
+    let not_found = || AppError::NotFound(format!("version {version} of {} {id}", T::NAME));
+    let Some(deletion) = history.first().filter(|r| r.op == ChangeOp::Deleted) else {
+        return Err(not_found());
+    };
+    if version < 1 || version >= deletion.version {
+        return Err(not_found());
+    }
+    let mut map = deletion.before.clone().unwrap_or_default();
+    for row in history.iter().skip(1).filter(|r| r.version > version) {
+        for (field, value) in row.before.clone().unwrap_or_default() {
+            map.insert(field, value);
+        }
+    }
+    let record: T = typed(map)?;
+    let (record, change) = create_in_tx::<T>(
+        db,
+        conn,
+        who,
+        record,
+        deletion.version + 1,
+        WriteOptions::default(),
+    )
+    .await?;
+    Ok(Applied::Changed(record, Box::new(change)).outcome())
+}
+
+/// Deleted records of a collection that can be restored, newest first, each with its last
+/// state and the version it was deleted at.
+pub async fn deleted<T: Collection>(
+    engine: &Engine,
+    who: &Principal,
+) -> Result<Vec<crate::core::wire::DeletedRecord>, AppError> {
+    let mut conn = engine.db.read.acquire().await?;
+    let rows = store::deleted_records(&mut conn, who.org, T::NAME, 100).await?;
+    let mut seen = std::collections::HashSet::new();
+    Ok(rows
+        .into_iter()
+        .filter(|r| seen.insert(r.record_id.clone()))
+        .map(|r| crate::core::wire::DeletedRecord {
+            id: r.record_id,
+            deleted_version: r.version,
+            deleted_at: r.at,
+            deleted_by: r.actor,
+            last: r.before.map(Value::Object).unwrap_or(Value::Null),
+        })
+        .collect())
+}
+
+/// Read one record with the sequence it is at least as new as.
+///
+/// The head is read first, so the record may already include a later change; clients apply
+/// an event only when its version is newer than theirs, so that overlap is harmless.
+pub async fn snapshot<T: Collection>(
+    engine: &Engine,
+    who: &Principal,
+    id: &str,
+) -> Result<Snapshot<T>, AppError> {
+    let mut conn = engine.db.read.acquire().await?;
+    let (seq, seq_at) = store::head(&mut conn, who.org).await?;
+    let stored = store::load_record(&mut conn, who.org, T::NAME, id, "")
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("{} {id}", T::NAME)))?;
+    Ok(Snapshot {
+        record: typed(stored.to_map())?,
+        seq,
+        seq_at,
+    })
+}
+
+/// One record as a public visitor may see it ([`Collection::public_projection`]); a record
+/// they may not see is not found.
+pub async fn public_snapshot<T: Collection>(
+    engine: &Engine,
+    who: &Principal,
+    id: &str,
+) -> Result<Snapshot<T>, AppError> {
+    let snap = snapshot::<T>(engine, who, id).await?;
+    let public = T::public_projection(&to_map(&snap.record))
+        .ok_or_else(|| AppError::NotFound(format!("{} {id}", T::NAME)))?;
+    Ok(Snapshot {
+        record: typed(public)?,
+        ..snap
+    })
+}
+
+/// Every record of a collection, in list order, read with the sequence they are at least as
+/// new as. `public` keeps only what a visitor may see.
+pub async fn list<T: Collection>(
+    engine: &Engine,
+    who: &Principal,
+    public: bool,
+) -> Result<Snapshot<Vec<T>>, AppError> {
+    let mut conn = engine.db.read.acquire().await?;
+    let (seq, seq_at) = store::head(&mut conn, who.org).await?;
+    let mut records = Vec::new();
+    for stored in store::list_records(&mut conn, who.org, T::NAME).await? {
+        let full = stored.to_map();
+        let visible = if public {
+            T::public_projection(&full)
+        } else {
+            Some(full)
+        };
+        if let Some(map) = visible {
+            records.push(typed::<T>(map)?);
+        }
+    }
+    records.sort_by_key(|r| r.order());
+    Ok(Snapshot {
+        record: records,
+        seq,
+        seq_at,
+    })
+}
+
+/// The `order` values a list's items take, by position: the slots its stored items occupy now,
+/// plus fresh slots after the last for new items, sorted. Empty when `T` has no order.
+async fn order_slots<T: Collection>(
+    conn: &mut AnyConnection,
+    who: &Principal,
+    items: &[Map<String, Value>],
+) -> Result<Vec<i64>, AppError> {
+    if items.first().is_none_or(|i| !i.contains_key("order")) {
+        return Ok(Vec::new());
+    }
+    let stored: std::collections::HashMap<String, i64> =
+        store::list_records(conn, who.org, T::NAME)
+            .await?
+            .into_iter()
+            .map(|r| {
+                (
+                    r.id,
+                    r.data.get("order").and_then(Value::as_i64).unwrap_or(0),
+                )
+            })
+            .collect();
+    // Stored positions are validated, but an old record may hold anything: never overflow.
+    let mut next = stored.values().max().map_or(0, |m| m.saturating_add(1));
+    let mut slots: Vec<i64> = items
+        .iter()
+        .map(|item| {
+            match item
+                .get("id")
+                .and_then(Value::as_str)
+                .and_then(|id| stored.get(id))
+            {
+                Some(order) => *order,
+                None => {
+                    next = next.saturating_add(1);
+                    next - 1
+                }
+            }
+        })
+        .collect();
+    slots.sort_unstable();
+    Ok(slots)
+}
+
+/// Run `job` as a write job of `who`'s organisation ([`Engine::write`]); the job gets its
+/// own handle on the database and its own copy of `who`, as it may run on the writer's task.
+async fn write_as<R, F>(engine: &Engine, who: &Principal, job: F) -> Result<R, AppError>
+where
+    R: Send + 'static,
+    F: for<'a> FnOnce(&'a Db, &'a mut AnyConnection, &'a Principal) -> BoxFuture<'a, JobResult<R>>
+        + Send
+        + 'static,
+{
+    let (db, who) = (engine.db.clone(), who.clone());
+    engine
+        .write(who.org, move |conn: &mut AnyConnection| {
+            async move { job(&db, conn, &who).await }.boxed()
+        })
+        .await
+}
+
+enum Applied<T> {
+    Unchanged(T),
+    Changed(T, Box<LoggedChange>),
+}
+
+impl<T> Applied<T> {
+    /// The editor's answer and the change to publish once committed.
+    fn outcome(self) -> (SaveOutcome<T>, Vec<LoggedChange>) {
+        match self {
+            Applied::Unchanged(record) => (SaveOutcome::Unchanged { record }, Vec::new()),
+            Applied::Changed(record, change) => (
+                SaveOutcome::Saved {
+                    record,
+                    seq: change.seq(),
+                    changed: change.staff.changed.clone(),
+                },
+                vec![*change],
+            ),
+        }
+    }
+}
+
+async fn load_locked<T: Collection>(
+    db: &Db,
+    conn: &mut AnyConnection,
+    who: &Principal,
+    id: &str,
+) -> Result<StoredRecord, AppError> {
+    store::load_record(conn, who.org, T::NAME, id, db.for_update())
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("{} {id}", T::NAME)))
+}
+
+async fn update_in_tx<T: Collection>(
+    db: &Db,
+    conn: &mut AnyConnection,
+    who: &Principal,
+    edit: &RecordEdit,
+    opts: WriteOptions,
+) -> Result<Applied<T>, AppError> {
+    let stored = load_locked::<T>(db, conn, who, &edit.id).await?;
+    let current = stored.to_map();
+    let (merged, changed) = match merge::<T>(&current, edit) {
+        MergeOutcome::Unchanged if opts.only_if_changed => {
+            return Ok(Applied::Unchanged(typed(current)?))
+        }
+        MergeOutcome::Unchanged => (current.clone(), Vec::new()),
+        MergeOutcome::Conflicts(c) => return Err(AppError::Conflict(c)),
+        MergeOutcome::Invalid(e) => return Err(AppError::Validation(e)),
+        MergeOutcome::Merged { record, changed } => (record, changed),
+    };
+    check_types(&current, edit, &changed)?;
+    let record: T = typed(merged.clone())?;
+    let errors = record.validate();
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let now = now_ms();
+    let next = StoredRecord {
+        version: stored.version + 1,
+        updated_at: now,
+        updated_by: who.actor.clone(),
+        data: store::data_without_meta(&merged),
+        ..stored
+    };
+    let full = next.to_map();
+    let before: Map<String, Value> = changed
+        .iter()
+        .map(|f| (f.clone(), current[f].clone()))
+        .collect();
+    let change = NewChange {
+        collection: T::NAME,
+        record_id: &next.id,
+        op: ChangeOp::Updated,
+        version: next.version,
+        data: Some(Value::Object(full.clone())),
+        changed: changed.clone(),
+        before: Some(Value::Object(before)),
+        actor: &who.actor,
+        at: now,
+        public: public_view::<T>(Some(&current), Some(&full), &changed),
+        notify: opts.notify,
+    };
+    let change = store::write_change(conn, who.org, RowWrite::Update(&next), change).await?;
+    Ok(Applied::Changed(typed(full)?, Box::new(change)))
+}
+
+async fn create_in_tx<T: Collection>(
+    db: &Db,
+    conn: &mut AnyConnection,
+    who: &Principal,
+    mut record: T,
+    version: i64,
+    opts: WriteOptions,
+) -> Result<(T, LoggedChange), AppError> {
+    let now = now_ms();
+    // A restored record (version > 1) keeps its counters and its creation time.
+    let restored_created_at = (version > 1)
+        .then(|| to_map(&record).get("created_at").and_then(Value::as_i64))
+        .flatten();
+    if version == 1 {
+        record.prepare_new(now);
+    }
+    let errors = record.validate();
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let map = to_map(&record);
+    let id = match map.get("id").and_then(Value::as_str) {
+        Some(id) if !id.is_empty() => valid_id(id)?,
+        _ => uuid::Uuid::new_v4().simple().to_string(),
+    };
+    if store::load_record(conn, who.org, T::NAME, &id, db.for_update())
+        .await?
+        .is_some()
+    {
+        return Err(AppError::Validation(vec![FieldError::new(
+            "id",
+            format!("A record with id {id} already exists."),
+        )]));
+    }
+    let rec = StoredRecord {
+        id: id.clone(),
+        version,
+        created_at: restored_created_at.unwrap_or(now),
+        updated_at: now,
+        updated_by: who.actor.clone(),
+        data: store::data_without_meta(&map),
+    };
+    let full = rec.to_map();
+    let change = NewChange {
+        collection: T::NAME,
+        record_id: &id,
+        op: ChangeOp::Created,
+        version,
+        data: Some(Value::Object(full.clone())),
+        changed: rec.data.keys().cloned().collect(),
+        before: None,
+        actor: &who.actor,
+        at: now,
+        public: public_view::<T>(None, Some(&full), &[]),
+        notify: opts.notify,
+    };
+    let change = store::write_change(conn, who.org, RowWrite::Insert(&rec), change).await?;
+    Ok((typed(full)?, change))
+}
+
+/// The record as it was at `version`, rebuilt from the current state and the changed fields'
+/// previous values in the change log.
+async fn base_at_version<T: Collection>(
+    conn: &mut AnyConnection,
+    who: &Principal,
+    stored: &StoredRecord,
+    version: i64,
+) -> Result<Map<String, Value>, AppError> {
+    let mut map = stored.to_map();
+    if version >= stored.version {
+        return Ok(map);
+    }
+    for row in store::record_history(conn, who.org, T::NAME, &stored.id, version, i64::MAX).await? {
+        for (field, value) in row.before.unwrap_or_default() {
+            map.insert(field, value);
+        }
+    }
+    map.insert("version".into(), version.into());
+    Ok(map)
+}
+
+/// What the public sees of a change from `before` to `after` (`None` = no record).
+fn public_view<T: Collection>(
+    before: Option<&Map<String, Value>>,
+    after: Option<&Map<String, Value>>,
+    changed: &[String],
+) -> Option<PublicView> {
+    let was = before.and_then(T::public_projection);
+    let now = after.and_then(T::public_projection);
+    match (was, now) {
+        (None, None) => None,
+        (None, Some(d)) => Some(PublicView {
+            op: ChangeOp::Created,
+            changed: d
+                .keys()
+                .filter(|k| !META_FIELDS.contains(&k.as_str()))
+                .cloned()
+                .collect(),
+            data: Some(Value::Object(d)),
+        }),
+        (Some(_), None) => Some(PublicView {
+            op: ChangeOp::Deleted,
+            data: None,
+            changed: Vec::new(),
+        }),
+        (Some(w), Some(d)) => {
+            let visible: Vec<String> = changed
+                .iter()
+                .filter(|f| d.contains_key(*f) && w.get(*f) != d.get(*f))
+                .cloned()
+                .collect();
+            // A change to private fields only is not the public's business.
+            (!visible.is_empty()).then_some(PublicView {
+                op: ChangeOp::Updated,
+                data: Some(Value::Object(d)),
+                changed: visible,
+            })
+        }
+    }
+}
+
+/// Problems found while saving a list, each named by the item it belongs to.
+#[derive(Default)]
+struct ListProblems {
+    invalid: Vec<FieldError>,
+    conflicts: Vec<crate::core::merge::FieldConflict>,
+}
+
+impl ListProblems {
+    fn add(&mut self, position: usize, id: &str, e: AppError) -> Result<(), AppError> {
+        let name = |field: &str| {
+            if id.is_empty() {
+                format!("items[{position}].{field}")
+            } else {
+                format!("{id}.{field}")
+            }
+        };
+        match e {
+            AppError::Validation(errors) => {
+                self.invalid.extend(errors.into_iter().map(|e| FieldError {
+                    field: name(&e.field),
+                    ..e
+                }))
+            }
+            AppError::Conflict(conflicts) => {
+                self.conflicts.extend(conflicts.into_iter().map(|c| {
+                    crate::core::merge::FieldConflict {
+                        field: name(&c.field),
+                        ..c
+                    }
+                }))
+            }
+            other => return Err(other),
+        }
+        Ok(())
+    }
+
+    fn into_result(self) -> Result<(), AppError> {
+        if !self.conflicts.is_empty() {
+            Err(AppError::Conflict(self.conflicts))
+        } else if !self.invalid.is_empty() {
+            Err(AppError::Validation(self.invalid))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+fn valid_id(id: &str) -> Result<String, AppError> {
+    let ok = id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(id.to_string())
+    } else {
+        Err(AppError::Validation(vec![FieldError::new(
+            "id",
+            "An id is at most 64 letters, digits, - or _.",
+        )]))
+    }
+}
+
+fn typed<T: Collection>(map: Map<String, Value>) -> Result<T, AppError> {
+    serde_json::from_value(Value::Object(map))
+        .map_err(|e| AppError::Internal(format!("stored {} does not fit its model: {e}", T::NAME)))
+}
+
+/// A changed field must keep the JSON type it has (text stays text), or the editor hears which.
+fn check_types(
+    current: &Map<String, Value>,
+    edit: &RecordEdit,
+    changed: &[String],
+) -> Result<(), AppError> {
+    let errors: Vec<FieldError> = changed
+        .iter()
+        .filter(|f| kind(&current[*f]) != kind(&edit.changes[*f].to))
+        .map(|f| FieldError::new(f, format!("{f} must be {}.", kind(&current[f]))))
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(errors))
+    }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "empty",
+        Value::Bool(_) => "true or false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}

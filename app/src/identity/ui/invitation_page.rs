@@ -1,0 +1,146 @@
+//! The page an invitation link opens: someone new chooses their password (a plain POST form,
+//! so it works before the WASM has loaded); someone with an account signs in and accepts.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::identity::api::me;
+use crate::identity::form_problem::FormProblem;
+use crate::identity::members_api::INVITATION_PATH;
+use crate::identity::members_api::{
+    accept_invitation, view_invitation, AcceptInvitationAsNew, InvitationView,
+};
+use crate::identity::return_to::{sign_in_url, BACKOFFICE_HOME};
+
+use crate::identity::ui::layout::go_to;
+
+#[component]
+pub fn InvitationPage() -> impl IntoView {
+    let params = use_params_map();
+    let token = move || params.with(|p| p.get("token")).unwrap_or_default();
+    let invitation = Resource::new(token, view_invitation);
+    view! {
+        <Title text="Invitation · Courant"/>
+        <main class="signin">
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match invitation.await {
+                        Ok(found) => view! { <Invitation found token=token()/> }.into_any(),
+                        Err(e) => view! {
+                            <h1>"Invitation"</h1>
+                            <p class="error" role="alert" data-testid="invitation-error">{e.to_string()}</p>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+#[component]
+fn Invitation(found: InvitationView, token: String) -> impl IntoView {
+    view! {
+        <h1>"Join " {found.organisation.clone()}</h1>
+        <p data-testid="invitation">
+            "You are invited to work in " <strong>{found.organisation.clone()}</strong> " as "
+            <strong>{found.role.as_str()}</strong> ", with the address " <strong>{found.email.clone()}</strong> "."
+        </p>
+        {if found.has_account {
+            view! { <AcceptSignedIn email=found.email token/> }.into_any()
+        } else {
+            view! { <ChoosePassword token/> }.into_any()
+        }}
+    }
+}
+
+/// New to Courant: choose a password, and be signed in.
+#[component]
+fn ChoosePassword(token: String) -> impl IntoView {
+    let action = ServerAction::<AcceptInvitationAsNew>::new();
+    let query = use_query_map();
+    // As on the sign-in page: this page's own answers, or a fixed code after a plain post.
+    let error = move || {
+        if action.version().get() > 0 {
+            action.value().with(|v| {
+                v.as_ref().and_then(|r| {
+                    r.as_ref()
+                        .err()
+                        .map(|e| e.field_message("password").unwrap_or_else(|| e.to_string()))
+                })
+            })
+        } else {
+            query
+                .with(|q| FormProblem::from_query(q.get_str("problem"), q.get_str("wait")))
+                .map(FormProblem::message)
+        }
+    };
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            go_to(BACKOFFICE_HOME);
+        }
+    });
+    let busy = move || action.pending().get() || action.value().with(|v| matches!(v, Some(Ok(_))));
+    view! {
+        <ActionForm action=action attr:class="editor">
+            <input type="hidden" name="token" value=token/>
+            <label class="field">
+                <span>"Choose your password (at least 10 characters)"</span>
+                <input id="new-password" name="password" type="password" autocomplete="new-password" required/>
+            </label>
+            <p class="error" role="alert" data-testid="invitation-error">{error}</p>
+            <button type="submit" data-testid="accept-invitation" disabled=busy>
+                {move || if busy() { "Joining…" } else { "Create my account and join" }}
+            </button>
+        </ActionForm>
+    }
+}
+
+/// An account with this email exists: its owner signs in, then accepts.
+#[component]
+fn AcceptSignedIn(email: String, token: String) -> impl IntoView {
+    // Who is signed in is asked after hydration (the server renders the same page for all).
+    let signed_in_as = RwSignal::new(None::<Option<String>>);
+    Effect::new(move |_| {
+        spawn_local(async move {
+            let who = me().await.ok().flatten().map(|u| u.email);
+            signed_in_as.set(Some(who));
+        });
+    });
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let accept = {
+        let token = token.clone();
+        move |_| {
+            let token = token.clone();
+            busy.set(true);
+            spawn_local(async move {
+                match accept_invitation(token).await {
+                    Ok(()) => go_to(BACKOFFICE_HOME),
+                    Err(e) => {
+                        error.set(Some(e.to_string()));
+                        busy.set(false);
+                    }
+                }
+            });
+        }
+    };
+    let sign_in = sign_in_url(&format!("{INVITATION_PATH}{token}"));
+    let is_invited = {
+        let email = email.clone();
+        move || signed_in_as.get().flatten().as_deref() == Some(email.as_str())
+    };
+    view! {
+        <p>"You already have a Courant account with this address."</p>
+        <Show when=is_invited fallback=move || view! {
+            <p><a href=sign_in.clone() data-testid="sign-in-to-accept">"Sign in to accept"</a>
+                " (signed in as someone else? Sign out first.)"</p>
+        }>
+            <button type="button" data-testid="accept-invitation" disabled=move || busy.get() on:click=accept.clone()>
+                "Accept and join"
+            </button>
+        </Show>
+        <p class="error" role="alert" data-testid="invitation-error">{move || error.get()}</p>
+    }
+}

@@ -1,0 +1,173 @@
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+
+use crate::core::roles::{allows, Permission};
+use crate::identity::api::{me, sign_out, switch_organisation, CurrentUser};
+use crate::widgets::indicator::RealtimeSyncIndicator;
+
+#[component]
+pub fn PublicLayout(children: Children) -> impl IntoView {
+    view! {
+        <div class="public">
+            <header class="topbar">
+                <a class="brand" href="/">"Courant"</a>
+                <nav>
+                    <A href="/team">"Team"</A>
+                    <A href="/services">"Services"</A>
+                    <A href="/solutions">"Solutions"</A>
+                </nav>
+                <RealtimeSyncIndicator/>
+            </header>
+            <main>{children()}</main>
+            <footer class="footer"><a href="/admin/settings">"Backoffice"</a></footer>
+        </div>
+    }
+}
+
+/// Who is signed in, once the backoffice frame has asked the server (`None` until then).
+#[derive(Clone, Copy)]
+pub struct SignedIn(pub RwSignal<Option<CurrentUser>>);
+
+/// The signed-in user, for pages inside [`AdminLayout`].
+pub fn use_signed_in() -> RwSignal<Option<CurrentUser>> {
+    use_context::<SignedIn>()
+        .map(|s| s.0)
+        .unwrap_or_else(|| RwSignal::new(None))
+}
+
+/// The backoffice frame: navigation for what the role may use, the signed-in user with the
+/// organisation switcher and sign-out, and a read-only frame for roles that cannot write
+/// (the server refuses their writes anyway; this only saves them the attempt).
+#[component]
+pub fn AdminLayout(
+    children: Children,
+    /// The page is about one's own account, which every role may change.
+    #[prop(optional)]
+    own_account: bool,
+) -> impl IntoView {
+    crate::client::use_live_feed().use_staff_audience();
+    // Loaded in the browser after hydration, so the server's HTML and the first hydrated
+    // render agree (nothing user-specific in either); then the frame fills in.
+    let user = RwSignal::new(None::<CurrentUser>);
+    provide_context(SignedIn(user));
+    Effect::new(move |_| {
+        spawn_local(async move {
+            match me().await {
+                Ok(Some(u)) => user.set(Some(u)),
+                // Not signed in: go to the sign-in page and come back here afterwards.
+                Ok(None) => go_to_sign_in(),
+                Err(e) => leptos::logging::warn!("cannot tell who is signed in: {e}"),
+            }
+        });
+    });
+    let may = move |p: Permission| user.get().is_some_and(|u| allows(u.role, p));
+    let read_only = move || {
+        !own_account
+            && user
+                .get()
+                .is_some_and(|u| !allows(u.role, Permission::WriteContent))
+    };
+    // The account page's password form works without the WASM; it gates its other forms.
+    let hydrated = crate::widgets::hydrated::use_hydrated();
+    let frame_disabled = move || read_only() || (!own_account && !hydrated.get());
+
+    view! {
+        <div class="admin">
+            <header class="topbar">
+                <a class="brand" href="/admin/settings">"Courant · Backoffice"</a>
+                <nav>
+                    <Show when=move || may(Permission::ReadContent)>
+                        <A href="/admin/settings">"Settings"</A>
+                        <A href="/admin/team">"Team"</A>
+                        <A href="/admin/services">"Services"</A>
+                        <A href="/admin/solutions">"Solutions"</A>
+                    </Show>
+                    <Show when=move || may(Permission::ReadSyncCentre)>
+                        <A href="/admin/webhooks">"Webhooks"</A>
+                        <A href="/admin/members">"Members"</A>
+                    </Show>
+                    <a href="/" target="_blank" rel="noopener">"View site"</a>
+                </nav>
+                <RealtimeSyncIndicator/>
+                {move || user.get().map(|u| view! { <UserBar user=u/> })}
+            </header>
+            <Show when=read_only>
+                <p class="notice read-only" data-testid="read-only">
+                    {move || format!("Read-only: as {} you can look but not change anything here.",
+                        user.get().and_then(|u| u.role).map_or("a visitor", |r| r.as_str()))}
+                </p>
+            </Show>
+            <main>
+                <fieldset class="frame" disabled=frame_disabled>{children()}</fieldset>
+            </main>
+        </div>
+    }
+}
+
+#[component]
+fn UserBar(user: CurrentUser) -> impl IntoView {
+    let orgs = user.orgs.clone();
+    let several = orgs.len() > 1;
+    let switch = move |ev: leptos::ev::Event| {
+        if let Ok(org) = event_target_value(&ev).parse::<i64>() {
+            spawn_local(async move {
+                if switch_organisation(org).await.is_ok() {
+                    reload();
+                }
+            });
+        }
+    };
+    let out = move |_| {
+        spawn_local(async move {
+            let _ = sign_out().await;
+            go_to("/signin");
+        });
+    };
+    view! {
+        <div class="user" data-testid="user">
+            {several.then(|| view! {
+                <select data-testid="org-switcher" aria-label="Organisation" on:change=switch>
+                    {orgs.iter().map(|o| view! {
+                        <option value=o.id.to_string() selected=o.id == user.org>{o.name.clone()}</option>
+                    }).collect_view()}
+                </select>
+            })}
+            <a href="/admin/account" data-testid="user-email">{user.email.clone()}</a>
+            <span class="role" data-testid="user-role">{user.role.map_or("no role", |r| r.as_str())}</span>
+            <button type="button" data-testid="sign-out" on:click=out>"Sign out"</button>
+        </div>
+    }
+}
+
+/// A full page load of `path`.
+pub(super) fn go_to(path: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().assign(path);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = path;
+}
+
+pub(super) fn reload() {
+    #[cfg(feature = "hydrate")]
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().reload();
+    }
+}
+
+/// The server sends signed-out visitors of the backoffice to the sign-in page before any page
+/// renders; this covers a session that ends while the page is open.
+fn go_to_sign_in() {
+    #[cfg(feature = "hydrate")]
+    if let Some(w) = web_sys::window() {
+        let location = w.location();
+        let here = format!(
+            "{}{}",
+            location.pathname().unwrap_or_default(),
+            location.search().unwrap_or_default()
+        );
+        let _ = location.assign(&crate::identity::return_to::sign_in_url(&here));
+    }
+}

@@ -1,0 +1,251 @@
+//! Members of the current organisation: invite someone with a role (a one-time link to pass
+//! on; they choose their own password when they accept), withdraw a pending invitation,
+//! change a member's role, remove a member. Supervisors see the page read-only (the frame
+//! disables it; the server refuses their changes anyway).
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_meta::Title;
+
+use crate::core::error::AppError;
+use crate::core::roles::Role;
+use crate::core::time::{now_ms, relative_time, Lang};
+use crate::identity::members_api::{
+    invite_member, list_invitations, list_members, remove_member, revoke_invitation,
+    set_member_role, CreatedInvitation, InvitationInfo, MemberInfo,
+};
+use crate::identity::ui::layout::AdminLayout;
+use crate::identity::ui::layout::{reload, use_signed_in};
+use crate::widgets::dialog::confirm;
+
+#[component]
+pub fn MembersPage() -> impl IntoView {
+    let feed = crate::client::use_live_feed();
+    Effect::new(move |_| feed.start_at_head());
+    let members = Resource::new(|| (), |_| list_members());
+    let invitations = Resource::new(|| (), |_| list_invitations());
+    let refetch = Callback::new(move |_| {
+        members.refetch();
+        invitations.refetch();
+    });
+    view! {
+        <AdminLayout>
+            <Title text="Members · Courant"/>
+            <h1>"Members"</h1>
+            <p class="meta">"Who can sign in to this organisation, and what each may do: admins everything; editors content, orders and prospects; supervisors look at everything but change nothing; operators handle orders and prospects only."</p>
+            <InviteForm on_invited=refetch/>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match invitations.await {
+                        Ok(list) if list.is_empty() => ().into_any(),
+                        Ok(list) => view! {
+                            <h2>"Waiting for an answer"</h2>
+                            <ul class="cards" data-testid="invitations">
+                                {list.into_iter().map(|i| view! { <PendingInvitation invitation=i on_changed=refetch/> }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <h2>"Members"</h2>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match members.await {
+                        Ok(list) => view! {
+                            <ul class="cards" data-testid="members">
+                                {list.into_iter().map(|m| view! { <MemberCard member=m on_changed=refetch/> }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </AdminLayout>
+    }
+}
+
+#[component]
+fn InviteForm(on_invited: Callback<()>) -> impl IntoView {
+    let email = RwSignal::new(String::new());
+    let role = RwSignal::new(Role::Editor);
+    let error = RwSignal::new(None::<AppError>);
+    let created = RwSignal::new(None::<CreatedInvitation>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        spawn_local(async move {
+            match invite_member(email.get_untracked(), role.get_untracked()).await {
+                Ok(done) => {
+                    created.set(Some(done));
+                    error.set(None);
+                    email.set(String::new());
+                    on_invited.run(());
+                }
+                Err(e) => {
+                    created.set(None);
+                    error.set(Some(e));
+                }
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <form class="editor" on:submit=submit novalidate>
+            <div class="invite">
+                <label class="field">
+                    <span>"Email"</span>
+                    <input id="invite-email" type="email" autocomplete="off" placeholder="someone@example.com"
+                        prop:value=email on:input=move |ev| email.set(event_target_value(&ev))/>
+                </label>
+                <label class="field">
+                    <span>"Role"</span>
+                    <RoleSelect id="invite-role" value=role on_change=Callback::new(move |r| role.set(r))/>
+                </label>
+            </div>
+            <span class="field-error" role="alert">{move || error.with(|e| e.as_ref().map(|e| e.field_message("email").unwrap_or_else(|| e.to_string())))}</span>
+            <div class="actions">
+                <button type="submit" data-testid="invite" disabled=move || busy.get()>"Invite"</button>
+            </div>
+            {move || created.get().map(|c| view! {
+                <p class="notice" role="status" data-testid="invited">
+                    "Send this link to " {c.invitation.email.clone()} " (" {c.invitation.role.as_str()}
+                    "). It is shown only now, works once, for 7 days; they choose their own password when they open it: "
+                    <code data-testid="invitation-link">{full_link(&c.link)}</code>
+                </p>
+            })}
+        </form>
+    }
+}
+
+/// The link with this site's address in front, as the person will receive it.
+fn full_link(path: &str) -> String {
+    #[cfg(feature = "hydrate")]
+    if let Some(origin) = web_sys::window().and_then(|w| w.location().origin().ok()) {
+        return format!("{origin}{path}");
+    }
+    path.to_string()
+}
+
+#[component]
+fn PendingInvitation(invitation: InvitationInfo, on_changed: Callback<()>) -> impl IntoView {
+    let error = RwSignal::new(None::<String>);
+    let id = invitation.id.clone();
+    let withdraw = move |_| {
+        let id = id.clone();
+        spawn_local(async move {
+            match revoke_invitation(id).await {
+                Ok(()) => on_changed.run(()),
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+    view! {
+        <li class="card member" data-testid="invitation" data-email=invitation.email.clone()>
+            <strong>{invitation.email.clone()}</strong>
+            <span class="meta">" · " {invitation.role.as_str()} " · invited "
+                {relative_time(now_ms(), invitation.created_at, Lang::En)}</span>
+            <div class="card-actions">
+                <button type="button" class="danger" data-testid="withdraw" on:click=withdraw>"Withdraw"</button>
+            </div>
+            <p class="error" role="alert">{move || error.get()}</p>
+        </li>
+    }
+}
+
+#[component]
+fn MemberCard(member: MemberInfo, on_changed: Callback<()>) -> impl IntoView {
+    let signed_in = use_signed_in();
+    let email = member.email.clone();
+    let is_me = {
+        let email = email.clone();
+        Memo::new(move |_| signed_in.with(|u| u.as_ref().is_some_and(|u| u.email == email)))
+    };
+    let error = RwSignal::new(None::<String>);
+    let id = member.id.clone();
+    let role = RwSignal::new(member.role);
+    // Changing one's own role or leaving changes what this page may show: start again.
+    let after = move |me: bool| {
+        if me {
+            reload();
+        } else {
+            on_changed.run(());
+        }
+    };
+    let change_role = Callback::new({
+        let id = id.clone();
+        move |new: Role| {
+            let me = is_me.get_untracked();
+            let id = id.clone();
+            spawn_local(async move {
+                match set_member_role(id, new).await {
+                    Ok(()) => {
+                        error.set(None);
+                        after(me);
+                    }
+                    Err(e) => {
+                        // Show the role the member still has, and why it did not change.
+                        error.set(Some(e.explain()));
+                        role.set(member.role);
+                    }
+                }
+            });
+        }
+    });
+    let remove = {
+        let email = email.clone();
+        move |_| {
+            let me = is_me.get_untracked();
+            let question = if me {
+                "Leave this organisation? You will no longer see its backoffice.".to_string()
+            } else {
+                format!("Remove {email} from this organisation?")
+            };
+            if !confirm(&question) {
+                return;
+            }
+            let id = id.clone();
+            spawn_local(async move {
+                match remove_member(id).await {
+                    Ok(()) => after(me),
+                    Err(e) => error.set(Some(e.explain())),
+                }
+            });
+        }
+    };
+    view! {
+        <li class="card member" data-testid="member" data-email=email.clone() data-role=move || role.get().as_str()>
+            <strong>{email.clone()}</strong>
+            <Show when=move || is_me.get()><span class="meta">" (you)"</span></Show>
+            <span class="meta">" · joined " {relative_time(now_ms(), member.joined_at, Lang::En)}</span>
+            <div class="card-actions">
+                <label>
+                    "Role "
+                    <RoleSelect id="" value=role on_change=change_role/>
+                </label>
+                <button type="button" class="danger" data-testid="remove-member" on:click=remove>
+                    {move || if is_me.get() { "Leave" } else { "Remove" }}
+                </button>
+            </div>
+            <p class="error" role="alert">{move || error.get()}</p>
+        </li>
+    }
+}
+
+#[component]
+fn RoleSelect(id: &'static str, value: RwSignal<Role>, on_change: Callback<Role>) -> impl IntoView {
+    let changed = move |ev: leptos::ev::Event| {
+        if let Some(r) = Role::parse(&event_target_value(&ev)) {
+            on_change.run(r);
+        }
+    };
+    view! {
+        <select id=(!id.is_empty()).then_some(id) data-testid="role" on:change=changed
+            prop:value=move || value.get().as_str()>
+            {Role::ALL.into_iter().map(|r| view! {
+                <option value=r.as_str() selected=r == value.get_untracked()>{r.as_str()}</option>
+            }).collect_view()}
+        </select>
+    }
+}

@@ -1,0 +1,49 @@
+use std::time::Duration;
+
+use leptos::prelude::*;
+
+use crate::client::{use_live_feed, use_realtime_sync};
+use crate::core::time::{now_ms, relative_time, Lang};
+
+/// Small status badge: is this page live, and how long ago did anything change?
+#[component]
+pub fn RealtimeSyncIndicator() -> impl IntoView {
+    let feed = use_live_feed();
+    let sync = use_realtime_sync();
+    let syncing = sync.syncing();
+    let pending = sync.pending();
+    let error = sync.sync_error();
+    // `now` stays None until the browser takes over, so the server and the hydrating client
+    // render the same markup; then it ticks every second.
+    let now = RwSignal::new(None::<i64>);
+    Effect::new(move |_| {
+        now.set(Some(now_ms()));
+        if let Ok(handle) =
+            set_interval_with_handle(move || now.set(Some(now_ms())), Duration::from_secs(1))
+        {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    let status = feed.status;
+    let last = feed.last_change_at;
+    let ago = move || match (now.get(), last.get()) {
+        (Some(now), Some(at)) => format!("updated {}", relative_time(now, at, Lang::En)),
+        _ => String::new(),
+    };
+
+    view! {
+        <div class="sync-indicator" data-testid="sync-indicator" data-status=move || status.get().as_str()>
+            <span class="sync-dot" aria-hidden="true"></span>
+            <span class="sync-label" role="status" aria-live="polite">
+                {move || status.get().label()}
+                {move || syncing.get().then_some(" · saving…")}
+                {move || match pending.get() {
+                    0 => None,
+                    n => Some(format!(" · {n} pending")),
+                }}
+                {move || error.get().map(|_| " · last save failed")}
+            </span>
+            <span class="sync-ago" data-testid="sync-ago">{ago}</span>
+        </div>
+    }
+}
