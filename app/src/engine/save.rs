@@ -243,12 +243,17 @@ pub async fn count_view<T: Collection>(
     if !T::PRESERVED.contains(&"views") {
         return Err(AppError::NotFound(format!("view counts for {}", T::NAME)));
     }
+    // A missing or unpublished record is not found before anything is remembered or
+    // written: made-up ids must cost a visitor's script, not the server's memory or its
+    // write lock.
+    let id = &valid_id(id)?;
+    let current = public_snapshot::<T>(engine, who, id).await?;
     if !engine.views.first_in_period(who.org, T::NAME, id, visitor) {
         // Seen lately: the count stands.
-        let snap = snapshot::<T>(engine, who, id).await?;
-        let public = T::public_projection(&to_map(&snap.record))
-            .ok_or_else(|| AppError::NotFound(format!("{} {id}", T::NAME)))?;
-        return Ok(public.get("views").and_then(Value::as_i64).unwrap_or(0));
+        return Ok(to_map(&current.record)
+            .get("views")
+            .and_then(Value::as_i64)
+            .unwrap_or(0));
     }
     let id = id.to_string();
     write_as(engine, who, move |db, conn, who| {

@@ -34,6 +34,11 @@ impl SeenViews {
         }
     }
 
+    /// How many (record, visitor) pairs are remembered now.
+    pub fn remembered(&self) -> usize {
+        self.seen.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+
     /// Whether this is `visitor`'s first view of the record in the period (and remember it).
     pub fn first_in_period(
         &self,

@@ -6,6 +6,7 @@ use app::core::protocol::{ChangeOp, ServerMsg};
 use serde_json::{json, Value};
 
 on_both_backends!(
+    made_up_pages_are_not_found_and_cost_the_server_nothing,
     list_save_creates_updates_and_keeps_order_but_never_deletes,
     a_stale_editor_copy_never_resets_view_counts,
     drafts_and_private_fields_never_reach_public_pages_or_sockets,
@@ -606,4 +607,30 @@ async fn a_deleted_record_can_be_restored_with_its_counters(b: Backend) {
         .await;
     assert_eq!(status, 200);
     assert_eq!(staff_services(&app).await[0]["name"], "Rye bread");
+}
+
+async fn made_up_pages_are_not_found_and_cost_the_server_nothing(b: Backend) {
+    let app = spawn_app_behind_proxy(b).await;
+    let head = app.head().await;
+    for i in 0..20 {
+        let (status, _) = app
+            .visit(
+                "/api/page/public",
+                &[("collection", "services"), ("id", &format!("made-up-{i}"))],
+                &format!("198.51.100.{i}"),
+            )
+            .await;
+        assert_eq!(status, 404);
+    }
+    let long = "x".repeat(10_000);
+    let (status, _) = app
+        .visit(
+            "/api/page/public",
+            &[("collection", "services"), ("id", &long)],
+            "198.51.100.99",
+        )
+        .await;
+    assert_eq!(status, 422, "an id no record can have");
+    assert_eq!(app.engine.views.remembered(), 0, "nothing remembered");
+    assert_eq!(app.head().await, head, "nothing written");
 }

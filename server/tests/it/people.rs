@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use crate::common::*;
 use app::core::roles::Role;
-use app::identity::server::accounts;
+use app::identity::server::{accounts, invitations};
 
 on_both_backends!(
     an_invitation_never_lets_the_inviter_know_or_set_a_password,
@@ -19,6 +19,9 @@ on_both_backends!(
     organisations_created_at_once_each_get_their_own_id_and_the_day_has_a_limit,
     parallel_guesses_are_counted_before_any_is_checked,
     a_password_change_closes_the_other_sessions_at_once,
+    an_admin_who_leaves_leaves_no_invitation_behind,
+    handing_organisations_over_does_not_reset_the_daily_limit,
+    invitations_have_a_daily_limit,
 );
 
 const CHOSEN: &str = "tulip orbit 77 cellar";
@@ -479,4 +482,128 @@ async fn a_password_change_closes_the_other_sessions_at_once(b: Backend) {
         next_msg(&mut here_ws).await,
         app::core::protocol::ServerMsg::Change { .. }
     ));
+}
+
+async fn an_admin_who_leaves_leaves_no_invitation_behind(b: Backend) {
+    let app = spawn_app(b).await;
+    let admin = app.session_of(app.admin_id, 1).await;
+    let second = member(&app.engine, "second@courant.test", 1, Role::Admin).await;
+    let second_session = app.session_of(second, 1).await;
+    let second_id = |list: &Value| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["email"] == "second@courant.test")
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    // Demoted: the invitation they sent (to an account of their own, say) is withdrawn.
+    let demoted = invite(&app, &second_session, "alt-one@elsewhere.test", "admin").await;
+    let (_, list) = app.call_form_as(&admin, "/api/members/list", &[]).await;
+    let (status, _) = app
+        .call_as(
+            &admin,
+            "/api/members/role",
+            json!({ "member": second_id(&list), "role": "editor" }),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(!accept_as_new(&app, &demoted, CHOSEN)
+        .await
+        .status()
+        .is_success());
+    // Removed: the same.
+    member(&app.engine, "second@courant.test", 1, Role::Admin).await;
+    let second_session = app.session_of(second, 1).await;
+    let removed = invite(&app, &second_session, "alt-two@elsewhere.test", "admin").await;
+    let (_, list) = app.call_form_as(&admin, "/api/members/list", &[]).await;
+    let (status, _) = app
+        .call_as(
+            &admin,
+            "/api/members/remove",
+            json!({ "member": second_id(&list) }),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(!accept_as_new(&app, &removed, CHOSEN)
+        .await
+        .status()
+        .is_success());
+    let (_, pending) = app
+        .call_form_as(&admin, "/api/members/invitations", &[])
+        .await;
+    assert_eq!(pending.as_array().map(Vec::len), Some(0), "{pending}");
+    // An admin's own invitations stay.
+    let kept = invite(&app, &admin, "newcomer@elsewhere.test", "editor").await;
+    assert!(accept_as_new(&app, &kept, CHOSEN)
+        .await
+        .status()
+        .is_success());
+}
+
+async fn handing_organisations_over_does_not_reset_the_daily_limit(b: Backend) {
+    let app = spawn_app(b).await;
+    let (founder, first_org, _) = outsider_admin(&app, "founder@x.test").await;
+    let friend = accounts::create_user(&app.engine, "friend@x.test", PASSWORD)
+        .await
+        .unwrap();
+    let mut kept = first_org;
+    for i in 1..accounts::ORGANISATIONS_PER_DAY {
+        kept = accounts::create_organisation(&app.engine, &format!("More {i}"), founder)
+            .await
+            .unwrap();
+    }
+    let session = app.session_of(founder, kept).await;
+    // The founder hands the first one over and leaves it: it still counts as theirs today.
+    accounts::set_membership(&app.engine, first_org, friend, Role::Admin)
+        .await
+        .unwrap();
+    let friend_session = app.session_of(friend, first_org).await;
+    let (_, list) = app
+        .call_form_as(&friend_session, "/api/members/list", &[])
+        .await;
+    let founder_id = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["email"] == "founder@x.test")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (status, _) = app
+        .call_as(
+            &friend_session,
+            "/api/members/remove",
+            json!({ "member": founder_id }),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, body) = app
+        .call_form_as(
+            &session,
+            "/api/auth/organisations/create",
+            &[("name", "Again")],
+        )
+        .await;
+    assert_eq!(status, 429, "{body}");
+}
+
+async fn invitations_have_a_daily_limit(b: Backend) {
+    let app = spawn_app(b).await;
+    let admin = app.session_of(app.admin_id, 1).await;
+    for i in 0..invitations::INVITATIONS_PER_DAY {
+        invite(&app, &admin, &format!("person{i}@x.test"), "editor").await;
+    }
+    let (status, body) = app
+        .call_as(
+            &admin,
+            "/api/members/invite",
+            json!({ "email": "one-more@x.test", "role": "editor" }),
+        )
+        .await;
+    assert_eq!(status, 429, "{body}");
+    assert!(body.to_string().contains("Try again tomorrow"), "{body}");
 }

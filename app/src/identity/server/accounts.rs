@@ -180,6 +180,25 @@ pub async fn set_membership(
     Ok(())
 }
 
+/// Someone who may no longer invite (removed, or no longer an admin) leaves no invitation
+/// of theirs behind: one sent to a second account of their own would bring them back.
+async fn withdraw_invitations_by(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    user: UserId,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE invitations SET revoked_at = $1 \
+         WHERE org_id = $2 AND invited_by = $3 AND accepted_at IS NULL AND revoked_at IS NULL",
+    )
+    .bind(now_ms())
+    .bind(org)
+    .bind(user)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Change the role of a member of `org`, named by their public id; anyone else is "not
 /// found" (an admin cannot reach accounts outside their organisation).
 pub async fn change_role(
@@ -193,6 +212,9 @@ pub async fn change_role(
     lock_organisation(engine, &mut tx, org).await?;
     let (user, current) = member_of(&mut tx, org, member).await?;
     write_membership(&mut tx, org, user, Some(current), role).await?;
+    if current == Role::Admin && role != Role::Admin {
+        withdraw_invitations_by(&mut tx, org, user).await?;
+    }
     tx.commit().await?;
     if current != role {
         crate::identity::server::access::auth(engine)
@@ -234,6 +256,7 @@ pub async fn remove_member(engine: &Engine, org: OrgId, member: &str) -> Result<
     .bind(org)
     .execute(&mut *tx)
     .await?;
+    withdraw_invitations_by(&mut tx, org, user).await?;
     tx.commit().await?;
     crate::identity::server::access::auth(engine)
         .revocations
@@ -402,8 +425,7 @@ pub async fn create_organisation(
     .await?;
     let now = now_ms();
     let today: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM organisations o JOIN memberships m ON m.org_id = o.id \
-         WHERE m.user_id = $1 AND m.role = 'admin' AND o.created_at > $2",
+        "SELECT COUNT(*) FROM organisations WHERE created_by = $1 AND created_at > $2",
     )
     .bind(creator)
     .bind(now - 86_400_000)
@@ -417,11 +439,13 @@ pub async fn create_organisation(
     }
     // The id comes from the database (a sequence, or SQLite's rowid), never MAX(id) + 1.
     let id: OrgId = sqlx::query_scalar(
-        "INSERT INTO organisations (slug, name, created_at) VALUES ($1, $2, $3) RETURNING id",
+        "INSERT INTO organisations (slug, name, created_at, created_by) VALUES ($1, $2, $3, $4) \
+         RETURNING id",
     )
     .bind(format!("org-{}", &secrets::random_secret()[..16]))
     .bind(name)
     .bind(now)
+    .bind(creator)
     .fetch_one(&mut *tx)
     .await?;
     sqlx::query("INSERT INTO change_heads (org_id, last_seq) VALUES ($1, 0)")

@@ -23,6 +23,10 @@ pub const INVITATION_DAYS: i64 = 7;
 /// Invite `email` to `org` with `role`. Any earlier pending invitation of that email to that
 /// organisation is revoked. Returns the invitation and its link's secret (shown once). The
 /// answer is the same whether or not the email has an account, so it reveals none.
+/// Invitations one organisation may send in a day: plenty for a team, and a bound on the
+/// accounts anyone can make through organisations of their own.
+pub const INVITATIONS_PER_DAY: i64 = 50;
+
 pub async fn invite(
     engine: &Engine,
     org: OrgId,
@@ -55,6 +59,19 @@ pub async fn invite(
             "email",
             "This person is already a member. Change their role in the list below.",
         )]));
+    }
+    let today: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM invitations WHERE org_id = $1 AND created_at > $2",
+    )
+    .bind(org)
+    .bind(now - 86_400_000)
+    .fetch_one(&mut *tx)
+    .await?;
+    if today >= INVITATIONS_PER_DAY {
+        return Err(AppError::LimitReached(format!(
+            "This organisation has sent {INVITATIONS_PER_DAY} invitations today, the most it may \
+             in a day. Try again tomorrow."
+        )));
     }
     sqlx::query(
         "UPDATE invitations SET revoked_at = $1 \
@@ -146,6 +163,13 @@ pub async fn view(engine: &Engine, secret: &str) -> Result<InvitationView, AppEr
     })
 }
 
+fn account_exists() -> AppError {
+    AppError::Validation(vec![FieldError::new(
+        "password",
+        "An account with this email exists already: sign in to it to accept.",
+    )])
+}
+
 /// A person new to Courant accepts: their account, with the password they chose, and their
 /// membership, in one transaction that uses the invitation up. Returns the new account.
 pub async fn accept_as_new(
@@ -155,19 +179,22 @@ pub async fn accept_as_new(
 ) -> Result<(UserId, OrgId), AppError> {
     let mut conn = engine.db.read.acquire().await?;
     let found = usable(&mut conn, secret).await?;
+    // Before the (costly) hash: an invitation to an existing account is never used up here,
+    // so without this check it could make the server hash passwords at will.
+    let exists = accounts::find_by_email(&mut conn, &found.email)
+        .await?
+        .is_some();
     drop(conn);
+    if exists {
+        return Err(account_exists());
+    }
     accounts::password_error(password, &found.email)?;
     let hash = secrets::hash_password(password.to_string()).await?;
     let mut conn = engine.db.writer().await?;
     let mut tx = engine.db.begin_write(&mut conn).await?;
     let found = claim(&mut tx, secret).await?;
     let user = match accounts::insert_user(&mut tx, &found.email, &hash).await {
-        Err(AppError::Validation(_)) => {
-            return Err(AppError::Validation(vec![FieldError::new(
-                "password",
-                "An account with this email exists already: sign in to it to accept.",
-            )]))
-        }
+        Err(AppError::Validation(_)) => return Err(account_exists()),
         other => other?,
     };
     join(&mut tx, found.org, user, found.role).await?;

@@ -22,6 +22,10 @@ pub async fn sign_in(
     address: &str,
 ) -> Result<(String, CurrentUser), AppError> {
     let email = email.trim().to_lowercase();
+    // No address is longer (RFC 5321); a longer one is no account, and no throttle key.
+    if email.len() > 254 {
+        return Err(AppError::SignIn(WRONG_CREDENTIALS.into()));
+    }
     let throttle = &crate::identity::server::access::auth(engine).throttle;
     throttle
         .attempt(&email, address)
@@ -34,7 +38,7 @@ pub async fn sign_in(
     let Some((user, _)) = found.filter(|_| ok) else {
         return Err(AppError::SignIn(WRONG_CREDENTIALS.into()));
     };
-    throttle.succeeded(&email);
+    throttle.succeeded(&email, address);
     let orgs = accounts::organisations_of(engine, user).await?;
     let current = orgs
         .iter()
@@ -88,7 +92,7 @@ pub async fn change_password(
             ),
         ]));
     }
-    throttle.succeeded(&me.email);
+    throttle.succeeded(&me.email, address);
     accounts::set_password(engine, me.user, new).await?;
     let keep = match &me.credential {
         Credential::Session(hash) => Some(hash.as_str()),
@@ -147,13 +151,31 @@ pub fn client_address(engine: &Engine, parts: &http::request::Parts) -> String {
         .flat_map(|v| v.split(','))
         .map(str::trim)
         .collect();
-    address_behind_proxies(
+    network_of(&address_behind_proxies(
         &peer,
         &forwarded,
         crate::identity::server::access::auth(engine)
             .config
             .trusted_proxies,
-    )
+    ))
+}
+
+/// What counts as one client for throttles and view counts: an IPv4 address, or an IPv6
+/// /64 (one subscriber's network: counting each of its addresses apart would let anyone
+/// with a /64 make up fresh ones at will).
+fn network_of(address: &str) -> String {
+    match address.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+        Ok(ip) => ip.to_string(),
+        // Whatever a proxy sent that is no address: bounded, so it cannot grow the keys.
+        Err(_) => address.chars().take(64).collect(),
+    }
 }
 
 fn address_behind_proxies(peer: &str, forwarded: &[&str], trusted_proxies: usize) -> String {
@@ -172,6 +194,19 @@ fn address_behind_proxies(peer: &str, forwarded: &[&str], trusted_proxies: usize
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ipv6_clients_count_by_their_64_and_mapped_ipv4_as_ipv4() {
+        assert_eq!(network_of("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_eq!(
+            network_of("2001:db8:1:2:bbbb::9"),
+            network_of("2001:db8:1:2::1")
+        );
+        assert_ne!(network_of("2001:db8:1:3::1"), network_of("2001:db8:1:2::1"));
+        assert_eq!(network_of("::ffff:203.0.113.7"), "203.0.113.7");
+        assert_eq!(network_of("203.0.113.7"), "203.0.113.7");
+        assert_eq!(network_of(&"x".repeat(500)).len(), 64);
+    }
 
     #[test]
     fn the_client_address_is_what_the_trusted_proxies_saw() {

@@ -1,5 +1,6 @@
 //! Password throttling (signing in, changing one's password): attempts are counted per
-//! account and per client address in a fixed window, before the password is checked; past
+//! account from one address, per account from everywhere (a higher ceiling) and per client
+//! address, in a fixed window, before the password is checked; past
 //! the limit, further attempts are refused until the window ends, whether the password is
 //! right or not (so guessing cannot go on at full speed). A success clears the account's
 //! count, so only failures add up in practice.
@@ -10,7 +11,11 @@ use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
+    /// Attempts on one account from one address: what a guesser gets, and all that a
+    /// stranger can spend of the owner's attempts (the owner, elsewhere, still signs in).
     pub per_account: u32,
+    /// Attempts on one account from every address together: guessing from many addresses.
+    pub per_account_everywhere: u32,
     pub per_address: u32,
     pub window: Duration,
 }
@@ -19,6 +24,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             per_account: 5,
+            per_account_everywhere: 50,
             per_address: 20,
             window: Duration::from_secs(15 * 60),
         }
@@ -50,7 +56,8 @@ impl Throttle {
         let now = Instant::now();
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         let keys = [
-            (account_key(account), self.limits.per_account),
+            (pair_key(account, address), self.limits.per_account),
+            (account_key(account), self.limits.per_account_everywhere),
             (address_key(address), self.limits.per_address),
         ];
         let window = self.limits.window;
@@ -81,15 +88,20 @@ impl Throttle {
         Ok(())
     }
 
-    /// A successful sign-in clears the account's count (not the address's).
-    pub fn succeeded(&self, account: &str) {
+    /// A successful sign-in clears the account's counts (not the address's).
+    pub fn succeeded(&self, account: &str, address: &str) {
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        map.remove(&pair_key(account, address));
         map.remove(&account_key(account));
     }
 }
 
 fn account_key(account: &str) -> String {
     format!("a:{}", account.trim().to_lowercase())
+}
+
+fn pair_key(account: &str, address: &str) -> String {
+    format!("p:{address}:{}", account.trim().to_lowercase())
 }
 
 fn address_key(address: &str) -> String {
@@ -103,20 +115,31 @@ mod tests {
     fn limits(per_account: u32, per_address: u32) -> Limits {
         Limits {
             per_account,
+            per_account_everywhere: per_account * 3,
             per_address,
             window: Duration::from_secs(60),
         }
     }
 
     #[test]
-    fn an_account_is_locked_after_its_attempts_whatever_the_address() {
+    fn a_guesser_is_stopped_but_the_owner_elsewhere_still_signs_in() {
         let t = Throttle::new(limits(3, 100));
-        for i in 0..3 {
-            assert!(t.attempt("A@x.org", &format!("10.0.0.{i}")).is_ok());
+        for _ in 0..3 {
+            assert!(t.attempt("A@x.org", "10.0.0.1").is_ok());
         }
-        let wait = t.attempt("a@x.org", "10.9.9.9").unwrap_err();
+        let wait = t.attempt("a@x.org", "10.0.0.1").unwrap_err();
         assert!((1..=60).contains(&wait));
-        assert!(t.attempt("b@x.org", "10.9.9.9").is_ok());
+        assert!(t.attempt("b@x.org", "10.0.0.1").is_ok());
+        assert!(t.attempt("a@x.org", "10.9.9.9").is_ok(), "the owner");
+    }
+
+    #[test]
+    fn an_account_is_locked_after_its_attempts_from_every_address_together() {
+        let t = Throttle::new(limits(3, 100));
+        for i in 0..9 {
+            assert!(t.attempt("a@x.org", &format!("10.0.0.{}", i / 3)).is_ok());
+        }
+        assert!(t.attempt("a@x.org", "10.9.9.9").is_err());
     }
 
     #[test]
@@ -132,7 +155,7 @@ mod tests {
     fn success_clears_the_account() {
         let t = Throttle::new(limits(2, 100));
         t.attempt("a@x.org", "1.2.3.4").unwrap();
-        t.succeeded("a@x.org");
+        t.succeeded("a@x.org", "1.2.3.4");
         t.attempt("a@x.org", "1.2.3.4").unwrap();
         assert!(t.attempt("a@x.org", "1.2.3.4").is_ok());
         assert!(t.attempt("a@x.org", "1.2.3.4").is_err());
@@ -140,12 +163,13 @@ mod tests {
 
     #[test]
     fn parallel_attempts_get_exactly_the_limit() {
+        // Two addresses, five each: exactly ten of forty get through.
         let t = Throttle::new(limits(5, 1000));
         let passed: usize = std::thread::scope(|s| {
             let handles: Vec<_> = (0..40)
                 .map(|i| {
                     let t = t.clone();
-                    s.spawn(move || t.attempt("a@x.org", &format!("10.0.0.{i}")).is_ok())
+                    s.spawn(move || t.attempt("a@x.org", &format!("10.0.0.{}", i % 2)).is_ok())
                 })
                 .collect();
             handles
@@ -153,13 +177,14 @@ mod tests {
                 .map(|h| h.join().unwrap() as usize)
                 .sum()
         });
-        assert_eq!(passed, 5);
+        assert_eq!(passed, 10);
     }
 
     #[test]
     fn the_window_ends() {
         let t = Throttle::new(Limits {
             per_account: 1,
+            per_account_everywhere: 1,
             per_address: 1,
             window: Duration::from_millis(20),
         });

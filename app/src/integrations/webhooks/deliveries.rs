@@ -217,7 +217,10 @@ pub fn spawn_worker(engine: Engine, config: WebhookConfig) -> tokio::task::JoinH
     tokio::spawn(async move {
         // Never follows a redirect (a 3xx is a failed delivery), and connects only where the
         // outbound policy allows, checked after DNS resolution.
+        // No proxy from the environment either: through a proxy, the address checked would be
+        // the proxy's, and the proxy would reach any host it is given.
         let client = reqwest::Client::builder()
+            .no_proxy()
             .timeout(config.timeout)
             .connect_timeout(config.connect_timeout)
             .redirect(reqwest::redirect::Policy::none())

@@ -151,7 +151,15 @@ fn forbidden_v6(ip: Ipv6Addr) -> bool {
     if s[0] == 0x2002 {
         return forbidden_v4(embedded(s[1], s[2]));
     }
+    // ::ffff:0:a.b.c.d (IPv4-translated, SIIT).
+    if s[..6] == [0, 0, 0, 0, 0xffff, 0] {
+        return forbidden_v4(embedded(s[6], s[7]));
+    }
     ip.is_loopback()
+        // 64:ff9b:1::/48: NAT64 for a local network's own prefix.
+        || s[..3] == [0x64, 0xff9b, 1]
+        // 2001::/32: Teredo, a tunnel whose far end is written in the address.
+        || (s[0] == 0x2001 && s[1] == 0)
         || ip.is_unspecified()
         || ip.is_multicast()
         || (s[0] & 0xfe00) == 0xfc00
@@ -188,6 +196,9 @@ mod tests {
             "https://[::10.0.0.1]/hook",
             "https://[64:ff9b::a00:1]/hook",
             "https://[2002:c0a8:101::1]/hook",
+            "https://[64:ff9b:1::a00:1]/hook",
+            "https://[::ffff:0:a00:1]/hook",
+            "https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/hook",
             "https://10.1.2.3/hook",
             "https://172.16.0.1/hook",
             "https://172.31.255.255/hook",
