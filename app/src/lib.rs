@@ -22,6 +22,8 @@ pub mod identity;
 pub mod integrations;
 #[cfg(feature = "ssr")]
 pub mod startup;
+#[cfg(feature = "test-collections")]
+pub mod testing;
 pub mod widgets;
 
 use leptos::prelude::*;

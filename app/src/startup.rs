@@ -43,6 +43,8 @@ pub async fn start(database_url: &str, settings: Settings) -> Result<Engine, Sta
     crate::identity::server::access::plug_in(&mut parts, settings.auth);
     crate::content::server::plug_in(&mut parts);
     crate::integrations::webhooks::plug_in(&mut parts, settings.outbound);
+    #[cfg(feature = "test-collections")]
+    crate::testing::plug_in(&mut parts);
     let engine = Engine::open(database_url, settings.live, parts).await?;
     crate::content::server::demo::seed_if_empty(&engine, settings.with_examples).await?;
     Ok(engine)

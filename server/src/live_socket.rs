@@ -64,9 +64,13 @@ pub async fn upgrade(
         &app::identity::server::access::auth(&state.engine).config,
     )
     .map_err(AppError::CrossSite)?;
-    let (audience, permission) = match q.audience.as_deref() {
-        Some("staff") => (Audience::Staff, Permission::ReadContent),
-        _ => (Audience::Public, Permission::ReadPublic),
+    let staff = q.audience.as_deref() == Some("staff");
+    // Any member may follow the backoffice feed: each event reaches them only if their role
+    // may read its collection, with the fields it may see.
+    let permission = if staff {
+        Permission::FollowFeed
+    } else {
+        Permission::ReadPublic
     };
     let who = authorize(
         &state.engine,
@@ -75,6 +79,12 @@ pub async fn upgrade(
         permission,
     )
     .await?;
+    let audience = match who.identity.as_ref().and_then(|i| i.role) {
+        Some(role) if staff => Audience::Role(role),
+        // FollowFeed was granted: there is a role.
+        _ if staff => return Err(AppError::Forbidden),
+        _ => Audience::Public,
+    };
     let engine = state.engine.clone();
     Ok(ws
         .read_buffer_size(READ_BUFFER_BYTES)

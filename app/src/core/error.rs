@@ -137,6 +137,20 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// A unique-constraint violation as the field error the check before it gives: two requests
+/// that both passed the check at the same moment get the same clear answer, never a 500.
+/// Any other database error stays one.
+#[cfg(feature = "ssr")]
+pub fn on_unique(e: sqlx::Error, field: &str, message: &str) -> AppError {
+    if e.as_database_error()
+        .is_some_and(|d| d.is_unique_violation())
+    {
+        AppError::Validation(vec![FieldError::new(field, message)])
+    } else {
+        e.into()
+    }
+}
+
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {

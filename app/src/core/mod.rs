@@ -10,6 +10,7 @@ mod merge_props;
 pub mod principal;
 pub mod protocol;
 pub mod roles;
+pub mod secret;
 pub mod time;
 pub mod validate;
 pub mod wire;

@@ -11,7 +11,7 @@ pub enum Role {
     Editor,
     /// Looks but never touches.
     Supervisor,
-    /// Orders and prospects, never content or the sync centre.
+    /// Orders and prospects, never content, people or the sync centre.
     Operator,
 }
 
@@ -38,9 +38,15 @@ pub enum Permission {
     ReadPublic,
     /// Signed in, whatever the role: one's own account, tokens and organisations.
     Account,
+    /// A member, whatever the role: the backoffice live feed, where each event reaches only
+    /// the roles that may read its collection.
+    FollowFeed,
     /// Backoffice view of content (settings, team, services, solutions): drafts, private fields.
     ReadContent,
     WriteContent,
+    /// Customers' records — orders, prospects: personal data, for the people who serve them.
+    ReadCustomers,
+    WriteCustomers,
     /// Monitoring the sync centre: webhooks and their deliveries, members.
     ReadSyncCentre,
     /// Changing the sync centre: webhooks.
@@ -50,11 +56,14 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 7] = [
+    pub const ALL: [Permission; 10] = [
         Permission::ReadPublic,
         Permission::Account,
+        Permission::FollowFeed,
         Permission::ReadContent,
         Permission::WriteContent,
+        Permission::ReadCustomers,
+        Permission::WriteCustomers,
         Permission::ReadSyncCentre,
         Permission::ManageSyncCentre,
         Permission::ManagePeople,
@@ -75,10 +84,12 @@ pub fn allows(role: Option<Role>, permission: Permission) -> bool {
     match (role, permission) {
         (_, ReadPublic) => true,
         (None, _) => false,
-        (Some(_), Account) => true,
+        (Some(_), Account | FollowFeed) => true,
         (Some(Admin), _) => true,
         (Some(Editor), ReadContent | WriteContent) => true,
-        (Some(Supervisor), ReadContent | ReadSyncCentre) => true,
+        // Reads everything an admin reads; writes nothing.
+        (Some(Supervisor), ReadContent | ReadCustomers | ReadSyncCentre) => true,
+        (Some(Operator), ReadCustomers | WriteCustomers) => true,
         _ => false,
     }
 }
@@ -90,15 +101,27 @@ mod tests {
     #[test]
     fn the_role_table() {
         use Permission::*;
-        // (role, content read, content write, sync centre read, sync centre write)
+        // (role, content read, content write, sync centre read, sync centre write,
+        //  customers read, customers write)
         let table = [
-            (Some(Role::Admin), true, true, true, true),
-            (Some(Role::Editor), true, true, false, false),
-            (Some(Role::Supervisor), true, false, true, false),
-            (Some(Role::Operator), false, false, false, false),
-            (None, false, false, false, false),
+            (Some(Role::Admin), true, true, true, true, true, true),
+            (Some(Role::Editor), true, true, false, false, false, false),
+            (
+                Some(Role::Supervisor),
+                true,
+                false,
+                true,
+                false,
+                true,
+                false,
+            ),
+            (Some(Role::Operator), false, false, false, false, true, true),
+            (None, false, false, false, false, false, false),
         ];
-        for (role, rc, wc, rs, ms) in table {
+        for (role, rc, wc, rs, ms, rcu, wcu) in table {
+            assert_eq!(allows(role, ReadCustomers), rcu, "{role:?}");
+            assert_eq!(allows(role, WriteCustomers), wcu, "{role:?}");
+            assert_eq!(allows(role, FollowFeed), role.is_some(), "{role:?}");
             assert_eq!(
                 allows(role, ManagePeople),
                 role == Some(Role::Admin),

@@ -81,14 +81,15 @@ impl Engine {
         db.migrate().await?;
         let epoch = store::feed_epoch(&db).await?.into();
         let shared = db.backend == Backend::Postgres && !live.single_node;
+        let registry = Arc::new(parts.registry);
         let mut engine = Engine {
             db,
-            hub: Hub::default(),
+            hub: Hub::new(registry.clone()),
             live,
             epoch,
             doorbell: shared.then(Default::default),
             views: Default::default(),
-            registry: Arc::new(parts.registry),
+            registry,
             gate: parts.gate,
             features: Arc::new(parts.features),
             on_new_organisation: parts.on_new_organisation.into(),

@@ -6,9 +6,13 @@ use std::sync::{Arc, Mutex};
 use axum::extract::ws::Utf8Bytes;
 use tokio::sync::broadcast;
 
+use serde_json::Value;
+
 use crate::core::protocol::{ChangeEvent, ServerMsg};
+use crate::core::roles::{allows, Role};
 
 use crate::core::principal::OrgId;
+use crate::engine::registry::Registry;
 use crate::engine::store::LoggedChange;
 
 /// How many events a subscriber may fall behind before it catches up from the change log.
@@ -17,33 +21,83 @@ const CHANNEL_CAPACITY: usize = 1024;
 /// Who is listening: what they may see of each change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
-    /// Everything, private fields and drafts included.
-    Staff,
     /// Published records, public fields only.
     Public,
+    /// A member with this role: the collections it may read, with the fields it may see.
+    Role(Role),
 }
 
-/// A published change with its wire frames, serialised once per audience for every subscriber.
+/// A published change with its wire frames, serialised once per audience (not per socket):
+/// at most one for the public and one per role, and roles that see the same event share one.
 #[derive(Debug)]
 pub struct Published {
     pub seq: i64,
-    staff: Utf8Bytes,
     public: Option<Utf8Bytes>,
+    roles: [Option<Utf8Bytes>; Role::ALL.len()],
 }
 
 impl Published {
+    pub fn of(change: &LoggedChange, registry: &Registry) -> Published {
+        let mut seen: Vec<(ChangeEvent, Utf8Bytes)> = Vec::new();
+        let roles = Role::ALL.map(|role| {
+            let event = event_for(change, registry, Audience::Role(role))?;
+            if let Some((_, frame)) = seen.iter().find(|(e, _)| *e == event) {
+                return Some(frame.clone());
+            }
+            let frame = change_frame(&event);
+            seen.push((event, frame.clone()));
+            Some(frame)
+        });
+        Published {
+            seq: change.seq(),
+            public: change.public.as_ref().map(change_frame),
+            roles,
+        }
+    }
+
     /// The frame this audience receives, if any.
     pub fn frame(&self, audience: Audience) -> Option<&Utf8Bytes> {
         match audience {
-            Audience::Staff => Some(&self.staff),
             Audience::Public => self.public.as_ref(),
+            Audience::Role(role) => self.roles[role_index(role)].as_ref(),
         }
     }
 }
 
-#[derive(Clone, Default)]
+/// What `audience` receives of a logged change: nothing from a collection it may not read,
+/// and only the fields it may see (the public's copy was made when the change was logged).
+pub fn event_for(
+    change: &LoggedChange,
+    registry: &Registry,
+    audience: Audience,
+) -> Option<ChangeEvent> {
+    let Audience::Role(role) = audience else {
+        return change.public.clone();
+    };
+    // A collection no feature registers any more: nobody's to read.
+    let entry = registry.get(&change.staff.collection).ok()?;
+    if !allows(Some(role), entry.read()) {
+        return None;
+    }
+    let mut event = change.staff.clone();
+    if let Some(Value::Object(data)) = &event.data {
+        let seen = entry.projection_for(Some(role), data)?;
+        if seen.len() != data.len() {
+            event.changed.retain(|f| seen.contains_key(f));
+            event.data = Some(Value::Object(seen));
+        }
+    }
+    Some(event)
+}
+
+fn role_index(role: Role) -> usize {
+    Role::ALL.iter().position(|r| *r == role).unwrap_or(0)
+}
+
+#[derive(Clone)]
 pub struct Hub {
     channels: Arc<Mutex<HashMap<OrgId, Channel>>>,
+    registry: Arc<Registry>,
 }
 
 struct Channel {
@@ -55,6 +109,14 @@ struct Channel {
 }
 
 impl Hub {
+    /// A hub for the collections of `registry` (what each role may read of them).
+    pub fn new(registry: Arc<Registry>) -> Hub {
+        Hub {
+            channels: Default::default(),
+            registry,
+        }
+    }
+
     pub fn subscribe(&self, org: OrgId) -> broadcast::Receiver<Arc<Published>> {
         self.sender(org).subscribe()
     }
@@ -73,11 +135,7 @@ impl Hub {
             channel.sender.clone()
         };
         // Serialised once per audience, outside the lock; every socket shares these bytes.
-        let published = Published {
-            seq,
-            staff: change_frame(&change.staff),
-            public: change.public.as_ref().map(change_frame),
-        };
+        let published = Published::of(change, &self.registry);
         // No receiver is fine: nobody is watching this organisation right now.
         let _ = sender.send(Arc::new(published));
     }

@@ -11,7 +11,7 @@ use tokio::sync::broadcast::Receiver;
 use crate::core::protocol::ServerMsg;
 
 use crate::core::principal::OrgId;
-use crate::engine::hub::{change_frame, frame_of, Audience, Published};
+use crate::engine::hub::{change_frame, event_for, frame_of, Audience, Published};
 use crate::engine::store;
 use crate::engine::Engine;
 
@@ -174,11 +174,8 @@ impl Subscription {
                 );
             }
             self.last = change.seq();
-            let event = match self.audience {
-                Audience::Staff => Some(&change.staff),
-                Audience::Public => change.public.as_ref(),
-            };
-            frames.extend(event.map(change_frame));
+            let event = event_for(&change, &self.engine.registry, self.audience);
+            frames.extend(event.as_ref().map(change_frame));
         }
         Ok(frames)
     }

@@ -160,6 +160,43 @@ fn table() -> Vec<(&'static str, Permission, Enc, Value)> {
             Form,
             json!({ "collection": "team", "id": "none", "version": 1 }),
         ),
+        // The same generic functions on a customers' collection follow its permissions.
+        (
+            "/api/list/staff",
+            ReadCustomers,
+            Form,
+            json!({ "collection": "customer_notes" }),
+        ),
+        (
+            "/api/list/sync",
+            WriteCustomers,
+            Json,
+            json!({ "collection": "customer_notes", "items": [] }),
+        ),
+        (
+            "/api/sync",
+            WriteCustomers,
+            Json,
+            json!({ "collection": "customer_notes", "op": "create", "payload": { "name": "Ann" } }),
+        ),
+        (
+            "/api/history",
+            ReadCustomers,
+            Form,
+            json!({ "collection": "customer_notes", "id": "none" }),
+        ),
+        (
+            "/api/deleted",
+            ReadCustomers,
+            Form,
+            json!({ "collection": "customer_notes" }),
+        ),
+        (
+            "/api/restore",
+            WriteCustomers,
+            Form,
+            json!({ "collection": "customer_notes", "id": "none", "version": 1 }),
+        ),
         ("/api/webhooks/list", ReadSyncCentre, Form, json!({})),
         (
             "/api/webhooks/create",
@@ -210,7 +247,12 @@ async fn call(
 }
 
 /// Things only organisation 1 holds: none may reach a member of organisation 2.
-const ORG_ONE_MARKERS: [&str; 3] = ["Courant Bakery", "Org One Person", "org-one-hook"];
+const ORG_ONE_MARKERS: [&str; 4] = [
+    "Courant Bakery",
+    "Org One Person",
+    "org-one-hook",
+    "Org One Customer",
+];
 
 async fn every_server_function_enforces_its_role(b: Backend) {
     let app = spawn_app(b).await;
@@ -229,6 +271,13 @@ async fn every_server_function_enforces_its_role(b: Backend) {
     // Organisation 1's private data, to look for in organisation 2's answers.
     let (s, body) = app
         .call("/api/list/sync", json!({ "collection": "team", "items": [{ "name": "Org One Person", "role": "Baker", "email": "p@one.test", "bio": "", "photo_url": "" }] }))
+        .await;
+    assert_eq!(s, 200, "{body}");
+    let (s, body) = app
+        .call(
+            "/api/sync",
+            json!({ "collection": "customer_notes", "op": "create", "payload": { "name": "Org One Customer" } }),
+        )
         .await;
     assert_eq!(s, 200, "{body}");
     let (s, _) = app

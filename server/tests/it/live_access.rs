@@ -11,6 +11,7 @@ use app::identity::server::{accounts, sessions};
 on_both_backends!(
     a_token_of_one_organisation_never_receives_another_organisations_events,
     staff_sockets_need_a_role_that_reads_content,
+    each_role_receives_what_it_may_read_live_and_on_catch_up,
     a_socket_from_a_foreign_origin_is_refused,
     revoking_a_token_closes_its_socket,
     signing_out_closes_the_sessions_socket_and_the_cookie_stops_working,
@@ -68,16 +69,15 @@ async fn a_token_of_one_organisation_never_receives_another_organisations_events
 async fn staff_sockets_need_a_role_that_reads_content(b: Backend) {
     let app = spawn_app(b).await;
     assert_eq!(app.live_with(0, "staff", None, None).await.err(), Some(401));
-    let operator = member_with_token(&app.engine, "op@courant.test", 1, Role::Operator).await;
-    assert_eq!(
-        app.live_with(0, "staff", Some(&operator), None).await.err(),
-        Some(403)
-    );
-    let supervisor = member_with_token(&app.engine, "sup@courant.test", 1, Role::Supervisor).await;
-    assert!(app
-        .live_with(0, "staff", Some(&supervisor), None)
-        .await
-        .is_ok());
+    // Every role may follow the backoffice feed (each event is filtered for it).
+    for role in Role::ALL {
+        let email = format!("{}@courant.test", role.as_str());
+        let token = member_with_token(&app.engine, &email, 1, role).await;
+        assert!(
+            app.live_with(0, "staff", Some(&token), None).await.is_ok(),
+            "{role:?}"
+        );
+    }
     assert_eq!(
         app.live_with(0, "staff", Some("courant_not-a-token"), None)
             .await
@@ -86,6 +86,112 @@ async fn staff_sockets_need_a_role_that_reads_content(b: Backend) {
     );
     // Anyone may watch the public feed.
     assert!(app.live_with(0, "public", None, None).await.is_ok());
+}
+
+/// The next `n` change events on a socket, then nothing more for a moment.
+async fn events(ws: &mut Ws, n: usize) -> Vec<app::core::protocol::ChangeEvent> {
+    let mut out = Vec::new();
+    while out.len() < n {
+        match next_msg(ws).await {
+            ServerMsg::Change { event } => out.push(event),
+            ServerMsg::Hello { .. } | ServerMsg::Ping => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    expect_quiet(ws, 300).await;
+    out
+}
+
+async fn each_role_receives_what_it_may_read_live_and_on_catch_up(b: Backend) {
+    let app = spawn_app(b).await;
+    let mut tokens = vec![(Role::Admin, app.admin_token.clone())];
+    for role in [Role::Editor, Role::Supervisor, Role::Operator] {
+        let email = format!("{}@courant.test", role.as_str());
+        tokens.push((role, member_with_token(&app.engine, &email, 1, role).await));
+    }
+    let before = app.head().await;
+    let mut live = Vec::new();
+    for (role, token) in &tokens {
+        let mut ws = app
+            .live_with(before, "staff", Some(token), None)
+            .await
+            .unwrap();
+        assert!(matches!(next_msg(&mut ws).await, ServerMsg::Hello { .. }));
+        live.push((*role, ws));
+    }
+    let mut public = app.live_with(before, "public", None, None).await.unwrap();
+    assert!(matches!(
+        next_msg(&mut public).await,
+        ServerMsg::Hello { .. }
+    ));
+
+    // One content change, one change to customers' records (with a field only those who
+    // serve customers see).
+    let (s, body) = app.set_field("tagline", "Open on Sundays").await;
+    assert_eq!(s, 200, "{body}");
+    let (s, body) = app
+        .call(
+            "/api/sync",
+            json!({ "collection": "customer_notes", "op": "create", "payload": { "name": "Ann", "phone": "+33 6 12 34 56 78" } }),
+        )
+        .await;
+    assert_eq!(s, 200, "{body}");
+
+    // (role, receives content, receives customers, sees the phone)
+    let expected = |role: Role| match role {
+        Role::Admin => (true, true, true),
+        Role::Editor => (true, false, false),
+        Role::Supervisor => (true, true, false),
+        Role::Operator => (false, true, true),
+    };
+    let check = |role: Role, got: Vec<app::core::protocol::ChangeEvent>, how: &str| {
+        let (content, customers, phone) = expected(role);
+        let collections: Vec<&str> = got.iter().map(|e| e.collection.as_str()).collect();
+        let mut want = Vec::new();
+        if content {
+            want.push("site_settings");
+        }
+        if customers {
+            want.push("customer_notes");
+        }
+        assert_eq!(collections, want, "{role:?} {how}");
+        if let Some(note) = got.iter().find(|e| e.collection == "customer_notes") {
+            let data = note.data.as_ref().unwrap();
+            assert_eq!(data["name"], "Ann", "{role:?} {how}");
+            assert_eq!(data.get("phone").is_some(), phone, "{role:?} {how}: {data}");
+            assert_eq!(
+                note.changed.iter().any(|f| f == "phone"),
+                phone,
+                "{role:?} {how}"
+            );
+        }
+    };
+    for (role, ws) in &mut live {
+        let n = usize::from(expected(*role).0) + usize::from(expected(*role).1);
+        check(*role, events(ws, n).await, "live");
+    }
+    // The public: the settings' public fields, nothing of customers.
+    let got = events(&mut public, 1).await;
+    assert_eq!(got[0].collection, "site_settings");
+    assert_eq!(got[0].data.as_ref().unwrap()["tagline"], "Open on Sundays");
+
+    // Catching up from the log after the fact gives each the same.
+    for (role, token) in &tokens {
+        let mut ws = app
+            .live_with(before, "staff", Some(token), None)
+            .await
+            .unwrap();
+        let n = usize::from(expected(*role).0) + usize::from(expected(*role).1);
+        check(*role, events(&mut ws, n).await, "catching up");
+    }
+    let mut public = app.live_with(before, "public", None, None).await.unwrap();
+    assert_eq!(events(&mut public, 1).await[0].collection, "site_settings");
+
+    // Nor can the public list customers' records.
+    let (status, _) = app
+        .call_form("/api/list/public", &[("collection", "customer_notes")])
+        .await;
+    assert_eq!(status, 404);
 }
 
 async fn a_socket_from_a_foreign_origin_is_refused(b: Backend) {

@@ -22,6 +22,7 @@ on_both_backends!(
     an_admin_who_leaves_leaves_no_invitation_behind,
     handing_organisations_over_does_not_reset_the_daily_limit,
     invitations_have_a_daily_limit,
+    the_same_person_invited_or_signing_up_twice_at_once_gets_a_clear_answer,
 );
 
 const CHOSEN: &str = "tulip orbit 77 cellar";
@@ -200,6 +201,9 @@ async fn an_invitation_link_works_once_for_its_own_email_until_it_expires(b: Bac
         .unwrap();
     drop(conn);
     assert_eq!(accept_as_new(&app, &expired, CHOSEN).await.status(), 410);
+    // An expired link makes way for a new one.
+    let again = invite(&app, &admin, "quin@courant.test", "editor").await;
+    assert_eq!(accept_as_new(&app, &again, CHOSEN).await.status(), 200);
 
     // Signed in to another account, an invitation for an existing one is refused.
     accounts::create_user(&app.engine, "rita@courant.test", PASSWORD)
@@ -606,4 +610,52 @@ async fn invitations_have_a_daily_limit(b: Backend) {
         .await;
     assert_eq!(status, 429, "{body}");
     assert!(body.to_string().contains("Try again tomorrow"), "{body}");
+}
+
+async fn the_same_person_invited_or_signing_up_twice_at_once_gets_a_clear_answer(b: Backend) {
+    let app = spawn_app(b).await;
+    let admin = app.session_of(app.admin_id, 1).await;
+    let second = member(&app.engine, "second@courant.test", 1, Role::Admin).await;
+    let second = app.session_of(second, 1).await;
+    // Two admins invite one person at the same moment: one link, and a clear answer.
+    let app = &app;
+    let both = join_all([&admin, &second].map(|s| async move {
+        app.call_as(
+            s,
+            "/api/members/invite",
+            json!({ "email": "twice@x.test", "role": "editor" }),
+        )
+        .await
+    }))
+    .await;
+    let mut statuses: Vec<u16> = both.iter().map(|(s, _)| *s).collect();
+    statuses.sort();
+    assert_eq!(statuses, [200, 422], "{both:?}");
+    let (_, refused) = both.iter().find(|(s, _)| *s == 422).unwrap();
+    assert!(
+        refused.to_string().contains("invitation waiting"),
+        "{refused}"
+    );
+    let (_, pending) = app
+        .call_form_as(&admin, "/api/members/invitations", &[])
+        .await;
+    assert_eq!(pending.as_array().map(Vec::len), Some(1), "{pending}");
+    let (status, _) = app
+        .call_as(
+            &admin,
+            "/api/members/invite",
+            json!({ "email": "twice@x.test", "role": "editor" }),
+        )
+        .await;
+    assert_eq!(status, 422, "still waiting");
+
+    // Two organisations invite one new person, who accepts both links at the same moment:
+    // one account, and a clear answer for the other link.
+    let here = invite(app, &admin, "newbie@x.test", "editor").await;
+    let (_, _, boss) = outsider_admin(app, "boss@elsewhere.test").await;
+    let there = invite(app, &boss, "newbie@x.test", "editor").await;
+    let both = join_all([&here, &there].map(|t| accept_as_new(app, t, CHOSEN))).await;
+    let mut statuses: Vec<u16> = both.iter().map(|r| r.status().as_u16()).collect();
+    statuses.sort();
+    assert_eq!(statuses, [200, 422]);
 }

@@ -5,6 +5,7 @@ use app::content::settings::SiteSettings;
 use app::core::merge::RecordEdit;
 use app::core::principal::Principal;
 use app::core::protocol::ServerMsg;
+use app::core::roles::Role;
 use app::engine::hub::Audience;
 use app::engine::subscription::Subscription;
 use app::engine::{save, Engine, Hub};
@@ -42,13 +43,14 @@ async fn missed_and_reordered_publishes_are_filled_from_the_log() {
     for backend in [Backend::Sqlite, Backend::Postgres] {
         let app = spawn_app(backend).await;
         let engine = app.engine.clone();
-        let (_, mut sub) = Subscription::start(&engine, 1, Audience::Staff, Some(1), None)
-            .await
-            .unwrap();
+        let (_, mut sub) =
+            Subscription::start(&engine, 1, Audience::Role(Role::Admin), Some(1), None)
+                .await
+                .unwrap();
 
         // Another writer whose publishes this subscriber's hub never sees (another node, or
         // a publish lost between commit and send).
-        let other = engine.on_same_database(Hub::default(), None);
+        let other = engine.on_same_database(Hub::new(engine.registry.clone()), None);
         let a = set_tagline(&other, "a").await;
         let b = set_tagline(&other, "b").await;
         assert_eq!((a, b), (2, 3));

@@ -3,8 +3,9 @@
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use crate::core::error::AppError;
+use crate::core::error::{on_unique, AppError};
 use crate::core::roles::Role;
+use crate::core::secret::Secret;
 use crate::core::time::now_ms;
 use crate::core::validate::FieldError;
 use crate::identity::api::OrgInfo;
@@ -37,12 +38,12 @@ pub fn normalise_email(raw: &str) -> Result<String, AppError> {
 pub async fn find_by_email(
     conn: &mut AnyConnection,
     email: &str,
-) -> Result<Option<(UserId, String)>, sqlx::Error> {
+) -> Result<Option<(UserId, Secret)>, sqlx::Error> {
     let row = sqlx::query("SELECT id, password_hash FROM users WHERE email = $1")
         .bind(email)
         .fetch_optional(conn)
         .await?;
-    row.map(|r| Ok((r.try_get("id")?, r.try_get("password_hash")?)))
+    row.map(|r| Ok((r.try_get("id")?, Secret::new(r.try_get("password_hash")?))))
         .transpose()
 }
 
@@ -58,7 +59,7 @@ pub async fn create_user(engine: &Engine, email: &str, password: &str) -> Result
 pub(super) async fn insert_user(
     conn: &mut AnyConnection,
     email: &str,
-    password_hash: &str,
+    password_hash: &Secret,
 ) -> Result<UserId, AppError> {
     if find_by_email(conn, email).await?.is_some() {
         return Err(AppError::Validation(vec![FieldError::new(
@@ -71,25 +72,14 @@ pub(super) async fn insert_user(
          RETURNING id",
     )
     .bind(email)
-    .bind(password_hash)
+    .bind(password_hash.expose())
     .bind(now_ms())
     .bind(&secrets::random_secret()[..24])
     .fetch_one(conn)
     .await;
-    match inserted {
-        Ok(row) => Ok(row.try_get("id")?),
-        // The same email created at the same moment by another request.
-        Err(e)
-            if e.as_database_error()
-                .is_some_and(|d| d.is_unique_violation()) =>
-        {
-            Err(AppError::Validation(vec![FieldError::new(
-                "email",
-                ACCOUNT_EXISTS,
-            )]))
-        }
-        Err(e) => Err(e.into()),
-    }
+    // The same email created at the same moment by another request: the same answer.
+    let row = inserted.map_err(|e| on_unique(e, "email", ACCOUNT_EXISTS))?;
+    Ok(row.try_get("id")?)
 }
 
 const ACCOUNT_EXISTS: &str = "An account with this email already exists.";
@@ -115,20 +105,21 @@ pub async fn set_password(engine: &Engine, user: UserId, password: &str) -> Resu
     let hash = secrets::hash_password(password.to_string()).await?;
     let mut conn = engine.db.writer().await?;
     sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-        .bind(&hash)
+        .bind(hash.expose())
         .bind(user)
         .execute(&mut *conn)
         .await?;
     Ok(())
 }
 
-pub async fn password_hash(engine: &Engine, user: UserId) -> Result<Option<String>, AppError> {
+pub async fn password_hash(engine: &Engine, user: UserId) -> Result<Option<Secret>, AppError> {
     let mut conn = engine.db.read.acquire().await?;
     Ok(
         sqlx::query_scalar::<_, String>("SELECT password_hash FROM users WHERE id = $1")
             .bind(user)
             .fetch_optional(&mut *conn)
-            .await?,
+            .await?
+            .map(Secret::new),
     )
 }
 

@@ -6,7 +6,7 @@
 
 use sqlx::{AnyConnection, Row};
 
-use crate::core::error::AppError;
+use crate::core::error::{on_unique, AppError};
 use crate::core::roles::Role;
 use crate::core::time::now_ms;
 use crate::core::validate::FieldError;
@@ -23,6 +23,9 @@ pub const INVITATION_DAYS: i64 = 7;
 /// Invite `email` to `org` with `role`. Any earlier pending invitation of that email to that
 /// organisation is revoked. Returns the invitation and its link's secret (shown once). The
 /// answer is the same whether or not the email has an account, so it reveals none.
+const ALREADY_INVITED: &str = "This person has an invitation waiting already. Withdraw it in \
+     the list below to send a new link.";
+
 /// Invitations one organisation may send in a day: plenty for a team, and a bound on the
 /// accounts anyone can make through organisations of their own.
 pub const INVITATIONS_PER_DAY: i64 = 50;
@@ -73,15 +76,31 @@ pub async fn invite(
              in a day. Try again tomorrow."
         )));
     }
+    // An expired link is over: it makes way for a new one.
     sqlx::query(
         "UPDATE invitations SET revoked_at = $1 \
-         WHERE org_id = $2 AND email = $3 AND accepted_at IS NULL AND revoked_at IS NULL",
+         WHERE org_id = $2 AND email = $3 AND accepted_at IS NULL AND revoked_at IS NULL \
+         AND expires_at <= $1",
     )
     .bind(now)
     .bind(org)
     .bind(&info.email)
     .execute(&mut *tx)
     .await?;
+    let pending: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM invitations \
+         WHERE org_id = $1 AND email = $2 AND accepted_at IS NULL AND revoked_at IS NULL",
+    )
+    .bind(org)
+    .bind(&info.email)
+    .fetch_one(&mut *tx)
+    .await?;
+    if pending > 0 {
+        return Err(AppError::Validation(vec![FieldError::new(
+            "email",
+            ALREADY_INVITED,
+        )]));
+    }
     sqlx::query(
         "INSERT INTO invitations (id, token_hash, org_id, email, role, invited_by, created_at, expires_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -95,7 +114,9 @@ pub async fn invite(
     .bind(info.created_at)
     .bind(info.expires_at)
     .execute(&mut *tx)
-    .await?;
+    .await
+    // Invited at the same moment by another request (the database's unique index).
+    .map_err(|e| on_unique(e, "email", ALREADY_INVITED))?;
     tx.commit().await?;
     Ok((info, secret))
 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 use tokio::sync::Semaphore;
 
 use crate::core::error::AppError;
+use crate::core::secret::Secret;
 
 /// A new random secret: 32 bytes, hex.
 pub fn random_secret() -> String {
@@ -42,14 +43,14 @@ async fn with_hashing_slot<T: Send + 'static>(
         .map_err(|e| AppError::Internal(e.to_string()))
 }
 
-pub async fn hash_password(password: String) -> Result<String, AppError> {
+pub async fn hash_password(password: String) -> Result<Secret, AppError> {
     with_hashing_slot(move || {
         let mut salt = [0u8; 16];
         getrandom::fill(&mut salt).expect("the operating system's random source");
         let salt = SaltString::encode_b64(&salt).map_err(|e| AppError::Internal(e.to_string()))?;
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
+            .map(|h| Secret::new(h.to_string()))
             .map_err(|e| AppError::Internal(format!("password hashing: {e}")))
     })
     .await?
@@ -57,11 +58,11 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
 
 /// Whether `password` matches `stored`. With no stored hash (unknown account) a dummy hash is
 /// checked anyway, so the answer takes as long and does not reveal which emails exist.
-pub async fn verify_password(password: String, stored: Option<String>) -> Result<bool, AppError> {
+pub async fn verify_password(password: String, stored: Option<Secret>) -> Result<bool, AppError> {
     with_hashing_slot(move || {
         let known = stored.is_some();
-        let stored = stored.unwrap_or_else(|| DUMMY_HASH.to_string());
-        let Ok(parsed) = PasswordHash::new(&stored) else {
+        let stored = stored.unwrap_or_else(|| Secret::new(DUMMY_HASH.to_string()));
+        let Ok(parsed) = PasswordHash::new(stored.expose()) else {
             return false;
         };
         Argon2::default()
@@ -107,8 +108,8 @@ mod tests {
     #[tokio::test]
     async fn passwords_verify_only_themselves() {
         let h = hash_password("correct horse battery".into()).await.unwrap();
-        assert!(h.starts_with("$argon2id$"));
-        let verify = |p: &str, h: Option<String>| verify_password(p.into(), h);
+        assert!(h.expose().starts_with("$argon2id$"));
+        let verify = |p: &str, h: Option<Secret>| verify_password(p.into(), h);
         assert!(verify("correct horse battery", Some(h.clone()))
             .await
             .unwrap());

@@ -15,6 +15,7 @@ use sha2::Sha256;
 use sqlx::Row;
 
 use crate::core::error::AppError;
+use crate::core::secret::Secret;
 use crate::core::time::now_ms;
 use crate::core::validate::FieldError;
 use crate::integrations::webhooks::api::{DeliveryInfo as Delivery, WebhookInfo as Webhook};
@@ -361,7 +362,7 @@ struct Due {
     attempts: i64,
     next_attempt_at: i64,
     url: String,
-    secret: String,
+    secret: Secret,
 }
 
 /// Start the due deliveries there is room for: one per endpoint, taking organisations in turn (starting from a different one each round), at most one delivery per
@@ -395,7 +396,7 @@ async fn send_due(
             attempts: r.try_get("attempts")?,
             next_attempt_at: r.try_get("next_attempt_at")?,
             url: r.try_get("url")?,
-            secret: r.try_get("secret")?,
+            secret: Secret::new(r.try_get("secret")?),
         };
         by_org.entry(due.org).or_default().push_back(due);
     }
@@ -469,7 +470,7 @@ async fn attempt(
         .header(TIMESTAMP_HEADER, timestamp.to_string())
         .header(
             SIGNATURE_HEADER,
-            format!("sha256={}", signature(&d.secret, timestamp, &body)),
+            format!("sha256={}", signature(d.secret.expose(), timestamp, &body)),
         )
         .header(DELIVERY_HEADER, &delivery_id)
         .body(body)
