@@ -32,7 +32,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
 use crate::client::{provide_live_feed, provide_realtime_sync};
-use crate::content::ui::collection_page::CollectionAdminPage;
+use crate::content::ui::collection_editor::CollectionAdminPage;
 use crate::content::ui::home_page::HomePage;
 use crate::content::ui::public_pages::{
     ServiceDetailPage, ServicesPage, SolutionDetailPage, SolutionsPage, TeamPage,

@@ -1,4 +1,6 @@
 //! Property tests of the merge: the promises hold for any values, not just the examples.
+//! Test code: it may use a feature's model as a fixture.
+#![cfg(test)]
 
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};

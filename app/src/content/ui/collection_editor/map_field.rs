@@ -1,0 +1,69 @@
+//! One field of a record's card, edited as the collection's spec says (text, money, …).
+
+use leptos::prelude::*;
+use serde_json::Value;
+
+use crate::content::ui::specs::{money_text, parse_money, FieldKind, FieldSpec};
+
+#[component]
+pub(super) fn MapField(
+    spec: FieldSpec,
+    value: Signal<Value>,
+    message: Signal<Option<String>>,
+    creating: bool,
+    on_change: Callback<Value>,
+) -> impl IntoView {
+    let text = move || match value.get() {
+        Value::String(s) => s,
+        Value::Null => String::new(),
+        other => other.to_string(),
+    };
+    let invalid_money = RwSignal::new(false);
+    let kind = match spec.kind {
+        FieldKind::CreateOnly if creating => FieldKind::Text,
+        FieldKind::CreateOnly => FieldKind::ReadOnly,
+        k => k,
+    };
+    let control = match kind {
+        FieldKind::Text | FieldKind::Email | FieldKind::Url => {
+            let input_type = match kind {
+                FieldKind::Email => "email",
+                FieldKind::Url => "url",
+                _ => "text",
+            };
+            view! { <input type=input_type name=spec.name prop:value=text aria-invalid=move || message.get().is_some().to_string()
+                on:input=move |ev| on_change.run(Value::String(event_target_value(&ev)))/> }
+            .into_any()
+        }
+        FieldKind::LongText => view! {
+            <textarea name=spec.name rows="3" prop:value=text aria-invalid=move || message.get().is_some().to_string()
+                on:input=move |ev| on_change.run(Value::String(event_target_value(&ev)))></textarea>
+        }
+        .into_any(),
+        FieldKind::Money => view! {
+            <input type="text" inputmode="decimal" name=spec.name
+                prop:value=move || money_text(value.get().as_i64().unwrap_or(0))
+                on:change=move |ev| match parse_money(&event_target_value(&ev)) {
+                    Some(cents) => { invalid_money.set(false); on_change.run(Value::from(cents)) }
+                    None => invalid_money.set(true),
+                }/>
+        }
+        .into_any(),
+        FieldKind::Toggle => view! {
+            <input type="checkbox" name=spec.name prop:checked=move || value.get().as_bool().unwrap_or(false)
+                on:change=move |ev| on_change.run(Value::Bool(event_target_checked(&ev)))/>
+        }
+        .into_any(),
+        FieldKind::ReadOnly | FieldKind::CreateOnly => view! { <output name=spec.name>{text}</output> }.into_any(),
+    };
+    view! {
+        <label class="field">
+            <span>{spec.label}</span>
+            {control}
+            <span class="field-error">
+                {move || invalid_money.get().then_some("Enter a price like 4.50.")}
+                {move || message.get()}
+            </span>
+        </label>
+    }
+}

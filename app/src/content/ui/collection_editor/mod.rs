@@ -1,0 +1,166 @@
+//! The backoffice editor for any content collection (this page; each record's card, its
+//! conflict panel, its history and the deleted records have files of their own): list, create, edit, reorder,
+//! publish / unpublish, delete with confirmation, history and restore. Works on records'
+//! JSON form, driven by a [`CollectionSpec`].
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde_json::Value;
+
+use crate::client::list::{id_of, use_live_list, version_of, Item};
+use crate::client::use_live_feed;
+use crate::content::ui::specs::CollectionSpec;
+use crate::core::merge::rebase_maps;
+use crate::core::wire::Snapshot;
+use crate::engine::api::staff_list;
+use crate::identity::ui::layout::AdminLayout;
+
+mod conflict_panel;
+mod history_panel;
+mod item_card;
+mod map_field;
+
+use history_panel::DeletedPanel;
+use item_card::ItemCard;
+
+/// A record being edited: the stored version it started from and what the editor typed.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Editing {
+    pub(super) base: Item,
+    pub(super) draft: Item,
+}
+
+#[component]
+pub fn CollectionAdminPage(spec: &'static CollectionSpec) -> impl IntoView {
+    let snapshot = Resource::new(|| (), move |_| staff_list(spec.name.to_string()));
+    view! {
+        <AdminLayout>
+            <Title text=format!("{} · Courant", spec.title)/>
+            <h1>{spec.title}</h1>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match snapshot.await {
+                        Ok(snap) => view! { <CollectionEditor spec snap/> }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </AdminLayout>
+    }
+}
+
+#[component]
+fn CollectionEditor(spec: &'static CollectionSpec, snap: Snapshot<Vec<Value>>) -> impl IntoView {
+    let list = use_live_list(spec.name, snap);
+    let editing = RwSignal::new(HashMap::<String, Editing>::new());
+    let new_keys = RwSignal::new(Vec::<String>::new());
+    // The page's filter; derived from the live list, so records move in and out of view as
+    // others publish or unpublish them.
+    let filter = RwSignal::new(Filter::All);
+    let visible_ids = move || {
+        list.with(|l| {
+            l.iter()
+                .filter(|m| filter.get().keeps(m))
+                .map(|m| id_of(m).to_string())
+                .collect::<Vec<_>>()
+        })
+    };
+    let next_new = StoredValue::new(0u32);
+
+    // Someone else's save arrives while this editor has unsaved changes to the same record:
+    // take their values for untouched fields, keep what is being typed.
+    use_live_feed().on_change(move |event| {
+        if event.collection != spec.name {
+            return;
+        }
+        let Some(incoming) = event.data.as_ref().and_then(Value::as_object) else {
+            return;
+        };
+        editing.update(|e| {
+            if let Some(ed) = e.get_mut(&event.record_id) {
+                if version_of(incoming) > version_of(&ed.base) {
+                    let (b, d) =
+                        rebase_maps(&ed.base, &ed.draft, incoming, |f| spec.is_editable(f));
+                    *ed = Editing { base: b, draft: d };
+                }
+            }
+        });
+    });
+
+    let add = move |_| {
+        let n = next_new.get_value() + 1;
+        next_new.set_value(n);
+        let key = format!("new-{n}");
+        let blank = (spec.blank)().as_object().cloned().unwrap_or_default();
+        editing.update(|e| {
+            e.insert(
+                key.clone(),
+                Editing {
+                    base: blank.clone(),
+                    draft: blank,
+                },
+            );
+        });
+        new_keys.update(|k| k.push(key));
+    };
+
+    view! {
+        <div class="collection">
+            <button class="add" data-testid="add" on:click=add>{format!("Add a {}", spec.singular)}</button>
+            {spec.has_field("published").then(|| view! {
+                <label class="filter">
+                    "Show "
+                    <select data-testid="filter" on:change=move |ev| filter.set(Filter::parse(&event_target_value(&ev)))>
+                        <option value="all">"all"</option>
+                        <option value="published">"published only"</option>
+                        <option value="drafts">"drafts only"</option>
+                    </select>
+                </label>
+            })}
+            <ul class="cards">
+                <For each=move || new_keys.get() key=|k| k.clone() let:key>
+                    <ItemCard spec list editing new_keys key/>
+                </For>
+                <For each=visible_ids key=|id| id.clone() let:id>
+                    <ItemCard spec list editing new_keys key=id/>
+                </For>
+            </ul>
+            <p class="empty" data-testid="empty">
+                {move || (list.with(Vec::is_empty) && new_keys.with(Vec::is_empty)).then(|| format!("No {} yet.", spec.title.to_lowercase()))}
+            </p>
+            <DeletedPanel spec/>
+        </div>
+    }
+}
+
+/// Which records the editor lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Filter {
+    All,
+    Published,
+    Drafts,
+}
+
+impl Filter {
+    fn parse(value: &str) -> Self {
+        match value {
+            "published" => Filter::Published,
+            "drafts" => Filter::Drafts,
+            _ => Filter::All,
+        }
+    }
+
+    fn keeps(self, item: &Item) -> bool {
+        let published = item
+            .get("published")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        match self {
+            Filter::All => true,
+            Filter::Published => published,
+            Filter::Drafts => !published,
+        }
+    }
+}

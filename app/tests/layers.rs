@@ -1,0 +1,122 @@
+//! The layout's rules, checked on the source (docs/ARCHITECTURE.md): the core depends on
+//! nothing else of Courant's, the engine only on the core, a feature never on another
+//! feature's server-side code, and no two folders depend on each other in a circle.
+//! Test modules (`#[cfg(test)] mod tests`) may use any part as a fixture and are skipped.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+const FEATURES: [&str; 3] = ["identity", "content", "integrations"];
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The folder a file belongs to (`core`, `engine`, a feature, …), or `root` for the files
+/// that put everything together (lib.rs, startup.rs, csp.rs).
+fn folder_of(src: &Path, file: &Path) -> String {
+    let rel = file.strip_prefix(src).unwrap();
+    let mut parts = rel.components();
+    let first = parts.next().unwrap().as_os_str().to_string_lossy().to_string();
+    if parts.next().is_none() {
+        "root".into()
+    } else {
+        first
+    }
+}
+
+/// `crate::…` paths in the code outside test modules.
+fn crate_paths(text: &str) -> Vec<String> {
+    let code = match text.find("#[cfg(test)]\nmod tests") {
+        Some(i) => &text[..i],
+        None => text,
+    };
+    // Comments (doc links) are no dependency.
+    let code: String = code
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut paths = Vec::new();
+    let mut rest = code.as_str();
+    while let Some(i) = rest.find("crate::") {
+        rest = &rest[i + "crate::".len()..];
+        let path: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
+            .collect();
+        paths.push(path);
+    }
+    paths
+}
+
+#[test]
+fn folders_follow_the_layering_rules() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut broken = Vec::new();
+    for file in &files {
+        let from = folder_of(&src, file);
+        let text = std::fs::read_to_string(file).unwrap();
+        if text.contains("\n#![cfg(test)]\n") {
+            continue;
+        }
+        for path in crate_paths(&text) {
+            let to = path.split("::").next().unwrap_or_default().to_string();
+            if to.is_empty() || to == from || from == "root" {
+                continue;
+            }
+            let name = file.strip_prefix(&src).unwrap().display().to_string();
+            let allowed = match from.as_str() {
+                "core" => false,
+                "engine" => to == "core",
+                _ => true,
+            };
+            if !allowed {
+                broken.push(format!("{name}: {from} must not use crate::{path}"));
+            }
+            let other_feature = FEATURES.contains(&from.as_str())
+                && FEATURES.contains(&to.as_str())
+                && path.split("::").any(|p| p == "server");
+            if other_feature {
+                broken.push(format!(
+                    "{name}: a feature must not use another feature's server code (crate::{path}); \
+                     meet through the engine and the change log"
+                ));
+            }
+            if ["root", "testing"].contains(&to.as_str()) {
+                continue;
+            }
+            edges.entry(from.clone()).or_default().insert(to);
+        }
+    }
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+
+    // No circle between folders: walk from each folder and never come back to it.
+    for start in edges.keys() {
+        let mut stack: Vec<(String, Vec<String>)> = vec![(start.clone(), vec![start.clone()])];
+        while let Some((at, trail)) = stack.pop() {
+            for next in edges.get(&at).into_iter().flatten() {
+                assert!(
+                    next != start,
+                    "folders depend on each other in a circle: {} -> {next}",
+                    trail.join(" -> ")
+                );
+                if !trail.contains(next) {
+                    let mut longer = trail.clone();
+                    longer.push(next.clone());
+                    stack.push((next.clone(), longer));
+                }
+            }
+        }
+    }
+}
