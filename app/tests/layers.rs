@@ -24,7 +24,12 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 fn folder_of(src: &Path, file: &Path) -> String {
     let rel = file.strip_prefix(src).unwrap();
     let mut parts = rel.components();
-    let first = parts.next().unwrap().as_os_str().to_string_lossy().to_string();
+    let first = parts
+        .next()
+        .unwrap()
+        .as_os_str()
+        .to_string_lossy()
+        .to_string();
     if parts.next().is_none() {
         "root".into()
     } else {

@@ -5,16 +5,10 @@
 #[macro_use]
 mod common;
 
-mod access;
-mod collections;
-mod concurrency;
-mod feed;
-mod group_commit;
+// Grouped by the part of Courant they test, like app/src.
+mod content;
+mod engine;
+// Cross-cutting: headers, limits, overflow, what the public may never see.
 mod hardening;
-mod live_access;
-mod people;
-mod processes;
-mod sign_in_forms;
-mod subscription;
-mod sync_loop;
-mod webhooks;
+mod identity;
+mod integrations;

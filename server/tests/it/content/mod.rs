@@ -1,0 +1,3 @@
+//! Content: the collections, their public pages and view counts.
+
+mod collections;

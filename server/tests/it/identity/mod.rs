@@ -1,0 +1,7 @@
+//! Identity and access: every server function and live socket × role × organisation,
+//! people and invitations, sign-in forms.
+
+mod access;
+mod live_access;
+mod people;
+mod sign_in_forms;

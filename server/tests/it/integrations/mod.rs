@@ -1,0 +1,3 @@
+//! Integrations: outbound webhooks.
+
+mod webhooks;
