@@ -297,24 +297,3 @@ fn created_event(collection: &str, record: &Item) -> crate::core::protocol::Chan
         at: 0,
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn filter_keeps_what_it_names() {
-        let item = |published: bool| {
-            json!({ "published": published })
-                .as_object()
-                .unwrap()
-                .clone()
-        };
-        let no_field = json!({ "name": "Ada" }).as_object().unwrap().clone();
-        assert!(
-            Filter::parse("published").keeps(&item(true)) && !Filter::Published.keeps(&item(false))
-        );
-        assert!(Filter::parse("drafts").keeps(&item(false)) && !Filter::Drafts.keeps(&item(true)));
-        assert!(Filter::parse("anything").keeps(&item(false)) && Filter::All.keeps(&no_field));
-    }
-}

@@ -164,3 +164,25 @@ impl Filter {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn filter_keeps_what_it_names() {
+        let item = |published: bool| {
+            json!({ "published": published })
+                .as_object()
+                .unwrap()
+                .clone()
+        };
+        let no_field = json!({ "name": "Ada" }).as_object().unwrap().clone();
+        assert!(
+            Filter::parse("published").keeps(&item(true)) && !Filter::Published.keeps(&item(false))
+        );
+        assert!(Filter::parse("drafts").keeps(&item(false)) && !Filter::Drafts.keeps(&item(true)));
+        assert!(Filter::parse("anything").keeps(&item(false)) && Filter::All.keeps(&no_field));
+    }
+}
