@@ -12,7 +12,7 @@ use crate::core::protocol::{ChangeEvent, ServerMsg};
 use crate::core::roles::{allows, Role};
 
 use crate::core::principal::OrgId;
-use crate::engine::registry::Registry;
+use crate::engine::registry::{Entry, Registry};
 use crate::engine::store::LoggedChange;
 
 /// How many events a subscriber may fall behind before it catches up from the change log.
@@ -38,14 +38,28 @@ pub struct Published {
 
 impl Published {
     pub fn of(change: &LoggedChange, registry: &Registry) -> Published {
-        let mut seen: Vec<(ChangeEvent, Utf8Bytes)> = Vec::new();
+        let entry = registry.get(&change.staff.collection).ok();
+        // The whole event, for every role that sees all of it: serialised once, if at all.
+        let mut whole: Option<Utf8Bytes> = None;
+        let mut narrowed: Vec<(ChangeEvent, Utf8Bytes)> = Vec::new();
         let roles = Role::ALL.map(|role| {
-            let event = event_for(change, registry, Audience::Role(role))?;
-            if let Some((_, frame)) = seen.iter().find(|(e, _)| *e == event) {
+            let entry = entry?;
+            if !allows(Some(role), entry.read()) {
+                return None;
+            }
+            if !entry.hides_from(role) {
+                return Some(
+                    whole
+                        .get_or_insert_with(|| change_frame(&change.staff))
+                        .clone(),
+                );
+            }
+            let event = narrowed_event(change, entry, role)?;
+            if let Some((_, frame)) = narrowed.iter().find(|(e, _)| *e == event) {
                 return Some(frame.clone());
             }
             let frame = change_frame(&event);
-            seen.push((event, frame.clone()));
+            narrowed.push((event, frame.clone()));
             Some(frame)
         });
         Published {
@@ -79,13 +93,19 @@ pub fn event_for(
     if !allows(Some(role), entry.read()) {
         return None;
     }
+    if !entry.hides_from(role) {
+        return Some(change.staff.clone());
+    }
+    narrowed_event(change, entry, role)
+}
+
+/// The change without the fields `role` may not see (from its data and its `changed`).
+fn narrowed_event(change: &LoggedChange, entry: &dyn Entry, role: Role) -> Option<ChangeEvent> {
     let mut event = change.staff.clone();
     if let Some(Value::Object(data)) = &event.data {
         let seen = entry.projection_for(Some(role), data)?;
-        if seen.len() != data.len() {
-            event.changed.retain(|f| seen.contains_key(f));
-            event.data = Some(Value::Object(seen));
-        }
+        event.changed.retain(|f| seen.contains_key(f));
+        event.data = Some(Value::Object(seen));
     }
     Some(event)
 }
@@ -134,9 +154,14 @@ impl Hub {
             channel.published_up_to = Some(seq);
             channel.sender.clone()
         };
+        // Nobody is watching this organisation on this node: nothing to serialise. One who
+        // subscribes now reads the log's head after subscribing, and this change is in it.
+        if sender.receiver_count() == 0 {
+            return;
+        }
         // Serialised once per audience, outside the lock; every socket shares these bytes.
         let published = Published::of(change, &self.registry);
-        // No receiver is fine: nobody is watching this organisation right now.
+        // The last receiver may have gone meanwhile: fine.
         let _ = sender.send(Arc::new(published));
     }
 

@@ -72,6 +72,8 @@ pub trait Entry: Send + Sync {
     fn write(&self) -> Permission;
     /// Whether the public site may show its published records at all.
     fn public(&self) -> bool;
+    /// Whether `role` reads this collection without some of its fields.
+    fn hides_from(&self, role: crate::core::roles::Role) -> bool;
     /// What `role` may see of a stored record (`None`: a role that may not read it).
     fn projection_for(
         &self,
@@ -139,6 +141,11 @@ impl<T: Collection> Entry for Typed<T> {
     }
     fn public(&self) -> bool {
         T::PUBLIC
+    }
+    fn hides_from(&self, role: crate::core::roles::Role) -> bool {
+        T::RESTRICTED
+            .iter()
+            .any(|(_, needs)| !crate::core::roles::allows(Some(role), *needs))
     }
     fn projection_for(
         &self,
