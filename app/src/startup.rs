@@ -7,7 +7,7 @@ use crate::engine::live_config::LiveConfig;
 use crate::engine::registry::Registry;
 use crate::engine::{Engine, Parts, StartError};
 use crate::identity::server::access::{AuthConfig, IdentityGate};
-use crate::integrations::webhooks::outbound::OutboundPolicy;
+use crate::integrations::webhooks::server::outbound::OutboundPolicy;
 
 /// How this server runs.
 #[derive(Clone, Default)]

@@ -53,13 +53,53 @@ fn crate_paths(text: &str) -> Vec<String> {
     let mut rest = code.as_str();
     while let Some(i) = rest.find("crate::") {
         rest = &rest[i + "crate::".len()..];
-        let path: String = rest
-            .chars()
-            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
-            .collect();
-        paths.push(path);
+        let path = path_at(rest);
+        if path.is_empty() && rest.starts_with('{') {
+            // `use crate::{a::b, c::{d, e}}`: each top-level item is a path of its own.
+            let inner = &rest[1..rest.find(';').unwrap_or(rest.len())];
+            let mut depth = 0;
+            let mut start = 0;
+            for (j, c) in inner.char_indices() {
+                match c {
+                    '{' => depth += 1,
+                    '}' if depth == 0 => {
+                        paths.push(group_item(&inner[start..j]));
+                        break;
+                    }
+                    '}' => depth -= 1,
+                    ',' if depth == 0 => {
+                        paths.push(group_item(&inner[start..j]));
+                        start = j + 1;
+                    }
+                    _ => {}
+                }
+            }
+        } else {
+            paths.push(path);
+        }
     }
     paths
+}
+
+/// One item of a grouped import, nested groups flattened into its segments
+/// (`identity::{server::access, api}` → `identity::server::access::api`).
+fn group_item(text: &str) -> String {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("::")
+}
+
+fn path_at(text: &str) -> String {
+    text.chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
+        .collect()
+}
+
+#[test]
+fn grouped_imports_are_read_as_paths() {
+    let paths = crate_paths("use crate::{engine::save, identity::{server::access, api}};\n");
+    assert_eq!(paths, ["engine::save", "identity::server::access::api"]);
 }
 
 #[test]

@@ -10,7 +10,8 @@ WHERE accepted_at IS NULL AND revoked_at IS NULL AND EXISTS (
     SELECT 1 FROM invitations newer
     WHERE newer.org_id = invitations.org_id AND newer.email = invitations.email
       AND newer.accepted_at IS NULL AND newer.revoked_at IS NULL
-      AND newer.created_at > invitations.created_at
+      AND (newer.created_at > invitations.created_at
+           OR (newer.created_at = invitations.created_at AND newer.id > invitations.id))
 );
 CREATE UNIQUE INDEX invitations_one_waiting ON invitations (org_id, email)
 WHERE accepted_at IS NULL AND revoked_at IS NULL;

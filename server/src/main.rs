@@ -47,7 +47,10 @@ async fn main() -> ExitCode {
             ))
         }
     }
-    app::integrations::webhooks::deliveries::spawn_worker(engine.clone(), Default::default());
+    app::integrations::webhooks::server::deliveries::spawn_worker(
+        engine.clone(),
+        Default::default(),
+    );
     let addr = leptos_options.site_addr;
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(l) => l,

@@ -12,7 +12,7 @@ use crate::core::error::AppError;
 use crate::core::merge::{to_map, RecordEdit};
 use crate::core::principal::Principal;
 use crate::core::protocol::ChangeOp;
-use crate::core::roles::Permission;
+use crate::core::roles::{allows, Permission, Role};
 use crate::core::validate::FieldError;
 use crate::core::wire::{
     DeletedRecord, FieldDiff, HistoryEntry, SaveOutcome, Snapshot, SyncOp, SyncOptions,
@@ -40,6 +40,19 @@ impl Registry {
     /// # Panics
     /// If a collection of that name is already registered (two features claiming one name).
     pub fn add<T: Collection>(&mut self) {
+        // Whoever may write a record sees all of it: an edit, a list save or a restore never
+        // meets a field hidden from its author (nor sends one back in its result).
+        for role in Role::ALL {
+            if allows(Some(role), T::WRITE) {
+                for (field, needs) in T::RESTRICTED {
+                    assert!(
+                        allows(Some(role), *needs),
+                        "{}: {role:?} may write it but not see {field:?}",
+                        T::NAME
+                    );
+                }
+            }
+        }
         let previous = self
             .by_name
             .insert(T::NAME, Box::new(Typed::<T>(PhantomData)));
@@ -202,7 +215,15 @@ impl<T: Collection> Entry for Typed<T> {
         engine: &'a Engine,
         who: &'a Principal,
     ) -> BoxFuture<'a, Result<Vec<DeletedRecord>, AppError>> {
-        Box::pin(save::deleted::<T>(engine, who))
+        Box::pin(async move {
+            let mut records = save::deleted::<T>(engine, who).await?;
+            for r in &mut records {
+                if let Value::Object(last) = &r.last {
+                    r.last = Value::Object(staff_view::<T>(who, last));
+                }
+            }
+            Ok(records)
+        })
     }
     fn public_page<'a>(
         &'a self,
@@ -297,6 +318,7 @@ async fn history_typed<T: Collection>(
             };
             let changes = fields
                 .into_iter()
+                .filter(|field| sees::<T>(who, field))
                 .map(|field| FieldDiff {
                     before: before.get(&field).cloned().unwrap_or(Value::Null),
                     after: after.get(&field).cloned().unwrap_or(Value::Null),
@@ -313,6 +335,32 @@ async fn history_typed<T: Collection>(
             }
         })
         .collect())
+}
+
+/// The role of whoever is asking; `None` for the server itself.
+fn role_of(who: &Principal) -> Option<Role> {
+    who.identity.as_ref().and_then(|i| i.role)
+}
+
+/// Whether the one asking sees `field` of this collection's records.
+fn sees<T: Collection>(who: &Principal, field: &str) -> bool {
+    match role_of(who) {
+        Some(role) => T::RESTRICTED
+            .iter()
+            .all(|(f, needs)| *f != field || allows(Some(role), *needs)),
+        None => true,
+    }
+}
+
+/// A record as staff member `who` may see it: without the fields their role does not see.
+fn staff_view<T: Collection>(
+    who: &Principal,
+    map: &serde_json::Map<String, Value>,
+) -> serde_json::Map<String, Value> {
+    map.iter()
+        .filter(|(k, _)| sees::<T>(who, k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
 }
 
 fn result<T: Collection>(outcome: SaveOutcome<T>) -> SyncResult {
@@ -339,7 +387,14 @@ async fn list_typed<T: Collection>(
     let record = snap
         .record
         .iter()
-        .map(|r| Value::Object(to_map(r)))
+        .map(|r| {
+            let map = to_map(r);
+            Value::Object(if public {
+                map
+            } else {
+                staff_view::<T>(who, &map)
+            })
+        })
         .collect();
     Ok(Snapshot {
         record,
@@ -381,4 +436,39 @@ async fn public_page_typed<T: Collection>(
         seq: snap.seq,
         seq_at: snap.seq_at,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::{Deserialize, Serialize};
+
+    use super::*;
+    use crate::core::collection::Meta;
+
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+    struct Note {
+        text: String,
+        #[serde(flatten)]
+        meta: Meta,
+    }
+
+    impl Collection for Note {
+        const NAME: &'static str = "notes";
+        const READ: Permission = Permission::ReadContent;
+        const WRITE: Permission = Permission::WriteContent;
+        const PUBLIC: bool = false;
+        // Editors may write notes, but only people managers would see this field.
+        const RESTRICTED: &'static [(&'static str, Permission)] =
+            &[("text", Permission::ManagePeople)];
+
+        fn validate(&self) -> Vec<FieldError> {
+            Vec::new()
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "may write it but not see")]
+    fn a_collection_whose_writers_cannot_see_all_of_it_is_refused() {
+        Registry::new().add::<Note>();
+    }
 }

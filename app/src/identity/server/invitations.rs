@@ -20,9 +20,7 @@ use crate::identity::server::secrets::{self, random_secret, secret_hash};
 
 pub const INVITATION_DAYS: i64 = 7;
 
-/// Invite `email` to `org` with `role`. Any earlier pending invitation of that email to that
-/// organisation is revoked. Returns the invitation and its link's secret (shown once). The
-/// answer is the same whether or not the email has an account, so it reveals none.
+/// A link already given stays the one that works: an admin who lost it withdraws it first.
 const ALREADY_INVITED: &str = "This person has an invitation waiting already. Withdraw it in \
      the list below to send a new link.";
 
@@ -30,6 +28,9 @@ const ALREADY_INVITED: &str = "This person has an invitation waiting already. Wi
 /// accounts anyone can make through organisations of their own.
 pub const INVITATIONS_PER_DAY: i64 = 50;
 
+/// Invite `email` to `org` with `role`, unless an invitation to them is waiting already
+/// (422; an expired one makes way). Returns the invitation and its link's secret (shown
+/// once). The answer is the same whether or not the email has an account, so it reveals none.
 pub async fn invite(
     engine: &Engine,
     org: OrgId,

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::core::error::AppError;
 
 #[cfg(feature = "ssr")]
-use crate::{core::roles::Permission, integrations::webhooks::deliveries as webhooks};
+use crate::{core::roles::Permission, integrations::webhooks::server::deliveries as webhooks};
 
 /// A registered endpoint (the secret is shown only when it is created).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

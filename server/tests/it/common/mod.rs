@@ -31,7 +31,7 @@ use app::core::roles::Role;
 use app::engine::{Engine, LiveConfig};
 use app::identity::server::access::AuthConfig;
 use app::identity::server::{accounts, sessions};
-use app::integrations::webhooks::outbound::OutboundPolicy;
+use app::integrations::webhooks::server::outbound::OutboundPolicy;
 use app::startup::Settings;
 use server::{serve, AppState};
 

@@ -12,6 +12,7 @@ on_both_backends!(
     a_token_of_one_organisation_never_receives_another_organisations_events,
     staff_sockets_need_a_role_that_reads_content,
     each_role_receives_what_it_may_read_live_and_on_catch_up,
+    hidden_fields_stay_hidden_in_lists_history_and_deleted_records,
     a_socket_from_a_foreign_origin_is_refused,
     revoking_a_token_closes_its_socket,
     signing_out_closes_the_sessions_socket_and_the_cookie_stops_working,
@@ -383,4 +384,80 @@ async fn sign_in_sets_a_safe_cookie_and_is_throttled(b: Backend) {
     assert_eq!(res.status(), 429);
     let error: app::core::error::AppError = res.json().await.unwrap();
     assert!(error.to_string().contains("Wait 15 minutes"), "{error}");
+}
+
+async fn hidden_fields_stay_hidden_in_lists_history_and_deleted_records(b: Backend) {
+    let app = spawn_app(b).await;
+    let supervisor = member_with_token(&app.engine, "sup@courant.test", 1, Role::Supervisor).await;
+    let operator = member_with_token(&app.engine, "op@courant.test", 1, Role::Operator).await;
+    let call = |token: &str, path: &str, form: Vec<(&'static str, String)>| {
+        let req = client_with_token(token).post(app.url(path)).form(&form);
+        async move {
+            let res = req.send().await.unwrap();
+            let status = res.status().as_u16();
+            (status, res.json::<serde_json::Value>().await.unwrap())
+        }
+    };
+    let (s, created) = app
+        .call(
+            "/api/sync",
+            json!({ "collection": "customer_notes", "op": "create", "payload": { "name": "Ann", "phone": "+33 6 12 34 56 78" } }),
+        )
+        .await;
+    assert_eq!(s, 200, "{created}");
+    let id = created["record"]["id"].as_str().unwrap().to_string();
+    let edit = json!({ "id": id, "base_version": 1, "changes": { "phone": { "from": "+33 6 12 34 56 78", "to": "+33 7 00 00 00 00" } } });
+    let (s, body) = app
+        .call(
+            "/api/sync",
+            json!({ "collection": "customer_notes", "op": "update", "payload": edit }),
+        )
+        .await;
+    assert_eq!(s, 200, "{body}");
+
+    // (who, sees the phone)
+    for (token, sees) in [(&supervisor, false), (&operator, true)] {
+        let (s, list) = call(
+            token,
+            "/api/list/staff",
+            vec![("collection", "customer_notes".into())],
+        )
+        .await;
+        assert_eq!(s, 200, "{list}");
+        let record = &list["record"][0];
+        assert_eq!(record["name"], "Ann");
+        assert_eq!(record.get("phone").is_some(), sees, "list: {record}");
+        let (s, history) = call(
+            token,
+            "/api/history",
+            vec![("collection", "customer_notes".into()), ("id", id.clone())],
+        )
+        .await;
+        assert_eq!(s, 200, "{history}");
+        let text = history.to_string();
+        assert_eq!(text.contains("+33 7"), sees, "history: {text}");
+        assert_eq!(text.contains("+33 6"), sees, "history: {text}");
+    }
+    let (s, _) = app
+        .call(
+            "/api/sync",
+            json!({ "collection": "customer_notes", "op": "delete", "payload": { "id": id } }),
+        )
+        .await;
+    assert_eq!(s, 200);
+    for (token, sees) in [(&supervisor, false), (&operator, true)] {
+        let (s, deleted) = call(
+            token,
+            "/api/deleted",
+            vec![("collection", "customer_notes".into())],
+        )
+        .await;
+        assert_eq!(s, 200, "{deleted}");
+        assert_eq!(deleted[0]["last"]["name"], "Ann", "{deleted}");
+        assert_eq!(
+            deleted[0]["last"].get("phone").is_some(),
+            sees,
+            "deleted: {deleted}"
+        );
+    }
 }

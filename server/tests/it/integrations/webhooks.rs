@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::common::*;
-use app::integrations::webhooks::deliveries::{
+use app::integrations::webhooks::server::deliveries::{
     signature, spawn_worker, WebhookConfig, SIGNATURE_HEADER, TIMESTAMP_HEADER,
 };
 use axum::http::{HeaderMap, StatusCode};
