@@ -73,6 +73,7 @@ pub fn App() -> impl IntoView {
     provide_realtime_sync();
     // Lets tests (and people) tell when the page has become interactive.
     let hydrated = crate::widgets::hydrated::provide_hydrated();
+    crate::widgets::toast::provide_toasts();
 
     view! {
         <Stylesheet id="leptos" href="/pkg/courant.css"/>
@@ -99,6 +100,7 @@ pub fn App() -> impl IntoView {
                     // Whole before it is sent: its form must work without the WASM.
                     <Route path=(StaticSegment("invite"), ParamSegment("token")) view=InvitationPage ssr=SsrMode::Async/>
                 </Routes>
+                <crate::widgets::toast::ToastStack/>
             </div>
         </Router>
     }

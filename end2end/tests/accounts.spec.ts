@@ -24,7 +24,7 @@ test("sign in, edit, sign out", async ({ page, servers }) => {
   const tagline = `Signed-in edit ${Date.now()}`;
   await page.locator("#tagline").fill(tagline);
   await page.getByTestId("save").click();
-  await expect(page.getByTestId("notice")).toContainText("Saved");
+  await expect(page.getByTestId("toast").filter({ hasText: /^Saved\./ })).toBeVisible();
 
   // The history names who saved it.
   const history = await page.context().request.post(`${server.url}/api/history`, {

@@ -91,7 +91,7 @@ test.describe("live site settings", () => {
 
     // Bob has seen Alice's value; saving again keeps his on purpose.
     await bob.getByTestId("save").click();
-    await expect(bob.getByTestId("notice")).toContainText("Saved");
+    await expect(bob.getByTestId("toast").filter({ hasText: /^Saved\./ })).toBeVisible();
     await expect(alice.locator("#tagline")).toHaveValue("Bob's tagline");
   });
 });
@@ -124,7 +124,7 @@ test.describe("backoffice form", () => {
     await page.locator("#company_name").fill(String(before.record.company_name));
     await page.locator("#email").fill("orders@courant.example");
     await page.getByTestId("save").click();
-    await expect(page.getByTestId("notice")).toContainText("Saved");
+    await expect(page.getByTestId("toast").filter({ hasText: /^Saved\./ })).toBeVisible();
     await expect(page.getByTestId("email-error")).toBeEmpty();
   });
 
@@ -141,7 +141,7 @@ test.describe("backoffice form", () => {
     await expect(save).toBeDisabled();
     await expect(save).toHaveText("Saving…");
     await expect(page.getByTestId("sync-indicator")).toContainText("saving…");
-    await expect(page.getByTestId("notice")).toContainText("Saved");
+    await expect(page.getByTestId("toast").filter({ hasText: /^Saved\./ })).toBeVisible();
     await expect(save).toBeEnabled();
     await expect(save).toHaveText("Save");
   });

@@ -5,3 +5,4 @@ pub mod dialog;
 pub mod field;
 pub mod hydrated;
 pub mod indicator;
+pub mod toast;

@@ -28,7 +28,7 @@ export async function saveField(editor: Page, field: string, value: string): Pro
   await editor.locator(`#${field}`).fill(value);
   const clickedAt = Date.now();
   await editor.getByTestId("save").click();
-  await expect(editor.getByTestId("notice")).toContainText("Saved");
+  await expect(editor.getByTestId("toast").filter({ hasText: /^Saved\./ })).toBeVisible();
   return clickedAt;
 }
 

@@ -10,6 +10,7 @@ use crate::core::merge::{rebase, RecordEdit};
 use crate::core::wire::{SaveOutcome, Snapshot};
 use crate::identity::ui::layout::AdminLayout;
 use crate::widgets::field::TextField;
+use crate::widgets::toast::{use_toasts, ToastKind};
 
 #[component]
 pub fn AdminSettingsPage() -> impl IntoView {
@@ -38,7 +39,7 @@ fn SettingsForm(snap: Snapshot<SiteSettings>) -> impl IntoView {
     let base = RwSignal::new(snap.record.clone());
     let draft = RwSignal::new(snap.record.clone());
     let error = RwSignal::new(None::<AppError>);
-    let notice = RwSignal::new(None::<&'static str>);
+    let toasts = use_toasts();
     let sync = use_realtime_sync();
     let syncing = sync.syncing();
 
@@ -64,46 +65,55 @@ fn SettingsForm(snap: Snapshot<SiteSettings>) -> impl IntoView {
         draft.with(|d| base.with(|b| !RecordEdit::between(id, b.meta.version, b, d).is_empty()))
     };
 
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let sent = draft.get_untracked();
-        let edit = base.with_untracked(|b| RecordEdit::between(id, b.meta.version, b, &sent));
-        if edit.is_empty() {
-            notice.set(Some("Nothing to save: no field changed."));
-            return;
-        }
-        notice.set(None);
-        spawn_local(async move {
-            match sync.track(save_settings(edit)).await {
-                Ok(outcome) => {
-                    // Fields typed while the save was on its way stay as typed.
-                    let (b, d) = draft.with_untracked(|d| rebase(&sent, d, outcome.record()));
-                    base.set(b);
-                    draft.set(d);
-                    error.set(None);
-                    notice.set(Some(match outcome {
-                        SaveOutcome::Saved { .. } => "Saved. Every open page shows it now.",
-                        SaveOutcome::Unchanged { .. } => "Already up to date: nothing was written.",
-                    }));
-                }
-                Err(AppError::Conflict(conflicts)) => {
-                    // Base the conflicting fields on the other person's value: saving again
-                    // then keeps this editor's text on purpose.
-                    base.update(|b| {
-                        let mut m = crate::core::merge::to_map(b);
-                        for c in &conflicts {
-                            m.insert(c.field.clone(), c.theirs.clone());
-                        }
-                        if let Ok(next) = serde_json::from_value(serde_json::Value::Object(m)) {
-                            *b = next;
-                        }
-                    });
-                    error.set(Some(AppError::Conflict(conflicts)));
-                }
-                Err(e) => error.set(Some(e)),
+    let on_submit =
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let sent = draft.get_untracked();
+            let edit = base.with_untracked(|b| RecordEdit::between(id, b.meta.version, b, &sent));
+            if edit.is_empty() {
+                toasts.show(ToastKind::Info, "Nothing to save: no field changed.");
+                return;
             }
-        });
-    };
+            spawn_local(async move {
+                match sync.track(save_settings(edit)).await {
+                    Ok(outcome) => {
+                        // Fields typed while the save was on its way stay as typed.
+                        let (b, d) = draft.with_untracked(|d| rebase(&sent, d, outcome.record()));
+                        base.set(b);
+                        draft.set(d);
+                        error.set(None);
+                        match outcome {
+                            SaveOutcome::Saved { .. } => toasts
+                                .show(ToastKind::Success, "Saved. Every open page shows it now."),
+                            SaveOutcome::Unchanged { .. } => toasts
+                                .show(ToastKind::Info, "Already up to date: nothing was written."),
+                        }
+                    }
+                    Err(AppError::Conflict(conflicts)) => {
+                        // Base the conflicting fields on the other person's value: saving again
+                        // then keeps this editor's text on purpose.
+                        base.update(|b| {
+                            let mut m = crate::core::merge::to_map(b);
+                            for c in &conflicts {
+                                m.insert(c.field.clone(), c.theirs.clone());
+                            }
+                            if let Ok(next) = serde_json::from_value(serde_json::Value::Object(m)) {
+                                *b = next;
+                            }
+                        });
+                        toasts.show(
+                            ToastKind::Error,
+                            "Not saved: someone else changed the same fields.",
+                        );
+                        error.set(Some(AppError::Conflict(conflicts)));
+                    }
+                    Err(e) => {
+                        toasts.show(ToastKind::Error, format!("Not saved. {e}"));
+                        error.set(Some(e));
+                    }
+                }
+            });
+        };
 
     view! {
         <form class="editor" on:submit=on_submit novalidate>
@@ -133,7 +143,6 @@ fn SettingsForm(snap: Snapshot<SiteSettings>) -> impl IntoView {
                         on:click=move |_| { sync.clear_error(); error.set(None); }>"Dismiss"</button>
                 })}
             </p>
-            <p class="notice" role="status" data-testid="notice">{move || notice.get()}</p>
             <p class="meta" data-testid="version">
                 {move || base.with(|b| format!("Version {} · last saved by {}", b.meta.version, b.meta.updated_by))}
             </p>

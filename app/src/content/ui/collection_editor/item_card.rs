@@ -15,6 +15,7 @@ use crate::core::merge::RecordEdit;
 use crate::core::wire::{SyncOp, SyncOutcome};
 use crate::engine::api::{sync, sync_list};
 use crate::widgets::dialog::confirm;
+use crate::widgets::toast::{use_toasts, ToastKind};
 
 use super::conflict_panel::ConflictPanel;
 use super::history_panel::HistoryPanel;
@@ -42,7 +43,7 @@ pub(super) fn ItemCard(
             .unwrap_or_default()
     };
     let error = RwSignal::new(None::<AppError>);
-    let notice = RwSignal::new(None::<String>);
+    let toasts = use_toasts();
     let sync_state = use_realtime_sync();
     let busy = RwSignal::new(false);
 
@@ -101,11 +102,11 @@ pub(super) fn ItemCard(
             match result {
                 Ok(r) => {
                     error.set(None);
-                    notice.set(Some(if r.outcome == SyncOutcome::Saved {
-                        "Saved.".into()
+                    if r.outcome == SyncOutcome::Saved {
+                        toasts.show(ToastKind::Success, "Saved.");
                     } else {
-                        "Already up to date.".into()
-                    }));
+                        toasts.show(ToastKind::Info, "Already up to date.");
+                    }
                     editing.update(|e| {
                         e.remove(&k);
                     });
@@ -132,9 +133,16 @@ pub(super) fn ItemCard(
                             }
                         }
                     });
+                    toasts.show(
+                        ToastKind::Error,
+                        "Not saved: someone else changed the same fields.",
+                    );
                     error.set(Some(AppError::Conflict(conflicts)));
                 }
-                Err(e) => error.set(Some(e)),
+                Err(e) => {
+                    toasts.show(ToastKind::Error, format!("Not saved. {e}"));
+                    error.set(Some(e));
+                }
             }
         });
     };
@@ -277,7 +285,6 @@ pub(super) fn ItemCard(
                 }),
                 _ => None,
             }}
-            <p class="notice" role="status">{move || notice.get()}</p>
         </li>
     }
     // Erasing the card's type keeps the editor's view type shallow enough to compile.
