@@ -93,14 +93,18 @@ pub trait Collection:
         }
         Some(
             map.iter()
-                .filter(|(k, _)| {
-                    Self::RESTRICTED
-                        .iter()
-                        .all(|(field, needs)| field != k || allows(Some(role), *needs))
-                })
+                .filter(|(k, _)| Self::role_sees(role, k))
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
         )
+    }
+
+    /// Whether a staff member with `role` sees `field`: every field but the restricted ones
+    /// whose permission the role lacks.
+    fn role_sees(role: Role, field: &str) -> bool {
+        Self::RESTRICTED
+            .iter()
+            .all(|(f, needs)| *f != field || allows(Some(role), *needs))
     }
 
     /// Position in ordered lists; collections without an order sort by id.

@@ -42,25 +42,22 @@ impl Published {
         // The whole event, for every role that sees all of it: serialised once, if at all.
         let mut whole: Option<Utf8Bytes> = None;
         let mut narrowed: Vec<(ChangeEvent, Utf8Bytes)> = Vec::new();
-        let roles = Role::ALL.map(|role| {
-            let entry = entry?;
-            if !allows(Some(role), entry.read()) {
-                return None;
+        let roles = Role::ALL.map(|role| match role_view(entry, role) {
+            RoleView::Nothing => None,
+            RoleView::Whole => Some(
+                whole
+                    .get_or_insert_with(|| change_frame(&change.staff))
+                    .clone(),
+            ),
+            RoleView::Narrowed(entry) => {
+                let event = narrowed_event(change, entry, role)?;
+                if let Some((_, frame)) = narrowed.iter().find(|(e, _)| *e == event) {
+                    return Some(frame.clone());
+                }
+                let frame = change_frame(&event);
+                narrowed.push((event, frame.clone()));
+                Some(frame)
             }
-            if !entry.hides_from(role) {
-                return Some(
-                    whole
-                        .get_or_insert_with(|| change_frame(&change.staff))
-                        .clone(),
-                );
-            }
-            let event = narrowed_event(change, entry, role)?;
-            if let Some((_, frame)) = narrowed.iter().find(|(e, _)| *e == event) {
-                return Some(frame.clone());
-            }
-            let frame = change_frame(&event);
-            narrowed.push((event, frame.clone()));
-            Some(frame)
         });
         Published {
             seq: change.seq(),
@@ -88,15 +85,34 @@ pub fn event_for(
     let Audience::Role(role) = audience else {
         return change.public.clone();
     };
-    // A collection no feature registers any more: nobody's to read.
-    let entry = registry.get(&change.staff.collection).ok()?;
-    if !allows(Some(role), entry.read()) {
-        return None;
+    match role_view(registry.get(&change.staff.collection).ok(), role) {
+        RoleView::Nothing => None,
+        RoleView::Whole => Some(change.staff.clone()),
+        RoleView::Narrowed(entry) => narrowed_event(change, entry, role),
     }
-    if !entry.hides_from(role) {
-        return Some(change.staff.clone());
+}
+
+/// How much of a change to `entry`'s collection a role receives: the one rule the live path
+/// and the catch-up path share.
+enum RoleView<'a> {
+    Nothing,
+    Whole,
+    /// Without the restricted fields the role may not see.
+    Narrowed(&'a dyn Entry),
+}
+
+fn role_view(entry: Option<&dyn Entry>, role: Role) -> RoleView<'_> {
+    match entry {
+        // `None`: a collection no feature registers any more, nobody's to read.
+        Some(e) if allows(Some(role), e.read()) => {
+            if e.hides_from(role) {
+                RoleView::Narrowed(e)
+            } else {
+                RoleView::Whole
+            }
+        }
+        _ => RoleView::Nothing,
     }
-    narrowed_event(change, entry, role)
 }
 
 /// The change without the fields `role` may not see (from its data and its `changed`).

@@ -156,9 +156,7 @@ impl<T: Collection> Entry for Typed<T> {
         T::PUBLIC
     }
     fn hides_from(&self, role: crate::core::roles::Role) -> bool {
-        T::RESTRICTED
-            .iter()
-            .any(|(_, needs)| !crate::core::roles::allows(Some(role), *needs))
+        T::RESTRICTED.iter().any(|(f, _)| !T::role_sees(role, f))
     }
     fn projection_for(
         &self,
@@ -344,12 +342,7 @@ fn role_of(who: &Principal) -> Option<Role> {
 
 /// Whether the one asking sees `field` of this collection's records.
 fn sees<T: Collection>(who: &Principal, field: &str) -> bool {
-    match role_of(who) {
-        Some(role) => T::RESTRICTED
-            .iter()
-            .all(|(f, needs)| *f != field || allows(Some(role), *needs)),
-        None => true,
-    }
+    role_of(who).is_none_or(|role| T::role_sees(role, field))
 }
 
 /// A record as staff member `who` may see it: without the fields their role does not see.

@@ -297,7 +297,7 @@ async fn member_of(
     }
 }
 
-async fn write_membership(
+pub(super) async fn write_membership(
     conn: &mut AnyConnection,
     org: OrgId,
     user: UserId,

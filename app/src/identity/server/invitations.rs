@@ -219,7 +219,7 @@ pub async fn accept_as_new(
         Err(AppError::Validation(_)) => return Err(account_exists()),
         other => other?,
     };
-    join(&mut tx, found.org, user, found.role).await?;
+    accounts::write_membership(&mut tx, found.org, user, None, found.role).await?;
     tx.commit().await?;
     Ok((user, found.org))
 }
@@ -240,7 +240,7 @@ pub async fn accept_signed_in(
         .await?
         .is_none()
     {
-        join(&mut tx, found.org, who.user, found.role).await?;
+        accounts::write_membership(&mut tx, found.org, who.user, None, found.role).await?;
     }
     tx.commit().await?;
     Ok(found.org)
@@ -288,22 +288,4 @@ async fn claim(conn: &mut AnyConnection, secret: &str) -> Result<Usable, AppErro
         return Err(AppError::InvitationUnusable);
     }
     Ok(found)
-}
-
-async fn join(
-    conn: &mut AnyConnection,
-    org: OrgId,
-    user: UserId,
-    role: Role,
-) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO memberships (user_id, org_id, role, created_at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(user)
-    .bind(org)
-    .bind(role.as_str())
-    .bind(now_ms())
-    .execute(conn)
-    .await?;
-    Ok(())
 }
