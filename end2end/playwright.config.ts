@@ -16,6 +16,9 @@ export default defineConfig({
   reporter: [["list"]],
   use: {
     trace: "retain-on-failure",
+    // Courant's people read French: the browser asks for it as theirs does (Accept-Language),
+    // and the pages answer in French, the default. Specs that check English switch to it.
+    locale: "fr-FR",
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
       args: [

@@ -13,6 +13,9 @@ compile_error!(
      `[target.<triple>] rustflags` in another cargo config, replaces that list: add the cfg there"
 );
 
+// The message files in locales/, as typed keys (build.rs): `t!(i18n, common.nav.team)`.
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+
 pub mod client;
 pub mod content;
 pub mod core;
@@ -50,7 +53,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     csp::send_content_security_policy();
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        // `lang` is set by the i18n context, from the same cookie and header the page uses.
+        <html>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -69,6 +73,26 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // The whole site, a year, not sent along by other sites' requests.
+    let cookie = leptos_i18n::context::CookieOptions::<crate::i18n::Locale>::default()
+        .path("/")
+        .max_age(365_i64 * 24 * 3600 * 1000)
+        .same_site(leptos_use::SameSite::Lax);
+    view! {
+        <crate::i18n::I18nContextProvider cookie_name=crate::core::locale::COOKIE cookie_options=cookie>
+            <Pages/>
+        </crate::i18n::I18nContextProvider>
+    }
+}
+
+#[component]
+fn Pages() -> impl IntoView {
+    #[cfg(not(feature = "ssr"))]
+    {
+        let i18n = crate::i18n::use_i18n();
+        crate::core::locale::set_page_locale(i18n.get_locale_untracked());
+        Effect::new(move |_| crate::core::locale::set_page_locale(i18n.get_locale()));
+    }
     provide_live_feed();
     provide_realtime_sync();
     // Lets tests (and people) tell when the page has become interactive.

@@ -4,6 +4,7 @@
 pub mod cross_site;
 pub mod limits;
 pub mod live_socket;
+pub mod request_locale;
 pub mod security_headers;
 pub mod sign_in_gate;
 
@@ -58,6 +59,9 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(limits::limit_body))
         .layer(axum::middleware::from_fn(
             security_headers::add_security_headers,
+        ))
+        .layer(axum::middleware::from_fn(
+            request_locale::answer_in_asked_language,
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -4,54 +4,82 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
+use crate::core::locale::{current, Locale};
 use crate::core::merge::FieldConflict;
 use crate::core::validate::FieldError;
+use crate::i18n::*;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum AppError {
-    #[error("Please correct the highlighted fields ({}), then save again.", list_fields(.0))]
     Validation(Vec<FieldError>),
-    #[error("Someone else changed {} while you were editing. Review and save again.", list_conflicts(.0))]
     Conflict(Vec<FieldConflict>),
-    #[error("{0} was not found. It may have been deleted; reload the page.")]
     NotFound(String),
-    #[error("Please sign in to do this.")]
     Unauthorized,
-    #[error("You do not have permission to do this.")]
     Forbidden,
     /// Asked with an API token for something only a signed-in person may do.
-    #[error("API tokens cannot do this: sign in to Courant in a browser and do it there.")]
     SessionOnly,
     /// A request body over the limit (in KiB).
-    #[error("This request is too large (over {0} KiB). Send less at once.")]
     TooLarge(usize),
     /// An invitation link that was used, revoked, or has expired (or never existed).
-    #[error("This invitation link cannot be used any more: it was used already, withdrawn, or it expired. Ask whoever invited you for a new one.")]
     InvitationUnusable,
     /// An invitation opened while signed in to another account than the invited one.
-    #[error("This invitation is for {0}. Sign out, then open the link again and sign in as {0}.")]
     WrongAccount(String),
     /// A limit on how much one account may do (organisations created per day, …).
-    #[error("{0}")]
     LimitReached(String),
-    #[error("Too many requests. Wait a moment and try again.")]
     TooManyRequests,
     /// Sign-in refused for a reason the person can act on (wrong email or password).
-    #[error("{0}")]
     SignIn(String),
     /// Too many failed sign-ins: wait this many seconds.
-    #[error("Too many failed sign-in attempts. Wait {} and try again, or ask an admin to reset your password.", wait_text(*.0))]
     Throttled(u64),
     /// A cross-site request (a page on another site tried to act for you).
-    #[error("{0}")]
     CrossSite(String),
-    #[error("The server had a problem ({0}). Your changes were not saved; try again.")]
     Internal(String),
-    #[error("Could not reach the server ({0}). Check your connection and try again.")]
     Transport(String),
 }
 
+impl std::error::Error for AppError {}
+
+/// In the language of the request being answered (server) or of the page (browser).
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(current()))
+    }
+}
+
 impl AppError {
+    /// What went wrong and what to do, in `locale`. Texts that came from the server
+    /// (`NotFound`'s subject, `SignIn`, …) were written in the request's language there.
+    pub fn message(&self, locale: Locale) -> String {
+        match self {
+            AppError::Validation(errors) => {
+                td_string!(locale, errors.validation, fields = list_fields(errors)).to_string()
+            }
+            AppError::Conflict(c) => {
+                td_string!(locale, errors.conflict, fields = list_conflicts(c)).to_string()
+            }
+            AppError::NotFound(what) => td_string!(locale, errors.not_found, what).to_string(),
+            AppError::Unauthorized => td_string!(locale, errors.unauthorized).to_string(),
+            AppError::Forbidden => td_string!(locale, errors.forbidden).to_string(),
+            AppError::SessionOnly => td_string!(locale, errors.session_only).to_string(),
+            AppError::TooLarge(kib) => td_string!(locale, errors.too_large, kib).to_string(),
+            AppError::InvitationUnusable => {
+                td_string!(locale, errors.invitation_unusable).to_string()
+            }
+            AppError::WrongAccount(email) => {
+                td_string!(locale, errors.wrong_account, email).to_string()
+            }
+            AppError::LimitReached(text) | AppError::SignIn(text) | AppError::CrossSite(text) => {
+                text.clone()
+            }
+            AppError::TooManyRequests => td_string!(locale, errors.too_many_requests).to_string(),
+            AppError::Throttled(secs) => {
+                td_string!(locale, errors.throttled, wait = wait_text(*secs, locale)).to_string()
+            }
+            AppError::Internal(what) => td_string!(locale, errors.internal, what).to_string(),
+            AppError::Transport(what) => td_string!(locale, errors.transport, what).to_string(),
+        }
+    }
+
     /// The HTTP status this error is answered with.
     pub fn status(&self) -> u16 {
         match self {
@@ -91,22 +119,22 @@ impl AppError {
             AppError::Validation(errors) => {
                 errors.iter().find(|e| e.field == field).map(|e| e.message.clone())
             }
-            AppError::Conflict(conflicts) => conflicts.iter().find(|c| c.field == field).map(|c| {
-                format!(
-                    "Someone else changed this to {} while you were editing. Save again to keep yours.",
-                    c.theirs
-                )
-            }),
+            AppError::Conflict(conflicts) => conflicts
+                .iter()
+                .find(|c| c.field == field)
+                .map(|c| {
+                    td_string!(current(), errors.conflict_field, theirs = &c.theirs).to_string()
+                }),
             _ => None,
         }
     }
 }
 
-fn wait_text(seconds: u64) -> String {
+fn wait_text(seconds: u64, locale: Locale) -> String {
     if seconds >= 90 {
-        format!("{} minutes", seconds.div_ceil(60))
+        td_string!(locale, errors.wait_minutes, n = seconds.div_ceil(60)).to_string()
     } else {
-        format!("{seconds} seconds")
+        td_string!(locale, errors.wait_seconds, n = seconds).to_string()
     }
 }
 

@@ -4,6 +4,7 @@
 
 pub mod collection;
 pub mod error;
+pub mod locale;
 pub mod merge;
 #[cfg(test)]
 mod merge_props;

@@ -1,5 +1,8 @@
 use serde::{Deserialize, Serialize};
 
+use crate::core::locale::current;
+use crate::i18n::*;
+
 /// One problem with one field, in words the editor can act on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
@@ -25,7 +28,7 @@ pub struct Validator {
 impl Validator {
     pub fn required(&mut self, field: &str, label: &str, value: &str) -> &mut Self {
         if value.trim().is_empty() {
-            self.push(field, format!("{label} is required."));
+            self.push(field, td_string!(current(), errors.required, label).to_string());
         }
         self
     }
@@ -33,10 +36,8 @@ impl Validator {
     pub fn max_chars(&mut self, field: &str, label: &str, value: &str, max: usize) -> &mut Self {
         let n = value.chars().count();
         if n > max {
-            self.push(
-                field,
-                format!("{label} is too long ({n} characters, at most {max})."),
-            );
+            let text = td_string!(current(), errors.too_long, label, n, max);
+            self.push(field, text.to_string());
         }
         self
     }
@@ -44,7 +45,8 @@ impl Validator {
     /// A whole number within `min..=max` (list positions, quantities).
     pub fn range(&mut self, field: &str, label: &str, value: i64, min: i64, max: i64) -> &mut Self {
         if !(min..=max).contains(&value) {
-            self.push(field, format!("{label} must be between {min} and {max}."));
+            let text = td_string!(current(), errors.out_of_range, label, min, max);
+            self.push(field, text.to_string());
         }
         self
     }
@@ -52,7 +54,7 @@ impl Validator {
     /// An empty value is allowed; use [`Validator::required`] as well when it is not.
     pub fn email(&mut self, field: &str, value: &str) -> &mut Self {
         if !value.is_empty() && !looks_like_email(value) {
-            self.push(field, "Enter an email address like name@example.com.");
+            self.push(field, td_string!(current(), errors.email).to_string());
         }
         self
     }
@@ -62,10 +64,7 @@ impl Validator {
             .chars()
             .all(|c| c.is_ascii_digit() || " +-().".contains(c));
         if !value.is_empty() && (!ok || value.chars().filter(char::is_ascii_digit).count() < 4) {
-            self.push(
-                field,
-                "Enter a phone number using digits, spaces and + - ( ) only.",
-            );
+            self.push(field, td_string!(current(), errors.phone).to_string());
         }
         self
     }
@@ -78,10 +77,7 @@ impl Validator {
                 || value.starts_with('/'))
                 && !value.chars().any(char::is_whitespace));
         if !ok {
-            self.push(
-                field,
-                "Enter a web address starting with https:// (or a path starting with /).",
-            );
+            self.push(field, td_string!(current(), errors.url).to_string());
         }
         self
     }
@@ -130,7 +126,8 @@ mod tests {
         v.required("name", "Name", " ")
             .max_chars("name", "Name", " ", 0);
         let errors = v.finish();
-        assert_eq!(errors, vec![FieldError::new("name", "Name is required.")]);
+        // French unless a request asks otherwise.
+        assert_eq!(errors, vec![FieldError::new("name", "Name est obligatoire.")]);
     }
 
     #[test]
@@ -141,7 +138,7 @@ mod tests {
         v.max_chars("t", "T", "ééééé", 4);
         assert_eq!(
             v.finish()[0].message,
-            "T is too long (5 characters, at most 4)."
+            "T est trop long (5 caractères, 4 au plus)."
         );
     }
 }

@@ -125,9 +125,11 @@ impl GroupWriter {
         job: impl WriteJob<R>,
     ) -> Result<R, AppError> {
         let (reply, answer) = oneshot::channel();
+        // The job runs on the writer's task: its messages keep the asking request's language.
+        let locale = crate::core::locale::current();
         let job: Job = Box::new(move |conn: &mut AnyConnection| {
             async move {
-                match job(conn).await {
+                match crate::core::locale::scope(locale, job(conn)).await {
                     Ok((value, changes)) => Ran::Staged(Staged {
                         org,
                         changes,

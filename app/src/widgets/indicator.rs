@@ -3,7 +3,8 @@ use std::time::Duration;
 use leptos::prelude::*;
 
 use crate::client::{use_live_feed, use_realtime_sync};
-use crate::core::time::{now_ms, relative_time, Lang};
+use crate::core::locale::{current, relative_time};
+use crate::core::time::now_ms;
 
 /// Small status badge: is this page live, and how long ago did anything change?
 #[component]
@@ -27,7 +28,7 @@ pub fn RealtimeSyncIndicator() -> impl IntoView {
     let status = feed.status;
     let last = feed.last_change_at;
     let ago = move || match (now.get(), last.get()) {
-        (Some(now), Some(at)) => format!("updated {}", relative_time(now, at, Lang::En)),
+        (Some(now), Some(at)) => format!("updated {}", relative_time(now, at, current())),
         _ => String::new(),
     };
 

@@ -5,4 +5,5 @@ pub mod dialog;
 pub mod field;
 pub mod hydrated;
 pub mod indicator;
+pub mod language_switch;
 pub mod toast;

@@ -7,7 +7,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::core::error::AppError;
-use crate::core::time::{now_ms, relative_time, Lang};
+use crate::core::locale::{current, relative_time};
+use crate::core::time::now_ms;
 use crate::identity::api::{
     create_api_token, create_organisation, list_api_tokens, revoke_api_token, switch_organisation,
     ChangePassword,
@@ -163,7 +164,7 @@ fn Tokens() -> impl IntoView {
                                 view! {
                                     <li class="card" data-testid="token">
                                         <strong>{t.name}</strong>
-                                        " · created " {relative_time(now_ms(), t.created_at, Lang::En)}
+                                        " · created " {relative_time(now_ms(), t.created_at, current())}
                                         <button type="button" on:click=move |_| revoke(id.clone())>"Revoke"</button>
                                     </li>
                                 }

@@ -5,6 +5,7 @@ use leptos_router::components::A;
 use crate::core::roles::{allows, Permission};
 use crate::identity::api::{me, sign_out, switch_organisation, CurrentUser};
 use crate::widgets::indicator::RealtimeSyncIndicator;
+use crate::widgets::language_switch::LanguageSwitch;
 
 #[component]
 pub fn PublicLayout(children: Children) -> impl IntoView {
@@ -18,6 +19,7 @@ pub fn PublicLayout(children: Children) -> impl IntoView {
                     <A href="/solutions">"Solutions"</A>
                 </nav>
                 <RealtimeSyncIndicator/>
+                <LanguageSwitch/>
             </header>
             <main>{children()}</main>
             <footer class="footer"><a href="/admin/settings">"Backoffice"</a></footer>
@@ -90,6 +92,7 @@ pub fn AdminLayout(
                     <a href="/" target="_blank" rel="noopener">"View site"</a>
                 </nav>
                 <RealtimeSyncIndicator/>
+                <LanguageSwitch/>
                 {move || user.get().map(|u| view! { <UserBar user=u/> })}
             </header>
             <Show when=read_only>

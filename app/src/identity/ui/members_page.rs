@@ -9,7 +9,8 @@ use leptos_meta::Title;
 
 use crate::core::error::AppError;
 use crate::core::roles::Role;
-use crate::core::time::{now_ms, relative_time, Lang};
+use crate::core::locale::{current, relative_time};
+use crate::core::time::now_ms;
 use crate::identity::members_api::{
     invite_member, list_invitations, list_members, remove_member, revoke_invitation,
     set_member_role, CreatedInvitation, InvitationInfo, MemberInfo,
@@ -145,7 +146,7 @@ fn PendingInvitation(invitation: InvitationInfo, on_changed: Callback<()>) -> im
         <li class="card member" data-testid="invitation" data-email=invitation.email.clone()>
             <strong>{invitation.email.clone()}</strong>
             <span class="meta">" · " {invitation.role.as_str()} " · invited "
-                {relative_time(now_ms(), invitation.created_at, Lang::En)}</span>
+                {relative_time(now_ms(), invitation.created_at, current())}</span>
             <div class="card-actions">
                 <button type="button" class="danger" data-testid="withdraw" on:click=withdraw>"Withdraw"</button>
             </div>
@@ -218,7 +219,7 @@ fn MemberCard(member: MemberInfo, on_changed: Callback<()>) -> impl IntoView {
         <li class="card member" data-testid="member" data-email=email.clone() data-role=move || role.get().as_str()>
             <strong>{email.clone()}</strong>
             <Show when=move || is_me.get()><span class="meta">" (you)"</span></Show>
-            <span class="meta">" · joined " {relative_time(now_ms(), member.joined_at, Lang::En)}</span>
+            <span class="meta">" · joined " {relative_time(now_ms(), member.joined_at, current())}</span>
             <div class="card-actions">
                 <label>
                     "Role "

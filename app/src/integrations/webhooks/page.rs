@@ -6,7 +6,8 @@ use leptos::task::spawn_local;
 use leptos_meta::Title;
 
 use crate::core::error::AppError;
-use crate::core::time::{now_ms, relative_time, Lang};
+use crate::core::locale::{current, relative_time};
+use crate::core::time::now_ms;
 use crate::identity::ui::layout::AdminLayout;
 use crate::integrations::webhooks::api::{
     create_webhook, delete_webhook, list_webhooks, webhook_deliveries, DeliveryInfo, WebhookInfo,
@@ -108,7 +109,7 @@ fn HookCard(hook: WebhookInfo, on_deleted: Callback<()>) -> impl IntoView {
     view! {
         <li class="card" data-testid="webhook">
             <strong>{hook.url.clone()}</strong>
-            <span class="meta">" · added " {relative_time(now, hook.created_at, Lang::En)}</span>
+            <span class="meta">" · added " {relative_time(now, hook.created_at, current())}</span>
             <div class="card-actions">
                 <button class="secondary" data-testid="deliveries" on:click=load>"Show deliveries"</button>
                 <button class="danger" on:click=remove>"Delete"</button>

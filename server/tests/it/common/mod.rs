@@ -83,9 +83,25 @@ pub async fn member_with_token(engine: &Engine, email: &str, org: i64, role: Rol
         .1
 }
 
+/// The tests read the server's messages in English, as a browser set to English asks for
+/// them (French, the default, is checked in `identity::language`).
+pub fn english_headers() -> reqwest::header::HeaderMap {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(reqwest::header::ACCEPT_LANGUAGE, "en".parse().unwrap());
+    headers
+}
+
+/// A client asking for English, with no credentials.
+pub fn english_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .default_headers(english_headers())
+        .build()
+        .unwrap()
+}
+
 /// A client that sends `Authorization: Bearer <token>` on every request.
 pub fn client_with_token(token: &str) -> reqwest::Client {
-    let mut headers = reqwest::header::HeaderMap::new();
+    let mut headers = english_headers();
     headers.insert(
         reqwest::header::AUTHORIZATION,
         format!("Bearer {token}").parse().unwrap(),
@@ -240,7 +256,7 @@ async fn spawn_app_sending_to(
         http: client_with_token(&admin_token),
         admin_id,
         admin_token,
-        anon: reqwest::Client::new(),
+        anon: english_client(),
         _shutdown: tx,
     }
 }

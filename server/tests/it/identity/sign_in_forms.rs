@@ -13,6 +13,7 @@ const HTML: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=
 
 fn browser() -> reqwest::Client {
     reqwest::Client::builder()
+        .default_headers(crate::common::english_headers())
         .redirect(Policy::none())
         .build()
         .unwrap()

@@ -7,7 +7,8 @@ use serde_json::Value;
 use crate::client::use_realtime_sync;
 use crate::content::ui::specs::CollectionSpec;
 use crate::core::error::AppError;
-use crate::core::time::{now_ms, relative_time, Lang};
+use crate::core::locale::{current, relative_time};
+use crate::core::time::now_ms;
 use crate::core::wire::{DeletedRecord, HistoryEntry};
 use crate::engine::api::{deleted, history, restore};
 
@@ -44,7 +45,7 @@ pub(super) fn HistoryPanel(spec: &'static CollectionSpec, key: String) -> impl I
                                 view! {
                                     <li data-version=version>
                                         <strong>{format!("v{} {:?}", e.version, e.op).to_lowercase()}</strong>
-                                        " · " {e.actor} " · " {relative_time(now, e.at, Lang::En)}
+                                        " · " {e.actor} " · " {relative_time(now, e.at, current())}
                                         <div class="diff">{summary}</div>
                                         {(version < latest && e.op != crate::core::protocol::ChangeOp::Deleted).then(|| view! {
                                             <button class="secondary" data-testid="restore" on:click=move |_| restore_to(version)>
@@ -92,7 +93,7 @@ pub(super) fn DeletedPanel(spec: &'static CollectionSpec) -> impl IntoView {
                             view! {
                                 <li data-label=data_label>
                                     <strong>{label}</strong>
-                                    " · deleted by " {d.deleted_by} " · " {relative_time(now, d.deleted_at, Lang::En)} " "
+                                    " · deleted by " {d.deleted_by} " · " {relative_time(now, d.deleted_at, current())} " "
                                     <button class="secondary" data-testid="restore-deleted"
                                         on:click=move |_| bring_back(id.clone(), version)>"Restore"</button>
                                 </li>

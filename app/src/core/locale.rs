@@ -1,0 +1,194 @@
+//! The language a page or a request is in, and what depends on it beyond the message files:
+//! relative times, money, dates. French is the default; the `courant_lang` cookie (set by
+//! the switch in the header), then `Accept-Language`, choose otherwise.
+//!
+//! Messages built away from a view (server errors, field validation) are translated with
+//! [`current`]: on the server the language of the request being answered, in the browser
+//! the page's.
+
+pub use crate::i18n::Locale;
+use crate::i18n::*;
+
+/// The cookie the language switch sets and every request is read with.
+pub const COOKIE: &str = "courant_lang";
+
+#[cfg(feature = "ssr")]
+tokio::task_local! {
+    static REQUEST_LOCALE: Locale;
+}
+
+#[cfg(not(feature = "ssr"))]
+thread_local! {
+    static PAGE_LOCALE: std::cell::Cell<Locale> = std::cell::Cell::new(Locale::default());
+}
+
+/// The language messages are written in here and now.
+pub fn current() -> Locale {
+    #[cfg(feature = "ssr")]
+    {
+        REQUEST_LOCALE.try_with(|l| *l).unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        PAGE_LOCALE.with(|l| l.get())
+    }
+}
+
+/// Runs `work` answering in `locale` (the server's request layer and write jobs use it).
+#[cfg(feature = "ssr")]
+pub async fn scope<F: std::future::Future>(locale: Locale, work: F) -> F::Output {
+    REQUEST_LOCALE.scope(locale, work).await
+}
+
+/// Follows the page's language switch, so errors built in the browser use it.
+#[cfg(not(feature = "ssr"))]
+pub fn set_page_locale(locale: Locale) {
+    PAGE_LOCALE.with(|l| l.set(locale));
+}
+
+/// The language a request asks for: the cookie, then `Accept-Language`, then French.
+pub fn resolve(cookie_header: Option<&str>, accept_language: Option<&str>) -> Locale {
+    let from_cookie = cookie_header.and_then(|h| {
+        h.split(';')
+            .filter_map(|kv| kv.trim().split_once('='))
+            .find(|(k, _)| *k == COOKIE)
+            .and_then(|(_, v)| v.trim().parse::<Locale>().ok())
+    });
+    if let Some(l) = from_cookie {
+        return l;
+    }
+    let Some(header) = accept_language else {
+        return Locale::default();
+    };
+    // "en-GB,en;q=0.8,fr;q=0.5": most wanted first; a weight of 0 means "not this one".
+    let mut wanted: Vec<(f32, &str)> = header
+        .split(',')
+        .filter_map(|part| {
+            let mut bits = part.trim().split(';');
+            let tag = bits.next()?.trim();
+            let q = bits
+                .find_map(|b| b.trim().strip_prefix("q="))
+                .and_then(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            (!tag.is_empty() && q > 0.0).then_some((q, tag))
+        })
+        .take(16)
+        .collect();
+    wanted.sort_by(|a, b| b.0.total_cmp(&a.0));
+    wanted
+        .iter()
+        .find_map(|(_, tag)| {
+            let primary = tag.split('-').next().unwrap_or("").to_ascii_lowercase();
+            primary.parse::<Locale>().ok()
+        })
+        .unwrap_or_default()
+}
+
+/// How long ago `then_ms` was, seen at `now_ms` ("il y a 12 s", "12 s ago", "à l'instant").
+pub fn relative_time(now_ms: i64, then_ms: i64, locale: Locale) -> String {
+    let secs = ((now_ms - then_ms).max(0) / 1000) as u64;
+    match secs {
+        0..=4 => td_string!(locale, common.time.just_now).to_string(),
+        5..=59 => td_string!(locale, common.time.seconds_ago, n = secs).to_string(),
+        60..=3_599 => td_string!(locale, common.time.minutes_ago, n = secs / 60).to_string(),
+        3_600..=86_399 => td_string!(locale, common.time.hours_ago, n = secs / 3_600).to_string(),
+        _ => td_string!(locale, common.time.days_ago, n = secs / 86_400).to_string(),
+    }
+}
+
+/// An amount in euros as the locale writes it: "1 234,50 €" / "€1,234.50".
+pub fn money(cents: i64, locale: Locale) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let units = (cents / 100).unsigned_abs();
+    let rest = (cents % 100).unsigned_abs();
+    let (group, decimal) = match locale {
+        Locale::fr => ('\u{202f}', ','),
+        Locale::en => (',', '.'),
+    };
+    let digits = units.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(group);
+        }
+        grouped.push(c);
+    }
+    match locale {
+        Locale::fr => format!("{sign}{grouped}{decimal}{rest:02}\u{a0}€"),
+        Locale::en => format!("{sign}€{grouped}{decimal}{rest:02}"),
+    }
+}
+
+/// A day as the locale writes it: "2 déc. 2026" / "2 Dec 2026" (UTC).
+pub fn date(ms: i64, locale: Locale) -> String {
+    let days = ms.div_euclid(86_400_000);
+    let (y, m, d) = civil_from_days(days);
+    let month = match locale {
+        Locale::fr => [
+            "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
+            "nov.", "déc.",
+        ][m as usize - 1],
+        Locale::en => [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ][m as usize - 1],
+    };
+    format!("{d} {month} {y}")
+}
+
+/// Days since 1970-01-01 to (year, month, day): Howard Hinnant's civil_from_days.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_times_in_both_languages() {
+        let t = 1_000_000_000;
+        assert_eq!(relative_time(t + 2_000, t, Locale::en), "just now");
+        assert_eq!(relative_time(t + 2_000, t, Locale::fr), "à l’instant");
+        assert_eq!(relative_time(t + 12_400, t, Locale::en), "12 s ago");
+        assert_eq!(relative_time(t + 12_400, t, Locale::fr), "il y a 12 s");
+        assert_eq!(relative_time(t + 125_000, t, Locale::en), "2 min ago");
+        assert_eq!(relative_time(t + 3 * 3_600_000, t, Locale::en), "3 h ago");
+        assert_eq!(relative_time(t + 2 * 86_400_000, t, Locale::fr), "il y a 2 j");
+        // A clock slightly behind the server's never shows a negative age.
+        assert_eq!(relative_time(t, t + 5_000, Locale::en), "just now");
+    }
+
+    #[test]
+    fn money_as_each_language_writes_it() {
+        assert_eq!(money(123_450, Locale::fr), "1\u{202f}234,50\u{a0}€");
+        assert_eq!(money(123_450, Locale::en), "€1,234.50");
+        assert_eq!(money(5, Locale::en), "€0.05");
+        assert_eq!(money(-450, Locale::fr), "-4,50\u{a0}€");
+    }
+
+    #[test]
+    fn dates_as_each_language_writes_them() {
+        // 2026-12-02T10:00:00Z
+        let ms = 1_796_205_600_000;
+        assert_eq!(date(ms, Locale::fr), "2 déc. 2026");
+        assert_eq!(date(ms, Locale::en), "2 Dec 2026");
+        assert_eq!(date(0, Locale::en), "1 Jan 1970");
+    }
+
+    #[test]
+    fn the_cookie_wins_then_the_browser_then_french() {
+        assert_eq!(resolve(Some("a=1; courant_lang=en"), Some("fr")), Locale::en);
+        assert_eq!(resolve(Some("courant_lang=xx"), Some("en-GB,fr;q=0.5")), Locale::en);
+        assert_eq!(resolve(None, Some("de,fr;q=0.9,en;q=0.8")), Locale::fr);
+        assert_eq!(resolve(None, Some("en;q=0,de")), Locale::fr);
+        assert_eq!(resolve(None, None), Locale::fr);
+    }
+}

@@ -1,0 +1,31 @@
+//! The FR / EN switch in every header. Choosing a language re-renders the page in it at once
+//! and remembers it in the `courant_lang` cookie, which the server reads on the next request.
+
+use leptos::prelude::*;
+
+use crate::i18n::*;
+
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let choice = move |locale: Locale, short: &'static str| {
+        let name = move || match locale {
+            Locale::fr => t_string!(i18n, common.language.fr),
+            Locale::en => t_string!(i18n, common.language.en),
+        };
+        view! {
+            <button type="button" lang=locale.as_str() data-testid=format!("language-{short}")
+                aria-pressed=move || (i18n.get_locale() == locale).to_string()
+                aria-label=name title=name
+                on:click=move |_| i18n.set_locale(locale)>
+                {short.to_uppercase()}
+            </button>
+        }
+    };
+    view! {
+        <div class="language-switch" role="group" aria-label=move || t_string!(i18n, common.language.label)>
+            {choice(Locale::fr, "fr")}
+            {choice(Locale::en, "en")}
+        </div>
+    }
+}
