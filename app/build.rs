@@ -70,7 +70,11 @@ fn walk(value: &serde_json::Value, prefix: String, keys: &mut BTreeSet<String>) 
     match value {
         serde_json::Value::Object(map) => {
             for (k, v) in map {
-                let path = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                let path = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
                 walk(v, path, keys);
             }
         }

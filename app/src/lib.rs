@@ -30,7 +30,7 @@ pub mod testing;
 pub mod widgets;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, Html, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
@@ -78,18 +78,24 @@ pub fn App() -> impl IntoView {
         .path("/")
         .max_age(365_i64 * 24 * 3600 * 1000)
         .same_site(leptos_use::SameSite::Lax);
+    let options = leptos_i18n::context::I18nContextOptions::<crate::i18n::Locale>::default()
+        .cookie_name(crate::core::locale::COOKIE)
+        .cookie_options(cookie);
+    // Provided by hand rather than with `I18nContextProvider`, which adds an empty inline
+    // `<script>` that the content security policy would refuse (it has no nonce).
+    let i18n = leptos_i18n::context::init_i18n_context_with_options::<crate::i18n::Locale>(options);
+    provide_context(i18n);
     view! {
-        <crate::i18n::I18nContextProvider cookie_name=crate::core::locale::COOKIE cookie_options=cookie>
-            <Pages/>
-        </crate::i18n::I18nContextProvider>
+        <Html attr:lang=move || leptos_i18n::Locale::as_str(i18n.get_locale())/>
+        <Pages/>
     }
 }
 
 #[component]
 fn Pages() -> impl IntoView {
+    let i18n = crate::i18n::use_i18n();
     #[cfg(not(feature = "ssr"))]
     {
-        let i18n = crate::i18n::use_i18n();
         crate::core::locale::set_page_locale(i18n.get_locale_untracked());
         Effect::new(move |_| crate::core::locale::set_page_locale(i18n.get_locale()));
     }
@@ -101,10 +107,10 @@ fn Pages() -> impl IntoView {
 
     view! {
         <Stylesheet id="leptos" href="/pkg/courant.css"/>
-        <Title text="Courant"/>
+        <Title text=move || crate::i18n::t_string!(i18n, common.brand)/>
         <Router>
             <div id="root" data-hydrated=move || hydrated.get().to_string()>
-                <Routes fallback=|| view! { <p class="error">"Page not found."</p> }>
+                <Routes fallback=move || view! { <p class="error">{crate::i18n::t!(i18n, common.page_not_found)}</p> }>
                     // The public page waits for its data so the title and content are in the first
                     // response, as search engines and link previews need.
                     <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async/>

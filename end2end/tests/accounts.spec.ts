@@ -18,13 +18,13 @@ test("sign in, edit, sign out", async ({ page, servers }) => {
   await signInWithForm(page, ADMIN.email, ADMIN.password);
   await expect(page).toHaveURL(`${server.url}/admin/team`);
   await expect(page.getByTestId("user-email")).toHaveText(ADMIN.email);
-  await expect(page.getByTestId("user-role")).toHaveText("admin");
+  await expect(page.getByTestId("user-role")).toHaveText("administrateur");
 
   await openLive(page, `${server.url}/admin/settings`);
   const tagline = `Signed-in edit ${Date.now()}`;
   await page.locator("#tagline").fill(tagline);
   await page.getByTestId("save").click();
-  await expect(page.getByTestId("toast").filter({ hasText: /^Saved\./ })).toBeVisible();
+  await expect(page.getByTestId("toast").filter({ hasText: /^Enregistré\./ })).toBeVisible();
 
   // The history names who saved it.
   const history = await page.context().request.post(`${server.url}/api/history`, {
@@ -45,7 +45,7 @@ test("a wrong password says so, and too many tries are throttled", async ({ page
   problems.expect(refused(401), refused(429));
   await page.goto(`${server.url}/signin`);
   await signInWithForm(page, ADMIN.email, "not the password");
-  await expect(page.getByTestId("signin-error")).toHaveText("Wrong email or password. Check both and try again.");
+  await expect(page.getByTestId("signin-error")).toHaveText("E-mail ou mot de passe incorrect. Vérifiez les deux, puis réessayez.");
   for (let i = 0; i < 4; i++) {
     await page.getByTestId("sign-in").click();
     await expect(page.getByTestId("sign-in")).toBeEnabled();
@@ -53,7 +53,7 @@ test("a wrong password says so, and too many tries are throttled", async ({ page
   // Now even the right password waits.
   await page.locator("#password").fill(ADMIN.password);
   await page.getByTestId("sign-in").click();
-  await expect(page.getByTestId("signin-error")).toContainText("Too many failed sign-in attempts. Wait 15 minutes");
+  await expect(page.getByTestId("signin-error")).toContainText("Trop de tentatives de connexion échouées. Patientez 15 minutes");
   await expect(page).toHaveURL(/\/signin$/);
 });
 
@@ -62,7 +62,7 @@ test("a supervisor sees the editors read-only", async ({ page, servers }) => {
   const password = await invite(server.url, "sam@courant.test", "supervisor");
   await signIn(page, server.url, { email: "sam@courant.test", password });
   await openLive(page, `${server.url}/admin/settings`);
-  await expect(page.getByTestId("read-only")).toContainText("as supervisor you can look but not change");
+  await expect(page.getByTestId("read-only")).toContainText("en tant que superviseur, vous pouvez consulter");
   await expect(page.locator("#tagline")).toBeDisabled();
   await expect(page.getByTestId("save")).toBeDisabled();
   // The server refuses a write even if the page were changed to send one.
@@ -84,7 +84,7 @@ test("an operator is refused the sync centre", async ({ page, problems, servers 
   await signIn(page, server.url, { email: "olga@courant.test", password });
   await page.goto(`${server.url}/admin/webhooks`);
   await expect(page.locator("#root")).toHaveAttribute("data-hydrated", "true");
-  await expect(page.getByRole("alert").filter({ hasText: "You do not have permission to do this." })).toBeVisible();
-  await expect(page.getByTestId("user-role")).toHaveText("operator");
+  await expect(page.getByRole("alert").filter({ hasText: "Vous n’avez pas l’autorisation de faire cela." })).toBeVisible();
+  await expect(page.getByTestId("user-role")).toHaveText("opérateur");
   await expect(page.getByRole("link", { name: "Webhooks" })).toHaveCount(0);
 });

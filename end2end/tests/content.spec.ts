@@ -33,7 +33,8 @@ test("a visitor sees services appear, change and disappear live; a draft never r
   await fresh.locator('input[name="price_cents"]').blur();
   await fresh.locator('input[name="published"]').check();
   await fresh.getByTestId("save-item").click();
-  await expect(publicCard(visitor, "Croissants")).toContainText("€1.40");
+  // French prices: "1,40 €" (a no-break space before the sign).
+  await expect(publicCard(visitor, "Croissants")).toContainText(/1,40\s€/);
 
   // It changes.
   const croissants = card(editor, "Croissants");
@@ -123,7 +124,7 @@ test("history lists each change and restoring an old version updates every open 
   await bread.getByTestId("history").click();
   const entries = bread.getByTestId("history-entries").locator("li");
   await expect(entries).toHaveCount(2);
-  await expect(entries.first()).toContainText("description: v1 → v2");
+  await expect(entries.first()).toContainText("Description : v1 → v2");
   await bread.getByTestId("restore").click();
   await expect(publicCard(visitor, "Bread")).toContainText("v1");
   await expect(bread.locator('textarea[name="description"]')).toHaveValue("v1");
@@ -144,18 +145,18 @@ test("a save queued while the server cannot be reached survives a reload and is 
   await editor.route("**/api/sync", (route) => route.abort("internetdisconnected"));
   await card(editor, "Scones").getByTestId("toggle-published").click();
   const indicator = editor.getByTestId("sync-indicator");
-  await expect(indicator).toContainText("1 pending");
+  await expect(indicator).toContainText("1 en attente");
 
   // A reload keeps the queue (it lives in the browser's storage) …
   await editor.reload();
   await expect(editor.locator("#root")).toHaveAttribute("data-hydrated", "true");
-  await expect(indicator).toContainText("1 pending");
+  await expect(indicator).toContainText("1 en attente");
   await expect(publicCard(visitor, "Scones")).toHaveCount(0);
 
   // … and once saves get through again, it is delivered, once.
   await editor.unroute("**/api/sync");
   await expect(publicCard(visitor, "Scones")).toHaveCount(1, { timeout: 20_000 });
-  await expect(indicator).not.toContainText("pending");
+  await expect(indicator).not.toContainText("en attente");
   const [stored] = await staffList(server.url, "services");
   expect([stored.published, stored.version]).toEqual([true, 2]);
 });

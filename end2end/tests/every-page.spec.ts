@@ -52,7 +52,7 @@ test("every page hydrates cleanly, signed out and signed in, and a save shows li
   await expect(editor.getByTestId("user-email")).toHaveText(ADMIN.email);
   for (const path of BACKOFFICE) {
     await openLive(editor, `${server.url}${path}`);
-    await expect(editor.getByTestId("user-role")).toHaveText("admin");
+    await expect(editor.getByTestId("user-role")).toHaveText("administrateur");
   }
 
   await openLive(visitor, `${server.url}/`);

@@ -29,7 +29,7 @@ test.describe("live site settings", () => {
     await expect(visitor.getByTestId("tagline")).toHaveText(tagline);
     await expectNotReloaded(visitor);
     await expect(visitor.getByTestId("sync-indicator")).toHaveAttribute("data-status", "live");
-    await expect(visitor.getByTestId("sync-ago")).toHaveText(/updated (just now|\d+ s ago)/);
+    await expect(visitor.getByTestId("sync-ago")).toHaveText(/mis à jour (à l’instant|il y a \d+ s)/);
     await expect(editor.getByTestId("version")).toContainText("Version 2");
 
     const changedAt: number = await visitor.evaluate(() => (window as any).__changedAt);
@@ -86,12 +86,12 @@ test.describe("live site settings", () => {
 
     await bob.getByTestId("save").click();
     await expect(bob.getByTestId("tagline-error")).toContainText("Alice's tagline");
-    await expect(bob.getByTestId("form-error")).toContainText("Someone else changed tagline");
+    await expect(bob.getByTestId("form-error")).toContainText("Quelqu’un d’autre a modifié tagline");
     expect((await publicSettings(server.url)).record.tagline).toBe("Alice's tagline");
 
     // Bob has seen Alice's value; saving again keeps his on purpose.
     await bob.getByTestId("save").click();
-    await expect(bob.getByTestId("toast").filter({ hasText: /^Saved\./ })).toBeVisible();
+    await expect(bob.getByTestId("toast").filter({ hasText: /^Enregistré\./ })).toBeVisible();
     await expect(alice.locator("#tagline")).toHaveValue("Bob's tagline");
   });
 });
@@ -107,24 +107,24 @@ test.describe("backoffice form", () => {
     await page.locator("#email").fill("not an email");
     await page.getByTestId("save").click();
 
-    await expect(page.getByTestId("company_name-error")).toHaveText("Company name is required.");
-    await expect(page.getByTestId("email-error")).toHaveText("Enter an email address like name@example.com.");
+    await expect(page.getByTestId("company_name-error")).toHaveText("Nom de l’entreprise est obligatoire.");
+    await expect(page.getByTestId("email-error")).toHaveText("Saisissez une adresse e-mail comme nom@exemple.fr.");
     await expect(page.locator("#email")).toHaveAttribute("aria-invalid", "true");
     // What the editor typed is still there to correct.
     await expect(page.locator("#email")).toHaveValue("not an email");
-    await expect(page.getByTestId("dirty")).toHaveText("Unsaved changes");
+    await expect(page.getByTestId("dirty")).toHaveText("Modifications non enregistrées");
     expect(await publicSettings(server.url)).toEqual(before);
-    await expect(page.getByTestId("sync-indicator")).toContainText("last save failed");
+    await expect(page.getByTestId("sync-indicator")).toContainText("échec du dernier enregistrement");
     await page.getByTestId("dismiss-error").click();
     await expect(page.getByTestId("form-error")).toBeEmpty();
-    await expect(page.getByTestId("sync-indicator")).not.toContainText("last save failed");
+    await expect(page.getByTestId("sync-indicator")).not.toContainText("échec du dernier enregistrement");
     // Dismissing the message keeps the field errors' inputs as typed.
     await expect(page.locator("#email")).toHaveValue("not an email");
 
     await page.locator("#company_name").fill(String(before.record.company_name));
     await page.locator("#email").fill("orders@courant.example");
     await page.getByTestId("save").click();
-    await expect(page.getByTestId("toast").filter({ hasText: /^Saved\./ })).toBeVisible();
+    await expect(page.getByTestId("toast").filter({ hasText: /^Enregistré\./ })).toBeVisible();
     await expect(page.getByTestId("email-error")).toBeEmpty();
   });
 
@@ -139,10 +139,10 @@ test.describe("backoffice form", () => {
     const save = page.getByTestId("save");
     await save.click();
     await expect(save).toBeDisabled();
-    await expect(save).toHaveText("Saving…");
-    await expect(page.getByTestId("sync-indicator")).toContainText("saving…");
-    await expect(page.getByTestId("toast").filter({ hasText: /^Saved\./ })).toBeVisible();
+    await expect(save).toHaveText("Enregistrement…");
+    await expect(page.getByTestId("sync-indicator")).toContainText("enregistrement…");
+    await expect(page.getByTestId("toast").filter({ hasText: /^Enregistré\./ })).toBeVisible();
     await expect(save).toBeEnabled();
-    await expect(save).toHaveText("Save");
+    await expect(save).toHaveText("Enregistrer");
   });
 });

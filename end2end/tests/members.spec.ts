@@ -10,12 +10,12 @@ test("an admin invites a member, changes their role and removes them", async ({ 
   problems.expect(refused(422), refused(410), /WebSocket connection to '.*audience=staff' failed: (.* 403|HTTP Authentication failed)/);
   await openLive(page, `${server.url}/admin/members`);
   const admin = page.locator(`[data-testid=member][data-email="${ADMIN.email}"]`);
-  await expect(admin).toContainText("(you)");
+  await expect(admin).toContainText("(vous)");
 
   // A malformed address is refused with what to do.
   await page.locator("#invite-email").fill("not an address");
   await page.getByTestId("invite").click();
-  await expect(page.getByRole("alert").filter({ hasText: "Enter an email address, like name@example.com." })).toBeVisible();
+  await expect(page.getByRole("alert").filter({ hasText: "Saisissez une adresse e-mail, comme nom@exemple.fr." })).toBeVisible();
 
   await page.locator("#invite-email").fill("eve@courant.test");
   await page.locator("#invite-role").selectOption("editor");
@@ -32,19 +32,19 @@ test("an admin invites a member, changes their role and removes them", async ({ 
   const evePage = await eveContext.newPage();
   await evePage.goto(link);
   await expect(evePage.locator("#root")).toHaveAttribute("data-hydrated", "true");
-  await expect(evePage.getByTestId("invitation")).toContainText("as editor, with the address eve@courant.test");
+  await expect(evePage.getByTestId("invitation")).toContainText("comme éditeur, avec l’adresse eve@courant.test");
   await evePage.locator("#new-password").fill("password123");
   await evePage.getByTestId("accept-invitation").click();
-  await expect(evePage.getByTestId("invitation-error")).toContainText("too common");
+  await expect(evePage.getByTestId("invitation-error")).toContainText("trop courant");
   await evePage.locator("#new-password").fill("eve's own secret phrase");
   await evePage.getByTestId("accept-invitation").click();
   await expect(evePage).toHaveURL(`${server.url}/admin/settings`);
-  await expect(evePage.getByTestId("user-role")).toHaveText("editor");
+  await expect(evePage.getByTestId("user-role")).toHaveText("éditeur");
   await expect(evePage.locator("#tagline")).toBeEnabled();
   // The link worked once.
   const again = await eveContext.newPage();
   await again.goto(link);
-  await expect(again.getByTestId("invitation-error")).toContainText("cannot be used any more");
+  await expect(again.getByTestId("invitation-error")).toContainText("n’est plus utilisable");
   await again.close();
 
   await page.reload();
@@ -55,11 +55,11 @@ test("an admin invites a member, changes their role and removes them", async ({ 
   await eve.getByTestId("role").selectOption("supervisor");
   await expect(eve).toHaveAttribute("data-role", "supervisor");
   await openLive(evePage, `${server.url}/admin/settings`);
-  await expect(evePage.getByTestId("read-only")).toContainText("as supervisor");
+  await expect(evePage.getByTestId("read-only")).toContainText("en tant que superviseur");
 
   // The last admin cannot demote themselves; the page says what to do instead.
   await admin.getByTestId("role").selectOption("editor");
-  await expect(admin.getByRole("alert")).toContainText("last admin. Make someone else admin first.");
+  await expect(admin.getByRole("alert")).toContainText("dernier administrateur de l’organisation. Nommez d’abord quelqu’un d’autre administrateur.");
   await expect(admin.getByTestId("role")).toHaveValue("admin");
 
   // Removed, her session in this organisation ends.
@@ -94,7 +94,7 @@ test("creating an organisation switches to it, empty and with oneself as admin",
   await page.locator("#org-name").fill("Acme");
   await page.getByTestId("create-org").click();
   await expect(page.getByTestId("org-switcher").locator("option:checked")).toHaveText("Acme");
-  await expect(page.getByTestId("orgs")).toContainText("Acme · admin · current");
+  await expect(page.getByTestId("orgs")).toContainText("Acme · administrateur · actuelle");
 
   await openLive(page, `${server.url}/admin/members`);
   await expect(page.getByTestId("member")).toHaveCount(1);
@@ -122,7 +122,7 @@ test("someone with an account signs in, then accepts an invitation to another or
   const stranger = await (await browser.newContext()).newPage();
   await stranger.goto(link);
   await expect(stranger.locator("#root")).toHaveAttribute("data-hydrated", "true");
-  await expect(stranger.getByTestId("invitation")).toContainText(`as editor, with the address ${ADMIN.email}`);
+  await expect(stranger.getByTestId("invitation")).toContainText(`comme éditeur, avec l’adresse ${ADMIN.email}`);
   await stranger.getByTestId("sign-in-to-accept").click();
   await expect(stranger).toHaveURL(new RegExp(`/signin\\?next=%2Finvite%2F`));
   await stranger.locator("#email").fill(ADMIN.email);
@@ -132,5 +132,5 @@ test("someone with an account signs in, then accepts an invitation to another or
   await stranger.getByTestId("accept-invitation").click();
   await expect(stranger).toHaveURL(`${server.url}/admin/settings`);
   await expect(stranger.getByTestId("org-switcher").locator("option:checked")).toHaveText("Ana's shop");
-  await expect(stranger.getByTestId("user-role")).toHaveText("editor");
+  await expect(stranger.getByTestId("user-role")).toHaveText("éditeur");
 });

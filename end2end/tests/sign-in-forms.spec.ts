@@ -66,7 +66,7 @@ test("without JavaScript: a wrong password says so, the right one signs in, the 
   await page.locator("#email").fill(ADMIN.email);
   await page.locator("#password").fill("a wrong guess");
   await page.locator("#password").press("Enter");
-  await expect(page.getByTestId("signin-error")).toHaveText("Wrong email or password. Check both and try again.");
+  await expect(page.getByTestId("signin-error")).toHaveText("E-mail ou mot de passe incorrect. Vérifiez les deux, puis réessayez.");
   await expect(page).toHaveURL(`${server.url}/signin?next=%2Fadmin%2Fteam&problem=credentials`);
 
   await page.locator("#email").fill(ADMIN.email);
@@ -80,13 +80,13 @@ test("without JavaScript: a wrong password says so, the right one signs in, the 
   await page.locator("#new-password").fill(fresh);
   await page.getByTestId("change-password").click();
   await expect(page).toHaveURL(`${server.url}/admin/account?problem=current`);
-  await expect(page.locator("label", { has: page.locator("#current") })).toContainText("This is not your current password.");
+  await expect(page.locator("label", { has: page.locator("#current") })).toContainText("Ce n’est pas votre mot de passe actuel.");
 
   await page.locator("#current").fill(ADMIN.password);
   await page.locator("#new-password").fill(fresh);
   await page.getByTestId("change-password").click();
   await expect(page).toHaveURL(`${server.url}/admin/account?changed=password`);
-  await expect(page.getByTestId("password-changed")).toHaveText("Password changed. Your other sessions were signed out.");
+  await expect(page.getByTestId("password-changed")).toHaveText("Mot de passe modifié. Vos autres sessions ont été déconnectées.");
 
   expectNoSecretIn(urls, ADMIN.password);
   expectNoSecretIn(urls, fresh);
@@ -105,7 +105,7 @@ test("without JavaScript: an invitation is accepted with a password of one's own
   await page.locator("#new-password").fill("short");
   await page.getByTestId("accept-invitation").click();
   await expect(page).toHaveURL(`${server.url}${link}?problem=new`);
-  await expect(page.getByTestId("invitation-error")).toContainText("Choose another password");
+  await expect(page.getByTestId("invitation-error")).toContainText("Choisissez un autre mot de passe");
   const mine = "jo chooses this phrase";
   await page.locator("#new-password").fill(mine);
   await page.getByTestId("accept-invitation").click();

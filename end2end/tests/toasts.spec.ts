@@ -8,7 +8,7 @@ test("a save's toast is announced, can be dismissed, and hides after 5 s unless 
   const server = await servers.start();
   await openLive(page, `${server.url}/admin/settings`);
   await expect(page.getByTestId("toasts")).toHaveAttribute("aria-live", "polite");
-  const saved = page.getByTestId("toast").filter({ hasText: /^Saved\./ });
+  const saved = page.getByTestId("toast").filter({ hasText: /^Enregistré\./ });
 
   // Dismissed by hand.
   await page.locator("#tagline").fill(`First ${Date.now()}`);
@@ -47,7 +47,7 @@ test("a failed save says so in a toast, beside the field's own message", async (
   await openLive(page, `${server.url}/admin/settings`);
   await page.locator("#email").fill("not an email");
   await page.getByTestId("save").click();
-  const failed = page.getByTestId("toast").filter({ hasText: "Not saved" });
+  const failed = page.getByTestId("toast").filter({ hasText: "Non enregistré" });
   await expect(failed).toHaveAttribute("data-kind", "error");
   await expect(page.getByTestId("email-error")).not.toBeEmpty();
 });

@@ -28,11 +28,11 @@ test("an admin adds an endpoint, sees its secret once, and its deliveries after 
   await openLive(page, `${server.url}/admin/webhooks`);
   await page.locator('input[name="url"]').fill("not a url");
   await page.getByTestId("add-webhook").click();
-  await expect(page.locator(".field-error").first()).toContainText("Enter the endpoint's");
+  await expect(page.locator(".field-error").first()).toContainText("Saisissez l’adresse du point de terminaison");
 
   await page.locator('input[name="url"]').fill(hookUrl);
   await page.getByTestId("add-webhook").click();
-  await expect(page.getByTestId("webhook-secret")).toContainText("shown only now");
+  await expect(page.getByTestId("webhook-secret")).toContainText("affiché uniquement maintenant");
   await expect(page.getByTestId("webhook")).toContainText(hookUrl);
 
   await setField(server.url, "tagline", "Hooked");

@@ -4,9 +4,11 @@ use std::sync::{Arc, Mutex};
 use leptos::prelude::*;
 
 use crate::core::collection::Collection;
+use crate::core::locale::Locale;
 use crate::core::merge::to_map;
 use crate::core::protocol::ChangeEvent;
 use crate::core::wire::Snapshot;
+use crate::i18n::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FeedStatus {
@@ -26,12 +28,13 @@ impl FeedStatus {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    /// What the indicator says, in `locale`.
+    pub fn label(self, locale: Locale) -> &'static str {
         match self {
-            FeedStatus::Connecting => "Connecting…",
-            FeedStatus::Live => "Live",
-            FeedStatus::Reconnecting => "Reconnecting…",
-            FeedStatus::Offline => "Offline",
+            FeedStatus::Connecting => td_string!(locale, common.sync.connecting),
+            FeedStatus::Live => td_string!(locale, common.sync.live),
+            FeedStatus::Reconnecting => td_string!(locale, common.sync.reconnecting),
+            FeedStatus::Offline => td_string!(locale, common.sync.offline),
         }
     }
 }

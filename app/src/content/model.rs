@@ -3,8 +3,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::core::collection::{Collection, Meta};
+use crate::core::locale::current;
 use crate::core::roles::Permission;
 use crate::core::validate::{FieldError, Validator};
+use crate::i18n::*;
 
 const MAX_NAME: usize = 120;
 const MAX_TEXT: usize = 5_000;
@@ -40,16 +42,24 @@ impl Collection for TeamMember {
     const PRIVATE: &'static [&'static str] = &["email"];
 
     fn validate(&self) -> Vec<FieldError> {
+        // Field names in the language of the request.
+        let l = current();
+        let name_label = td_string!(l, content.fields.name);
+        let email_label = td_string!(l, content.fields.email);
+        let role_label = td_string!(l, content.fields.role);
+        let bio_label = td_string!(l, content.fields.bio);
+        let photo_url_label = td_string!(l, content.fields.photo_url);
+        let position_label = td_string!(l, content.fields.position);
         let mut v = Validator::default();
-        v.required("name", "Name", &self.name)
-            .max_chars("name", "Name", &self.name, MAX_NAME)
-            .max_chars("email", "Email", &self.email, 254)
+        v.required("name", name_label, &self.name)
+            .max_chars("name", name_label, &self.name, MAX_NAME)
+            .max_chars("email", email_label, &self.email, 254)
             .email("email", &self.email)
-            .max_chars("role", "Role", &self.role, MAX_NAME)
-            .max_chars("bio", "Bio", &self.bio, MAX_TEXT)
-            .max_chars("photo_url", "Photo URL", &self.photo_url, MAX_URL)
+            .max_chars("role", role_label, &self.role, MAX_NAME)
+            .max_chars("bio", bio_label, &self.bio, MAX_TEXT)
+            .max_chars("photo_url", photo_url_label, &self.photo_url, MAX_URL)
             .url("photo_url", &self.photo_url)
-            .range("order", "Position", self.order, 0, MAX_ORDER);
+            .range("order", position_label, self.order, 0, MAX_ORDER);
         v.finish()
     }
 
@@ -91,16 +101,26 @@ impl Collection for Service {
     const PRESERVED: &'static [&'static str] = &["views", "rating"];
 
     fn validate(&self) -> Vec<FieldError> {
+        // Field names in the language of the request.
+        let l = current();
+        let name_label = td_string!(l, content.fields.name);
+        let description_label = td_string!(l, content.fields.description);
+        let position_label = td_string!(l, content.fields.position);
         let mut v = Validator::default();
-        v.required("name", "Name", &self.name)
-            .max_chars("name", "Name", &self.name, MAX_NAME)
-            .max_chars("description", "Description", &self.description, MAX_TEXT)
-            .range("order", "Position", self.order, 0, MAX_ORDER);
+        v.required("name", name_label, &self.name)
+            .max_chars("name", name_label, &self.name, MAX_NAME)
+            .max_chars(
+                "description",
+                description_label,
+                &self.description,
+                MAX_TEXT,
+            )
+            .range("order", position_label, self.order, 0, MAX_ORDER);
         let mut errors = v.finish();
         if !(0..=100_000_000).contains(&self.price_cents) {
             errors.push(FieldError::new(
                 "price_cents",
-                "Price must be between 0 and 1,000,000.",
+                td_string!(l, content.errors.price_range),
             ));
         }
         errors
@@ -143,13 +163,24 @@ impl Collection for Solution {
     const PRESERVED: &'static [&'static str] = &["views", "category"];
 
     fn validate(&self) -> Vec<FieldError> {
+        // Field names in the language of the request.
+        let l = current();
+        let title_label = td_string!(l, content.fields.title);
+        let description_label = td_string!(l, content.fields.description);
+        let category_label = td_string!(l, content.fields.category);
+        let position_label = td_string!(l, content.fields.position);
         let mut v = Validator::default();
-        v.required("title", "Title", &self.title)
-            .max_chars("title", "Title", &self.title, MAX_NAME)
-            .max_chars("description", "Description", &self.description, MAX_TEXT)
-            .required("category", "Category", &self.category)
-            .max_chars("category", "Category", &self.category, MAX_NAME)
-            .range("order", "Position", self.order, 0, MAX_ORDER);
+        v.required("title", title_label, &self.title)
+            .max_chars("title", title_label, &self.title, MAX_NAME)
+            .max_chars(
+                "description",
+                description_label,
+                &self.description,
+                MAX_TEXT,
+            )
+            .required("category", category_label, &self.category)
+            .max_chars("category", category_label, &self.category, MAX_NAME)
+            .range("order", position_label, self.order, 0, MAX_ORDER);
         v.finish()
     }
 

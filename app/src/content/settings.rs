@@ -1,8 +1,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::core::collection::{Collection, Meta};
+use crate::core::locale::current;
 use crate::core::roles::Permission;
 use crate::core::validate::{FieldError, Validator};
+use crate::i18n::*;
 
 /// The organisation's public identity, shown on every public page. One per organisation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -32,18 +34,26 @@ impl Collection for SiteSettings {
     const PUBLIC: bool = true;
 
     fn validate(&self) -> Vec<FieldError> {
+        // Field names in the language of the request.
+        let l = current();
+        let company_name_label = td_string!(l, content.fields.company_name);
+        let tagline_label = td_string!(l, content.fields.tagline);
+        let email_label = td_string!(l, content.fields.email);
+        let phone_label = td_string!(l, content.fields.phone);
+        let address_label = td_string!(l, content.fields.address);
+        let opening_hours_label = td_string!(l, content.fields.opening_hours);
         let mut v = Validator::default();
-        v.required("company_name", "Company name", &self.company_name)
-            .max_chars("company_name", "Company name", &self.company_name, 120)
-            .max_chars("tagline", "Tagline", &self.tagline, Self::MAX_SHORT)
-            .max_chars("email", "Email", &self.email, 254)
+        v.required("company_name", company_name_label, &self.company_name)
+            .max_chars("company_name", company_name_label, &self.company_name, 120)
+            .max_chars("tagline", tagline_label, &self.tagline, Self::MAX_SHORT)
+            .max_chars("email", email_label, &self.email, 254)
             .email("email", &self.email)
-            .max_chars("phone", "Phone", &self.phone, 40)
+            .max_chars("phone", phone_label, &self.phone, 40)
             .phone("phone", &self.phone)
-            .max_chars("address", "Address", &self.address, Self::MAX_LONG)
+            .max_chars("address", address_label, &self.address, Self::MAX_LONG)
             .max_chars(
                 "opening_hours",
-                "Opening hours",
+                opening_hours_label,
                 &self.opening_hours,
                 Self::MAX_LONG,
             );
@@ -80,6 +90,19 @@ mod tests {
         };
         let fields: Vec<_> = s.validate().into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["company_name", "tagline", "email", "phone"]);
+    }
+
+    #[test]
+    fn messages_name_fields_in_the_language_of_the_request() {
+        // No request here: French, the default.
+        let s = SiteSettings {
+            company_name: "".into(),
+            ..valid()
+        };
+        assert_eq!(
+            s.validate()[0].message,
+            "Nom de l’entreprise est obligatoire."
+        );
     }
 
     #[test]

@@ -116,15 +116,13 @@ impl AppError {
     /// The message for one field, if this error has one.
     pub fn field_message(&self, field: &str) -> Option<String> {
         match self {
-            AppError::Validation(errors) => {
-                errors.iter().find(|e| e.field == field).map(|e| e.message.clone())
-            }
-            AppError::Conflict(conflicts) => conflicts
+            AppError::Validation(errors) => errors
                 .iter()
-                .find(|c| c.field == field)
-                .map(|c| {
-                    td_string!(current(), errors.conflict_field, theirs = &c.theirs).to_string()
-                }),
+                .find(|e| e.field == field)
+                .map(|e| e.message.clone()),
+            AppError::Conflict(conflicts) => conflicts.iter().find(|c| c.field == field).map(|c| {
+                td_string!(current(), errors.conflict_field, theirs = &c.theirs).to_string()
+            }),
             _ => None,
         }
     }
@@ -208,8 +206,12 @@ mod tests {
             e.field_message("email").as_deref(),
             Some("Enter an email address.")
         );
+        // French unless the request asked for English.
         assert!(AppError::Internal("database".into())
             .to_string()
+            .contains("réessayez"));
+        assert!(AppError::Internal("database".into())
+            .message(Locale::en)
             .contains("try again"));
     }
 }

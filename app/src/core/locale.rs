@@ -161,7 +161,10 @@ mod tests {
         assert_eq!(relative_time(t + 12_400, t, Locale::fr), "il y a 12 s");
         assert_eq!(relative_time(t + 125_000, t, Locale::en), "2 min ago");
         assert_eq!(relative_time(t + 3 * 3_600_000, t, Locale::en), "3 h ago");
-        assert_eq!(relative_time(t + 2 * 86_400_000, t, Locale::fr), "il y a 2 j");
+        assert_eq!(
+            relative_time(t + 2 * 86_400_000, t, Locale::fr),
+            "il y a 2 j"
+        );
         // A clock slightly behind the server's never shows a negative age.
         assert_eq!(relative_time(t, t + 5_000, Locale::en), "just now");
     }
@@ -185,8 +188,14 @@ mod tests {
 
     #[test]
     fn the_cookie_wins_then_the_browser_then_french() {
-        assert_eq!(resolve(Some("a=1; courant_lang=en"), Some("fr")), Locale::en);
-        assert_eq!(resolve(Some("courant_lang=xx"), Some("en-GB,fr;q=0.5")), Locale::en);
+        assert_eq!(
+            resolve(Some("a=1; courant_lang=en"), Some("fr")),
+            Locale::en
+        );
+        assert_eq!(
+            resolve(Some("courant_lang=xx"), Some("en-GB,fr;q=0.5")),
+            Locale::en
+        );
         assert_eq!(resolve(None, Some("de,fr;q=0.9,en;q=0.8")), Locale::fr);
         assert_eq!(resolve(None, Some("en;q=0,de")), Locale::fr);
         assert_eq!(resolve(None, None), Locale::fr);

@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 
 use crate::core::collection::Collection;
 use crate::core::validate::FieldError;
+use crate::i18n::*;
 
 /// One field an editor changed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -120,7 +121,7 @@ pub fn merge<T: Collection>(stored: &Map<String, Value>, edit: &RecordEdit) -> M
         let Some(current) = stored.get(field) else {
             unknown.push(FieldError::new(
                 field,
-                format!("There is no field named “{field}”."),
+                td_string!(crate::core::locale::current(), errors.unknown_field, field).to_string(),
             ));
             continue;
         };

@@ -28,7 +28,10 @@ pub struct Validator {
 impl Validator {
     pub fn required(&mut self, field: &str, label: &str, value: &str) -> &mut Self {
         if value.trim().is_empty() {
-            self.push(field, td_string!(current(), errors.required, label).to_string());
+            self.push(
+                field,
+                td_string!(current(), errors.required, label).to_string(),
+            );
         }
         self
     }
@@ -127,7 +130,10 @@ mod tests {
             .max_chars("name", "Name", " ", 0);
         let errors = v.finish();
         // French unless a request asks otherwise.
-        assert_eq!(errors, vec![FieldError::new("name", "Name est obligatoire.")]);
+        assert_eq!(
+            errors,
+            vec![FieldError::new("name", "Name est obligatoire.")]
+        );
     }
 
     #[test]

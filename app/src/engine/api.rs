@@ -106,9 +106,9 @@ where
             Access::Public if entry.public() => Permission::ReadPublic,
             // As if it did not exist: the public may not learn what the backoffice holds.
             Access::Public => {
-                return Err(AppError::NotFound(format!(
-                    "a collection named {collection:?}"
-                )))
+                return Err(AppError::NotFound(
+                    crate::engine::registry::collection_named(collection),
+                ))
             }
             Access::Read => entry.read(),
             Access::Write => entry.write(),

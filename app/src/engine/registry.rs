@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use crate::core::collection::Collection;
 use crate::core::error::AppError;
+use crate::core::locale::current;
 use crate::core::merge::{to_map, RecordEdit};
 use crate::core::principal::Principal;
 use crate::core::protocol::ChangeOp;
@@ -18,6 +19,7 @@ use crate::core::wire::{
     DeletedRecord, FieldDiff, HistoryEntry, SaveOutcome, Snapshot, SyncOp, SyncOptions,
     SyncOutcome, SyncResult,
 };
+use crate::i18n::*;
 
 use super::{save, store, BoxFuture, Engine};
 
@@ -68,12 +70,22 @@ impl Registry {
         self.by_name
             .get(name)
             .map(|e| &**e)
-            .ok_or_else(|| AppError::NotFound(format!("a collection named {name:?}")))
+            .ok_or_else(|| AppError::NotFound(collection_named(name)))
     }
 
     pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.by_name.keys().copied()
     }
+}
+
+/// What a 404 for an unknown collection name says was not found.
+pub(crate) fn collection_named(name: &str) -> String {
+    td_string!(
+        current(),
+        errors.subject.collection,
+        name = format!("{name:?}")
+    )
+    .to_string()
 }
 
 /// One collection's declarations and operations, with its type erased.
@@ -241,22 +253,22 @@ async fn sync_typed<T: Collection>(
     payload: Value,
     options: SyncOptions,
 ) -> Result<SyncResult, AppError> {
-    let bad = |what: &str, e: serde_json::Error| {
-        AppError::Validation(vec![FieldError::new("payload", format!("{what}: {e}"))])
-    };
+    let bad = |message: String| AppError::Validation(vec![FieldError::new("payload", message)]);
     let opts = save::WriteOptions {
         only_if_changed: options.only_if_changed,
         notify: options.notify,
     };
     match op {
         SyncOp::Create => {
-            let record: T =
-                serde_json::from_value(payload).map_err(|e| bad("not a valid record", e))?;
+            let record: T = serde_json::from_value(payload).map_err(|e| {
+                bad(td_string!(current(), errors.payload_record, detail = e).to_string())
+            })?;
             Ok(result(save::create_with(engine, who, record, opts).await?))
         }
         SyncOp::Update => {
-            let edit: RecordEdit =
-                serde_json::from_value(payload).map_err(|e| bad("not a valid edit", e))?;
+            let edit: RecordEdit = serde_json::from_value(payload).map_err(|e| {
+                bad(td_string!(current(), errors.payload_edit, detail = e).to_string())
+            })?;
             Ok(result(
                 save::save_with::<T>(engine, who, &edit, opts).await?,
             ))

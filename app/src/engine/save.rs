@@ -8,6 +8,7 @@ use sqlx::AnyConnection;
 
 use crate::core::collection::{Collection, META_FIELDS};
 use crate::core::error::AppError;
+use crate::core::locale;
 use crate::core::merge::{merge, to_map, MergeOutcome, RecordEdit};
 use crate::core::protocol::ChangeOp;
 use crate::core::time::now_ms;
@@ -18,6 +19,7 @@ use crate::core::principal::Principal;
 use crate::engine::store::{self, LoggedChange, NewChange, PublicView, RowWrite, StoredRecord};
 use crate::engine::writer::{end_savepoint, savepoint, JobResult};
 use crate::engine::{Db, Engine};
+use crate::i18n::*;
 
 /// Longest list a single list save accepts.
 pub const MAX_LIST_ITEMS: usize = 500;
@@ -157,10 +159,13 @@ pub async fn save_list<T: Collection>(
     if items.len() > MAX_LIST_ITEMS {
         return Err(AppError::Validation(vec![FieldError::new(
             "items",
-            format!(
-                "Save at most {MAX_LIST_ITEMS} items at a time ({} sent).",
-                items.len()
-            ),
+            td_string!(
+                locale::current(),
+                errors.list_too_long,
+                max = MAX_LIST_ITEMS,
+                n = items.len()
+            )
+            .to_string(),
         )]));
     }
     write_as(engine, who, move |db, conn, who| {
@@ -241,7 +246,14 @@ pub async fn count_view<T: Collection>(
     visitor: &str,
 ) -> Result<i64, AppError> {
     if !T::PRESERVED.contains(&"views") {
-        return Err(AppError::NotFound(format!("view counts for {}", T::NAME)));
+        return Err(AppError::NotFound(
+            td_string!(
+                locale::current(),
+                errors.subject.view_counts,
+                collection = T::NAME
+            )
+            .to_string(),
+        ));
     }
     // A missing or unpublished record is not found before anything is remembered or
     // written: made-up ids must cost a visitor's script, not the server's memory or its
@@ -312,10 +324,7 @@ async fn restore_in_tx<T: Collection>(
         return restore_deleted::<T>(db, conn, who, id, version).await;
     };
     if version < 1 || version > stored.version {
-        return Err(AppError::NotFound(format!(
-            "version {version} of {} {id}",
-            T::NAME
-        )));
+        return Err(AppError::NotFound(version_of::<T>(version, id)));
     }
     let target = base_at_version::<T>(conn, who, &stored, version).await?;
     let current = stored.to_map();
@@ -335,7 +344,7 @@ async fn restore_deleted<T: Collection>(
     version: i64,
 ) -> Result<(SaveOutcome<T>, Vec<LoggedChange>), AppError> {
     let history = store::record_history(conn, who.org, T::NAME, id, 0, i64::MAX).await?;
-    let not_found = || AppError::NotFound(format!("version {version} of {} {id}", T::NAME));
+    let not_found = || AppError::NotFound(version_of::<T>(version, id));
     let Some(deletion) = history.first().filter(|r| r.op == ChangeOp::Deleted) else {
         return Err(not_found());
     };
@@ -627,7 +636,7 @@ async fn create_in_tx<T: Collection>(
     {
         return Err(AppError::Validation(vec![FieldError::new(
             "id",
-            format!("A record with id {id} already exists."),
+            td_string!(locale::current(), errors.id_taken, id = &id).to_string(),
         )]));
     }
     let rec = StoredRecord {
@@ -774,7 +783,7 @@ fn valid_id(id: &str) -> Result<String, AppError> {
     } else {
         Err(AppError::Validation(vec![FieldError::new(
             "id",
-            "An id is at most 64 letters, digits, - or _.",
+            td_string!(locale::current(), errors.id_invalid),
         )]))
     }
 }
@@ -792,8 +801,18 @@ fn check_types(
 ) -> Result<(), AppError> {
     let errors: Vec<FieldError> = changed
         .iter()
-        .filter(|f| kind(&current[*f]) != kind(&edit.changes[*f].to))
-        .map(|f| FieldError::new(f, format!("{f} must be {}.", kind(&current[f]))))
+        .filter(|f| {
+            std::mem::discriminant(&current[*f]) != std::mem::discriminant(&edit.changes[*f].to)
+        })
+        .map(|f| {
+            let message = td_string!(
+                locale::current(),
+                errors.must_be,
+                field = f,
+                kind = kind(&current[f])
+            );
+            FieldError::new(f, message.to_string())
+        })
         .collect();
     if errors.is_empty() {
         Ok(())
@@ -802,13 +821,27 @@ fn check_types(
     }
 }
 
+/// What kind of value a field holds, as the editor reads it ("text", "a number").
 fn kind(v: &Value) -> &'static str {
+    let l = locale::current();
     match v {
-        Value::Null => "empty",
-        Value::Bool(_) => "true or false",
-        Value::Number(_) => "a number",
-        Value::String(_) => "text",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
+        Value::Null => td_string!(l, errors.kind.empty),
+        Value::Bool(_) => td_string!(l, errors.kind.boolean),
+        Value::Number(_) => td_string!(l, errors.kind.number),
+        Value::String(_) => td_string!(l, errors.kind.text),
+        Value::Array(_) => td_string!(l, errors.kind.list),
+        Value::Object(_) => td_string!(l, errors.kind.object),
     }
+}
+
+/// What a 404 for a missing version of a record says was not found.
+fn version_of<T: Collection>(version: i64, id: &str) -> String {
+    td_string!(
+        locale::current(),
+        errors.subject.version,
+        version,
+        collection = T::NAME,
+        id
+    )
+    .to_string()
 }

@@ -14,6 +14,7 @@ use crate::core::principal::OrgId;
 use crate::engine::hub::{change_frame, event_for, frame_of, Audience, Published};
 use crate::engine::store;
 use crate::engine::Engine;
+use crate::i18n::*;
 
 /// Catch-up reads this many log entries at a time.
 const BATCH: i64 = 500;
@@ -61,9 +62,15 @@ impl Subscription {
         })];
         let since = since.unwrap_or(head);
         let refused = if epoch.is_some_and(|e| e != &*engine.epoch) || since > head || since < 0 {
-            Some("The server's history was replaced (a restored backup?); reloading.")
+            Some(td_string!(
+                crate::core::locale::current(),
+                errors.resync.replaced
+            ))
         } else if since < head && beyond_replay_window(engine, &mut conn, org, since, head).await? {
-            Some("This page was away too long to catch up change by change; reloading.")
+            Some(td_string!(
+                crate::core::locale::current(),
+                errors.resync.too_far
+            ))
         } else {
             None
         };

@@ -3,13 +3,17 @@
 //! would otherwise write any message into the genuine page) and never a submitted value.
 
 use crate::core::error::AppError;
+use crate::core::locale::{current, Locale};
+use crate::i18n::*;
 
 /// Shown for a wrong email or a wrong password alike, so it reveals no accounts.
-pub const WRONG_CREDENTIALS: &str = "Wrong email or password. Check both and try again.";
-pub const WRONG_CURRENT_PASSWORD: &str = "This is not your current password.";
-const NEW_PASSWORD_RULE: &str =
-    "Choose another password: 10 to 200 characters, not your email, not a common one.";
-const FAILED: &str = "That did not work. Try again in a moment.";
+pub fn wrong_credentials() -> String {
+    td_string!(current(), identity.problems.wrong_credentials).to_string()
+}
+
+pub fn wrong_current_password() -> String {
+    td_string!(current(), identity.problems.wrong_current_password).to_string()
+}
 /// Longest wait a URL may claim (the throttle's window is 15 minutes).
 const MAX_WAIT_SECS: u64 = 3_600;
 
@@ -77,14 +81,25 @@ impl FormProblem {
         }
     }
 
+    /// In the language of the request (server) or of the page (browser).
     pub fn message(self) -> String {
+        self.message_in(current())
+    }
+
+    pub fn message_in(self, locale: Locale) -> String {
         match self {
-            FormProblem::WrongCredentials => WRONG_CREDENTIALS.into(),
-            FormProblem::Throttled(wait) => AppError::Throttled(wait).to_string(),
-            FormProblem::CurrentPassword => WRONG_CURRENT_PASSWORD.into(),
-            FormProblem::NewPassword => NEW_PASSWORD_RULE.into(),
-            FormProblem::InvitationUnusable => AppError::InvitationUnusable.to_string(),
-            FormProblem::Failed => FAILED.into(),
+            FormProblem::WrongCredentials => {
+                td_string!(locale, identity.problems.wrong_credentials).to_string()
+            }
+            FormProblem::Throttled(wait) => AppError::Throttled(wait).message(locale),
+            FormProblem::CurrentPassword => {
+                td_string!(locale, identity.problems.wrong_current_password).to_string()
+            }
+            FormProblem::NewPassword => {
+                td_string!(locale, identity.problems.new_password_rule).to_string()
+            }
+            FormProblem::InvitationUnusable => AppError::InvitationUnusable.message(locale),
+            FormProblem::Failed => td_string!(locale, identity.problems.failed).to_string(),
         }
     }
 }
@@ -119,7 +134,11 @@ mod tests {
     #[test]
     fn errors_become_codes_and_a_url_cannot_bring_its_own_words() {
         let wrong = AppError::SignIn("anything at all".into());
-        assert_eq!(FormProblem::of(&wrong).message(), WRONG_CREDENTIALS);
+        assert_eq!(FormProblem::of(&wrong).message(), wrong_credentials());
+        assert_eq!(
+            FormProblem::of(&wrong).message_in(Locale::en),
+            "Wrong email or password. Check both and try again."
+        );
         let short = AppError::Validation(vec![FieldError::new("password", "Use at least 10.")]);
         assert_eq!(FormProblem::of(&short), FormProblem::NewPassword);
         assert_eq!(

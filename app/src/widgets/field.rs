@@ -5,7 +5,10 @@ use crate::core::error::AppError;
 /// A labelled text input bound to one field of a draft record, with its error underneath.
 #[component]
 pub fn TextField<T: Send + Sync + 'static>(
-    label: &'static str,
+    /// What the field is called: a message (`move || t_string!(i18n, …)`) follows the
+    /// language switch.
+    #[prop(into)]
+    label: TextProp,
     name: &'static str,
     draft: RwSignal<T>,
     get: fn(&T) -> String,
@@ -35,7 +38,7 @@ pub fn TextField<T: Send + Sync + 'static>(
     };
     view! {
         <div class="field" class:invalid=move || message().is_some()>
-            <label for=name>{label}</label>
+            <label for=name>{move || label.get().to_string()}</label>
             {control}
             <p class="field-error" id=error_id data-testid=format!("{name}-error")>{message}</p>
         </div>

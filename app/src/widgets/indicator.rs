@@ -3,12 +3,14 @@ use std::time::Duration;
 use leptos::prelude::*;
 
 use crate::client::{use_live_feed, use_realtime_sync};
-use crate::core::locale::{current, relative_time};
+use crate::core::locale::relative_time;
 use crate::core::time::now_ms;
+use crate::i18n::*;
 
 /// Small status badge: is this page live, and how long ago did anything change?
 #[component]
 pub fn RealtimeSyncIndicator() -> impl IntoView {
+    let i18n = use_i18n();
     let feed = use_live_feed();
     let sync = use_realtime_sync();
     let syncing = sync.syncing();
@@ -28,7 +30,15 @@ pub fn RealtimeSyncIndicator() -> impl IntoView {
     let status = feed.status;
     let last = feed.last_change_at;
     let ago = move || match (now.get(), last.get()) {
-        (Some(now), Some(at)) => format!("updated {}", relative_time(now, at, current())),
+        (Some(now), Some(at)) => {
+            let locale = i18n.get_locale();
+            td_string!(
+                locale,
+                common.sync.updated,
+                ago = relative_time(now, at, locale)
+            )
+            .to_string()
+        }
         _ => String::new(),
     };
 
@@ -36,13 +46,13 @@ pub fn RealtimeSyncIndicator() -> impl IntoView {
         <div class="sync-indicator" data-testid="sync-indicator" data-status=move || status.get().as_str()>
             <span class="sync-dot" aria-hidden="true"></span>
             <span class="sync-label" role="status" aria-live="polite">
-                {move || status.get().label()}
-                {move || syncing.get().then_some(" · saving…")}
+                {move || status.get().label(i18n.get_locale())}
+                {move || syncing.get().then(|| t_string!(i18n, common.sync.saving))}
                 {move || match pending.get() {
                     0 => None,
-                    n => Some(format!(" · {n} pending")),
+                    n => Some(t_string!(i18n, common.sync.pending, n).to_string()),
                 }}
-                {move || error.get().map(|_| " · last save failed")}
+                {move || error.get().map(|_| t_string!(i18n, common.sync.failed))}
             </span>
             <span class="sync-ago" data-testid="sync-ago">{ago}</span>
         </div>

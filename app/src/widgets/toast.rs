@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
+use crate::i18n::*;
+
 /// How long a toast stays when nobody looks at it.
 pub const AUTO_HIDE: Duration = Duration::from_secs(5);
 /// Older toasts make way past this many.
@@ -104,8 +106,10 @@ pub fn use_toasts() -> Toasts {
 #[component]
 pub fn ToastStack() -> impl IntoView {
     let toasts = use_toasts();
+    let i18n = use_i18n();
     view! {
-        <div class="toasts" aria-live="polite" data-testid="toasts">
+        <div class="toasts" aria-live="polite" data-testid="toasts" role="region"
+            aria-label=move || t_string!(i18n, common.toast.region)>
             <For each=move || toasts.shown.get() key=|t| t.id let:toast>
                 <ToastItem toast/>
             </For>
@@ -116,6 +120,7 @@ pub fn ToastStack() -> impl IntoView {
 #[component]
 fn ToastItem(toast: Toast) -> impl IntoView {
     let toasts = use_toasts();
+    let i18n = use_i18n();
     let id = toast.id;
     let timer = StoredValue::new(None::<leptos::leptos_dom::helpers::TimeoutHandle>);
     let pause = move || {
@@ -155,7 +160,8 @@ fn ToastItem(toast: Toast) -> impl IntoView {
             <span class="toast-message">{toast.message}</span>
             {action}
             <button type="button" class="toast-close" data-testid="toast-close"
-                aria-label="Dismiss" title="Dismiss" on:click=move |_| toasts.dismiss(id)>"×"</button>
+                aria-label=move || t_string!(i18n, common.toast.dismiss)
+                title=move || t_string!(i18n, common.toast.dismiss) on:click=move |_| toasts.dismiss(id)>"×"</button>
         </div>
     }
 }

@@ -23,12 +23,13 @@ export async function openLive(page: Page, url: string): Promise<void> {
   await expect(page.getByTestId("sync-indicator")).toHaveAttribute("data-status", "live");
 }
 
-/** Save one field from the backoffice form and wait for the confirmation. */
+/** Save one field from the backoffice form and wait for the confirmation (a success toast,
+ *  whatever the page's language). */
 export async function saveField(editor: Page, field: string, value: string): Promise<number> {
   await editor.locator(`#${field}`).fill(value);
   const clickedAt = Date.now();
   await editor.getByTestId("save").click();
-  await expect(editor.getByTestId("toast").filter({ hasText: /^Saved\./ })).toBeVisible();
+  await expect(editor.locator('[data-testid="toast"][data-kind="success"]')).toBeVisible();
   return clickedAt;
 }
 

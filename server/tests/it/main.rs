@@ -12,3 +12,5 @@ mod engine;
 mod hardening;
 mod identity;
 mod integrations;
+// French by default, English on request: pages and server messages.
+mod language;

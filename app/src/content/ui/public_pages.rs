@@ -6,25 +6,29 @@ use leptos_meta::Title;
 use serde_json::Value;
 
 use crate::client::list::{id_of, use_live_list, Item};
-use crate::content::ui::specs::money_text;
+use crate::content::ui::specs::Text;
+use crate::core::locale::money;
 use crate::core::wire::Snapshot;
 use crate::engine::api::{public_list, public_record};
+use crate::i18n::*;
 use crate::identity::ui::layout::PublicLayout;
 
 /// A public list page: title, then one card per live record.
 #[component]
 fn LivePublicList(
     collection: &'static str,
-    title: &'static str,
-    empty: &'static str,
+    title: Text,
+    empty: Text,
     card: fn(&Item) -> AnyView,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let snapshot = Resource::new(|| (), move |_| public_list(collection.to_string()));
+    let title = move || title(i18n.get_locale());
     view! {
         <PublicLayout>
             <Title text=title/>
             <h1>{title}</h1>
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <Suspense fallback=move || view! { <p class="loading">{t!(i18n, content.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match snapshot.await {
                         Ok(snap) => {
@@ -35,7 +39,7 @@ fn LivePublicList(
                                         <li class="public-card" data-testid="public-card">{card(&item)}</li>
                                     </For>
                                 </ul>
-                                <p class="empty">{move || list.with(Vec::is_empty).then_some(empty)}</p>
+                                <p class="empty">{move || list.with(Vec::is_empty).then(|| empty(i18n.get_locale()))}</p>
                             }.into_any()
                         }
                         Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
@@ -44,6 +48,13 @@ fn LivePublicList(
             </Suspense>
         </PublicLayout>
     }
+}
+
+/// A record's price as the page's language writes it, following the language switch.
+fn price(m: &Item) -> impl Fn() -> String + Send + Sync + 'static {
+    let i18n = use_i18n();
+    let cents = m.get("price_cents").and_then(Value::as_i64).unwrap_or(0);
+    move || money(cents, i18n.get_locale())
 }
 
 fn text(m: &Item, field: &str) -> String {
@@ -56,10 +67,12 @@ fn text(m: &Item, field: &str) -> String {
 #[component]
 pub fn ServicesPage() -> impl IntoView {
     view! {
-        <LivePublicList collection="services" title="Services" empty="No services are published yet."
+        <LivePublicList collection="services"
+            title=|l| td_string!(l, content.public.services_title)
+            empty=|l| td_string!(l, content.public.services_empty)
             card=|m| view! {
                 <h2><a href=format!("/services/{}", id_of(m))>{text(m, "name")}</a></h2>
-                <p class="price">{format!("€{}", money_text(m.get("price_cents").and_then(Value::as_i64).unwrap_or(0)))}</p>
+                <p class="price">{price(m)}</p>
                 <p>{text(m, "description")}</p>
             }.into_any()/>
     }
@@ -68,7 +81,9 @@ pub fn ServicesPage() -> impl IntoView {
 #[component]
 pub fn SolutionsPage() -> impl IntoView {
     view! {
-        <LivePublicList collection="solutions" title="Solutions" empty="No solutions are published yet."
+        <LivePublicList collection="solutions"
+            title=|l| td_string!(l, content.public.solutions_title)
+            empty=|l| td_string!(l, content.public.solutions_empty)
             card=|m| view! {
                 <p class="category">{text(m, "category")}</p>
                 <h2><a href=format!("/solutions/{}", id_of(m))>{text(m, "title")}</a></h2>
@@ -80,7 +95,9 @@ pub fn SolutionsPage() -> impl IntoView {
 #[component]
 pub fn TeamPage() -> impl IntoView {
     view! {
-        <LivePublicList collection="team" title="Our team" empty="The team is not introduced yet."
+        <LivePublicList collection="team"
+            title=|l| td_string!(l, content.public.team_title)
+            empty=|l| td_string!(l, content.public.team_empty)
             card=|m| {
                 let photo = text(m, "photo_url");
                 view! {
@@ -98,16 +115,17 @@ pub fn TeamPage() -> impl IntoView {
 fn LiveDetail(
     collection: &'static str,
     back: &'static str,
-    back_label: &'static str,
+    back_label: Text,
     body: fn(&Item) -> AnyView,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let params = leptos_router::hooks::use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let snapshot = Resource::new(id, move |id| public_record(collection.to_string(), id));
     view! {
         <PublicLayout>
-            <p><a href=back>{back_label}</a></p>
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <p><a href=back>{move || back_label(i18n.get_locale())}</a></p>
+            <Suspense fallback=move || view! { <p class="loading">{t!(i18n, content.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match snapshot.await {
                         Ok(snap) => {
@@ -116,7 +134,7 @@ fn LiveDetail(
                             view! {
                                 {move || match list.with(|l| l.first().cloned()) {
                                     Some(item) => view! { <article class="detail" data-testid="detail">{body(&item)}</article> }.into_any(),
-                                    None => view! { <p class="empty" data-testid="detail-gone">"This is no longer published."</p> }.into_any(),
+                                    None => view! { <p class="empty" data-testid="detail-gone">{t!(i18n, content.public.no_longer_published)}</p> }.into_any(),
                                 }}
                             }.into_any()
                         }
@@ -128,21 +146,25 @@ fn LiveDetail(
     }
 }
 
-fn views_line(m: &Item) -> String {
-    match m.get("views").and_then(Value::as_i64).unwrap_or(0) {
-        1 => "Viewed once".to_string(),
-        n => format!("Viewed {n} times"),
+/// "Viewed 3 times", in the page's language.
+fn views_line(m: &Item) -> impl Fn() -> String + Send + Sync + 'static {
+    let i18n = use_i18n();
+    let views = m.get("views").and_then(Value::as_i64).unwrap_or(0);
+    move || match views {
+        1 => t_string!(i18n, content.public.viewed_once).to_string(),
+        n => t_string!(i18n, content.public.viewed_times, n).to_string(),
     }
 }
 
 #[component]
 pub fn ServiceDetailPage() -> impl IntoView {
     view! {
-        <LiveDetail collection="services" back="/services" back_label="← All services"
+        <LiveDetail collection="services" back="/services"
+            back_label=|l| td_string!(l, content.public.all_services)
             body=|m| view! {
                 <Title text=text(m, "name")/>
                 <h1>{text(m, "name")}</h1>
-                <p class="price">{format!("€{}", money_text(m.get("price_cents").and_then(Value::as_i64).unwrap_or(0)))}</p>
+                <p class="price">{price(m)}</p>
                 <p>{text(m, "description")}</p>
                 <p class="meta" data-testid="views">{views_line(m)}</p>
             }.into_any()/>
@@ -152,7 +174,8 @@ pub fn ServiceDetailPage() -> impl IntoView {
 #[component]
 pub fn SolutionDetailPage() -> impl IntoView {
     view! {
-        <LiveDetail collection="solutions" back="/solutions" back_label="← All solutions"
+        <LiveDetail collection="solutions" back="/solutions"
+            back_label=|l| td_string!(l, content.public.all_solutions)
             body=|m| view! {
                 <Title text=text(m, "title")/>
                 <p class="category">{text(m, "category")}</p>

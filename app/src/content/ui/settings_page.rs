@@ -8,18 +8,20 @@ use crate::content::settings_api::{editable_settings, save_settings};
 use crate::core::error::AppError;
 use crate::core::merge::{rebase, RecordEdit};
 use crate::core::wire::{SaveOutcome, Snapshot};
+use crate::i18n::*;
 use crate::identity::ui::layout::AdminLayout;
 use crate::widgets::field::TextField;
 use crate::widgets::toast::{use_toasts, ToastKind};
 
 #[component]
 pub fn AdminSettingsPage() -> impl IntoView {
+    let i18n = use_i18n();
     let snapshot = Resource::new(|| (), |_| editable_settings());
     view! {
         <AdminLayout>
-            <Title text="Site settings · Courant"/>
-            <h1>"Site settings"</h1>
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <Title text=move || t_string!(i18n, content.settings.page_title)/>
+            <h1>{t!(i18n, content.settings.heading)}</h1>
+            <Suspense fallback=move || view! { <p class="loading">{t!(i18n, content.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match snapshot.await {
                         Ok(snap) => view! { <SettingsForm snap/> }.into_any(),
@@ -35,6 +37,7 @@ pub fn AdminSettingsPage() -> impl IntoView {
 /// others arrive live and are folded in without touching what this editor is typing.
 #[component]
 fn SettingsForm(snap: Snapshot<SiteSettings>) -> impl IntoView {
+    let i18n = use_i18n();
     let id = SiteSettings::SINGLETON_ID;
     let base = RwSignal::new(snap.record.clone());
     let draft = RwSignal::new(snap.record.clone());
@@ -65,86 +68,96 @@ fn SettingsForm(snap: Snapshot<SiteSettings>) -> impl IntoView {
         draft.with(|d| base.with(|b| !RecordEdit::between(id, b.meta.version, b, d).is_empty()))
     };
 
-    let on_submit =
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            let sent = draft.get_untracked();
-            let edit = base.with_untracked(|b| RecordEdit::between(id, b.meta.version, b, &sent));
-            if edit.is_empty() {
-                toasts.show(ToastKind::Info, "Nothing to save: no field changed.");
-                return;
-            }
-            spawn_local(async move {
-                match sync.track(save_settings(edit)).await {
-                    Ok(outcome) => {
-                        // Fields typed while the save was on its way stay as typed.
-                        let (b, d) = draft.with_untracked(|d| rebase(&sent, d, outcome.record()));
-                        base.set(b);
-                        draft.set(d);
-                        error.set(None);
-                        match outcome {
-                            SaveOutcome::Saved { .. } => toasts
-                                .show(ToastKind::Success, "Saved. Every open page shows it now."),
-                            SaveOutcome::Unchanged { .. } => toasts
-                                .show(ToastKind::Info, "Already up to date: nothing was written."),
-                        }
-                    }
-                    Err(AppError::Conflict(conflicts)) => {
-                        // Base the conflicting fields on the other person's value: saving again
-                        // then keeps this editor's text on purpose.
-                        base.update(|b| {
-                            let mut m = crate::core::merge::to_map(b);
-                            for c in &conflicts {
-                                m.insert(c.field.clone(), c.theirs.clone());
-                            }
-                            if let Ok(next) = serde_json::from_value(serde_json::Value::Object(m)) {
-                                *b = next;
-                            }
-                        });
-                        toasts.show(
-                            ToastKind::Error,
-                            "Not saved: someone else changed the same fields.",
-                        );
-                        error.set(Some(AppError::Conflict(conflicts)));
-                    }
-                    Err(e) => {
-                        toasts.show(ToastKind::Error, format!("Not saved. {e}"));
-                        error.set(Some(e));
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let sent = draft.get_untracked();
+        let edit = base.with_untracked(|b| RecordEdit::between(id, b.meta.version, b, &sent));
+        if edit.is_empty() {
+            toasts.show(
+                ToastKind::Info,
+                tu_string!(i18n, content.save.nothing_to_save),
+            );
+            return;
+        }
+        spawn_local(async move {
+            match sync.track(save_settings(edit)).await {
+                Ok(outcome) => {
+                    // Fields typed while the save was on its way stay as typed.
+                    let (b, d) = draft.with_untracked(|d| rebase(&sent, d, outcome.record()));
+                    base.set(b);
+                    draft.set(d);
+                    error.set(None);
+                    match outcome {
+                        SaveOutcome::Saved { .. } => toasts.show(
+                            ToastKind::Success,
+                            tu_string!(i18n, content.save.saved_everywhere),
+                        ),
+                        SaveOutcome::Unchanged { .. } => toasts.show(
+                            ToastKind::Info,
+                            tu_string!(i18n, content.save.unchanged_nothing_written),
+                        ),
                     }
                 }
-            });
-        };
+                Err(AppError::Conflict(conflicts)) => {
+                    // Base the conflicting fields on the other person's value: saving again
+                    // then keeps this editor's text on purpose.
+                    base.update(|b| {
+                        let mut m = crate::core::merge::to_map(b);
+                        for c in &conflicts {
+                            m.insert(c.field.clone(), c.theirs.clone());
+                        }
+                        if let Ok(next) = serde_json::from_value(serde_json::Value::Object(m)) {
+                            *b = next;
+                        }
+                    });
+                    toasts.show(ToastKind::Error, tu_string!(i18n, content.save.conflict));
+                    error.set(Some(AppError::Conflict(conflicts)));
+                }
+                Err(e) => {
+                    let error_text = e.to_string();
+                    toasts.show(
+                        ToastKind::Error,
+                        tu_string!(i18n, content.save.not_saved, error = error_text).to_string(),
+                    );
+                    error.set(Some(e));
+                }
+            }
+        });
+    };
 
     view! {
         <form class="editor" on:submit=on_submit novalidate>
-            <TextField label="Company name" name="company_name" draft error
+            <TextField label=move || t_string!(i18n, content.fields.company_name) name="company_name" draft error
                 get=|s: &SiteSettings| s.company_name.clone() set=|s, v| s.company_name = v/>
-            <TextField label="Tagline" name="tagline" draft error
+            <TextField label=move || t_string!(i18n, content.fields.tagline) name="tagline" draft error
                 get=|s: &SiteSettings| s.tagline.clone() set=|s, v| s.tagline = v/>
-            <TextField label="Email" name="email" kind="email" draft error
+            <TextField label=move || t_string!(i18n, content.fields.email) name="email" kind="email" draft error
                 get=|s: &SiteSettings| s.email.clone() set=|s, v| s.email = v/>
-            <TextField label="Phone" name="phone" kind="tel" draft error
+            <TextField label=move || t_string!(i18n, content.fields.phone) name="phone" kind="tel" draft error
                 get=|s: &SiteSettings| s.phone.clone() set=|s, v| s.phone = v/>
-            <TextField label="Address" name="address" multiline=true draft error
+            <TextField label=move || t_string!(i18n, content.fields.address) name="address" multiline=true draft error
                 get=|s: &SiteSettings| s.address.clone() set=|s, v| s.address = v/>
-            <TextField label="Opening hours" name="opening_hours" multiline=true draft error
+            <TextField label=move || t_string!(i18n, content.fields.opening_hours) name="opening_hours" multiline=true draft error
                 get=|s: &SiteSettings| s.opening_hours.clone() set=|s, v| s.opening_hours = v/>
             <div class="actions">
                 <button type="submit" data-testid="save" disabled=move || syncing.get()>
-                    {move || if syncing.get() { "Saving…" } else { "Save" }}
+                    {move || if syncing.get() { t_string!(i18n, content.save.saving) } else { t_string!(i18n, content.save.save) }}
                 </button>
-                <span class="dirty" data-testid="dirty">{move || dirty().then_some("Unsaved changes")}</span>
+                <span class="dirty" data-testid="dirty">{move || dirty().then(|| t_string!(i18n, content.save.unsaved))}</span>
             </div>
             <p class="form-error" role="alert" data-testid="form-error">
                 {move || error.get().map(|e| view! {
                     {e.to_string()}
                     " "
                     <button type="button" class="link" data-testid="dismiss-error"
-                        on:click=move |_| { sync.clear_error(); error.set(None); }>"Dismiss"</button>
+                        on:click=move |_| { sync.clear_error(); error.set(None); }>{t!(i18n, content.save.dismiss)}</button>
                 })}
             </p>
             <p class="meta" data-testid="version">
-                {move || base.with(|b| format!("Version {} · last saved by {}", b.meta.version, b.meta.updated_by))}
+                {move || base.with(|b| {
+                    let (version, who) = (b.meta.version, b.meta.updated_by.clone());
+                    t_string!(i18n, content.settings.version, version, who).to_string()
+                })}
             </p>
         </form>
     }

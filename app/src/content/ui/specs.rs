@@ -1,6 +1,13 @@
 //! How each content collection appears in the backoffice editor: its fields, in order.
+//! Labels and titles are functions of the language, so the specs stay static.
 
 use serde_json::{json, Value};
+
+use crate::core::locale::Locale;
+use crate::i18n::*;
+
+/// A text shown to people, in the language asked for.
+pub type Text = fn(Locale) -> &'static str;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldKind {
@@ -20,15 +27,18 @@ pub enum FieldKind {
 #[derive(Debug, Clone, Copy)]
 pub struct FieldSpec {
     pub name: &'static str,
-    pub label: &'static str,
+    pub label: Text,
     pub kind: FieldKind,
 }
 
 #[derive(Debug)]
 pub struct CollectionSpec {
     pub name: &'static str,
-    pub title: &'static str,
-    pub singular: &'static str,
+    pub title: Text,
+    /// The button that starts a new record ("Add a service").
+    pub add: Text,
+    /// What the editor shows when the collection has no record.
+    pub empty: Text,
     /// The field that names a record in lists and confirmations.
     pub label_field: &'static str,
     pub fields: &'static [FieldSpec],
@@ -46,55 +56,136 @@ impl CollectionSpec {
     pub fn has_field(&self, field: &str) -> bool {
         self.fields.iter().any(|f| f.name == field)
     }
+
+    /// How a field is named to people (history, conflicts); its own name if the spec has
+    /// no label for it.
+    pub fn label_of(&self, field: &str, locale: Locale) -> String {
+        match self.fields.iter().find(|f| f.name == field) {
+            Some(f) => (f.label)(locale).to_string(),
+            None if field == "order" => td_string!(locale, content.fields.position).to_string(),
+            None => field.to_string(),
+        }
+    }
 }
 
-const fn field(name: &'static str, label: &'static str, kind: FieldKind) -> FieldSpec {
+const fn field(name: &'static str, label: Text, kind: FieldKind) -> FieldSpec {
     FieldSpec { name, label, kind }
 }
 
 pub static TEAM: CollectionSpec = CollectionSpec {
     name: "team",
-    title: "Team",
-    singular: "team member",
+    title: |l| td_string!(l, content.collections.team.title),
+    add: |l| td_string!(l, content.collections.team.add),
+    empty: |l| td_string!(l, content.collections.team.empty),
     label_field: "name",
     fields: &[
-        field("name", "Name", FieldKind::Text),
-        field("role", "Role", FieldKind::Text),
-        field("email", "Email (staff only)", FieldKind::Email),
-        field("bio", "Bio", FieldKind::LongText),
-        field("photo_url", "Photo URL", FieldKind::Url),
-        field("join_date", "Joined", FieldKind::ReadOnly),
+        field(
+            "name",
+            |l| td_string!(l, content.fields.name),
+            FieldKind::Text,
+        ),
+        field(
+            "role",
+            |l| td_string!(l, content.fields.role),
+            FieldKind::Text,
+        ),
+        field(
+            "email",
+            |l| td_string!(l, content.fields.email_staff_only),
+            FieldKind::Email,
+        ),
+        field(
+            "bio",
+            |l| td_string!(l, content.fields.bio),
+            FieldKind::LongText,
+        ),
+        field(
+            "photo_url",
+            |l| td_string!(l, content.fields.photo_url),
+            FieldKind::Url,
+        ),
+        field(
+            "join_date",
+            |l| td_string!(l, content.fields.joined),
+            FieldKind::ReadOnly,
+        ),
     ],
     blank: || json!({ "name": "", "role": "", "email": "", "bio": "", "photo_url": "" }),
 };
 
 pub static SERVICES: CollectionSpec = CollectionSpec {
     name: "services",
-    title: "Services",
-    singular: "service",
+    title: |l| td_string!(l, content.collections.services.title),
+    add: |l| td_string!(l, content.collections.services.add),
+    empty: |l| td_string!(l, content.collections.services.empty),
     label_field: "name",
     fields: &[
-        field("name", "Name", FieldKind::Text),
-        field("description", "Description", FieldKind::LongText),
-        field("price_cents", "Price (€)", FieldKind::Money),
-        field("published", "Published", FieldKind::Toggle),
-        field("views", "Views", FieldKind::ReadOnly),
-        field("rating", "Rating", FieldKind::ReadOnly),
+        field(
+            "name",
+            |l| td_string!(l, content.fields.name),
+            FieldKind::Text,
+        ),
+        field(
+            "description",
+            |l| td_string!(l, content.fields.description),
+            FieldKind::LongText,
+        ),
+        field(
+            "price_cents",
+            |l| td_string!(l, content.fields.price),
+            FieldKind::Money,
+        ),
+        field(
+            "published",
+            |l| td_string!(l, content.fields.published),
+            FieldKind::Toggle,
+        ),
+        field(
+            "views",
+            |l| td_string!(l, content.fields.views),
+            FieldKind::ReadOnly,
+        ),
+        field(
+            "rating",
+            |l| td_string!(l, content.fields.rating),
+            FieldKind::ReadOnly,
+        ),
     ],
     blank: || json!({ "name": "", "description": "", "price_cents": 0, "published": false }),
 };
 
 pub static SOLUTIONS: CollectionSpec = CollectionSpec {
     name: "solutions",
-    title: "Solutions",
-    singular: "solution",
+    title: |l| td_string!(l, content.collections.solutions.title),
+    add: |l| td_string!(l, content.collections.solutions.add),
+    empty: |l| td_string!(l, content.collections.solutions.empty),
     label_field: "title",
     fields: &[
-        field("title", "Title", FieldKind::Text),
-        field("description", "Description", FieldKind::LongText),
-        field("category", "Category", FieldKind::CreateOnly),
-        field("published", "Published", FieldKind::Toggle),
-        field("views", "Views", FieldKind::ReadOnly),
+        field(
+            "title",
+            |l| td_string!(l, content.fields.title),
+            FieldKind::Text,
+        ),
+        field(
+            "description",
+            |l| td_string!(l, content.fields.description),
+            FieldKind::LongText,
+        ),
+        field(
+            "category",
+            |l| td_string!(l, content.fields.category),
+            FieldKind::CreateOnly,
+        ),
+        field(
+            "published",
+            |l| td_string!(l, content.fields.published),
+            FieldKind::Toggle,
+        ),
+        field(
+            "views",
+            |l| td_string!(l, content.fields.views),
+            FieldKind::ReadOnly,
+        ),
     ],
     blank: || json!({ "title": "", "description": "", "category": "", "published": false }),
 };
@@ -138,6 +229,30 @@ mod tests {
         for bad in ["", "abc", "4.505", "-3", "1e3", ".5"] {
             assert_eq!(parse_money(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn money_typed_the_french_way() {
+        assert_eq!(parse_money("12,5"), Some(1250));
+        assert_eq!(parse_money("0,05"), Some(5));
+        assert_eq!(parse_money(" 3,00 "), Some(300));
+        for bad in ["4,505", "1,2,3", "1.2,3", ",5"] {
+            assert_eq!(parse_money(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn labels_follow_the_language() {
+        let price = SERVICES
+            .fields
+            .iter()
+            .find(|f| f.name == "price_cents")
+            .unwrap();
+        assert_eq!((price.label)(Locale::en), "Price (€)");
+        assert_eq!((price.label)(Locale::fr), "Prix (€)");
+        assert_eq!((TEAM.title)(Locale::fr), "Équipe");
+        assert_eq!(SOLUTIONS.label_of("order", Locale::en), "Position");
+        assert_eq!(SOLUTIONS.label_of("unknown", Locale::fr), "unknown");
     }
 
     #[test]

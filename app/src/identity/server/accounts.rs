@@ -13,6 +13,7 @@ use crate::identity::members_api::MemberInfo;
 
 use crate::core::principal::{OrgId, UserId};
 use crate::engine::Engine;
+use crate::i18n::*;
 use crate::identity::server::secrets;
 use crate::identity::server::sessions::Revoked;
 
@@ -29,7 +30,11 @@ pub fn normalise_email(raw: &str) -> Result<String, AppError> {
     } else {
         Err(AppError::Validation(vec![FieldError::new(
             "email",
-            "Enter an email address, like name@example.com.",
+            td_string!(
+                crate::core::locale::current(),
+                identity.server.invalid_email
+            )
+            .to_string(),
         )]))
     }
 }
@@ -64,7 +69,7 @@ pub(super) async fn insert_user(
     if find_by_email(conn, email).await?.is_some() {
         return Err(AppError::Validation(vec![FieldError::new(
             "email",
-            ACCOUNT_EXISTS,
+            account_exists(),
         )]));
     }
     let inserted = sqlx::query(
@@ -78,11 +83,17 @@ pub(super) async fn insert_user(
     .fetch_one(conn)
     .await;
     // The same email created at the same moment by another request: the same answer.
-    let row = inserted.map_err(|e| on_unique(e, "email", ACCOUNT_EXISTS))?;
+    let row = inserted.map_err(|e| on_unique(e, "email", &account_exists()))?;
     Ok(row.try_get("id")?)
 }
 
-const ACCOUNT_EXISTS: &str = "An account with this email already exists.";
+fn account_exists() -> String {
+    td_string!(
+        crate::core::locale::current(),
+        identity.server.account_exists
+    )
+    .to_string()
+}
 
 /// The rules a new password must meet, as field errors on `password`.
 pub(super) fn password_error(password: &str, email: &str) -> Result<(), AppError> {
@@ -269,9 +280,15 @@ async fn lock_organisation(
     .bind(org)
     .fetch_optional(conn)
     .await?;
-    found
-        .map(|_| ())
-        .ok_or_else(|| AppError::NotFound("This organisation".into()))
+    found.map(|_| ()).ok_or_else(|| {
+        AppError::NotFound(
+            td_string!(
+                crate::core::locale::current(),
+                identity.server.this_organisation
+            )
+            .to_string(),
+        )
+    })
 }
 
 /// (account id, role) of the member of `org` with this public id.
@@ -293,7 +310,9 @@ async fn member_of(
             r.try_get("id")?,
             role_column(&r, "role")?.unwrap_or(Role::Supervisor),
         )),
-        None => Err(AppError::NotFound("This member".into())),
+        None => Err(AppError::NotFound(
+            td_string!(crate::core::locale::current(), identity.server.this_member).to_string(),
+        )),
     }
 }
 
@@ -338,7 +357,7 @@ async fn refuse_last_admin(conn: &mut AnyConnection, org: OrgId) -> Result<(), A
     if admins <= 1 {
         return Err(AppError::Validation(vec![FieldError::new(
             "role",
-            "This is the organisation's last admin. Make someone else admin first.",
+            td_string!(crate::core::locale::current(), identity.server.last_admin).to_string(),
         )]));
     }
     Ok(())
@@ -401,7 +420,7 @@ pub async fn create_organisation(
     if name.is_empty() || name.chars().count() > 100 {
         return Err(AppError::Validation(vec![FieldError::new(
             "name",
-            "Give the organisation a name of 1 to 100 characters.",
+            td_string!(crate::core::locale::current(), identity.server.org_name).to_string(),
         )]));
     }
     let mut conn = engine.db.writer().await?;
@@ -423,10 +442,14 @@ pub async fn create_organisation(
     .fetch_one(&mut *tx)
     .await?;
     if today >= ORGANISATIONS_PER_DAY {
-        return Err(AppError::LimitReached(format!(
-            "You have created {ORGANISATIONS_PER_DAY} organisations today, the most one account \
-             may in a day. Try again tomorrow."
-        )));
+        return Err(AppError::LimitReached(
+            td_string!(
+                crate::core::locale::current(),
+                identity.server.org_limit,
+                n = ORGANISATIONS_PER_DAY
+            )
+            .to_string(),
+        ));
     }
     // The id comes from the database (a sequence, or SQLite's rowid), never MAX(id) + 1.
     let id: OrgId = sqlx::query_scalar(

@@ -4,6 +4,7 @@
 
 use http::HeaderMap;
 
+use crate::i18n::*;
 use crate::identity::server::access::AuthConfig;
 
 /// Why a request looks cross-site, as a message for the person who gets it.
@@ -13,14 +14,16 @@ pub fn check_same_site(headers: &HeaderMap, config: &AuthConfig) -> Result<(), S
         if origin_allowed(origin, header("host"), config) {
             return Ok(());
         }
-        return Err(format!(
-            "Requests from {origin} are not accepted. Use Courant from its own address, or ask \
-             the administrator to add this origin to COURANT_ALLOWED_ORIGINS."
-        ));
+        return Err(td_string!(
+            crate::core::locale::current(),
+            identity.server.cross_site_origin,
+            origin
+        )
+        .to_string());
     }
     match header("sec-fetch-site") {
         Some("cross-site") | Some("same-site") => {
-            Err("Cross-site requests are not accepted. Use Courant from its own address.".into())
+            Err(td_string!(crate::core::locale::current(), identity.server.cross_site).to_string())
         }
         _ => Ok(()),
     }

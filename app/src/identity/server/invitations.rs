@@ -15,14 +15,20 @@ use crate::identity::members_api::{InvitationInfo, InvitationView};
 use crate::core::principal::OrgId;
 use crate::core::principal::{Identity, UserId};
 use crate::engine::Engine;
+use crate::i18n::*;
 use crate::identity::server::accounts;
 use crate::identity::server::secrets::{self, random_secret, secret_hash};
 
 pub const INVITATION_DAYS: i64 = 7;
 
 /// A link already given stays the one that works: an admin who lost it withdraws it first.
-const ALREADY_INVITED: &str = "This person has an invitation waiting already. Withdraw it in \
-     the list below to send a new link.";
+fn already_invited() -> String {
+    td_string!(
+        crate::core::locale::current(),
+        identity.server.already_invited
+    )
+    .to_string()
+}
 
 /// Invitations one organisation may send in a day: plenty for a team, and a bound on the
 /// accounts anyone can make through organisations of their own.
@@ -61,7 +67,11 @@ pub async fn invite(
     if already > 0 {
         return Err(AppError::Validation(vec![FieldError::new(
             "email",
-            "This person is already a member. Change their role in the list below.",
+            td_string!(
+                crate::core::locale::current(),
+                identity.server.already_member
+            )
+            .to_string(),
         )]));
     }
     let today: i64 = sqlx::query_scalar(
@@ -72,10 +82,14 @@ pub async fn invite(
     .fetch_one(&mut *tx)
     .await?;
     if today >= INVITATIONS_PER_DAY {
-        return Err(AppError::LimitReached(format!(
-            "This organisation has sent {INVITATIONS_PER_DAY} invitations today, the most it may \
-             in a day. Try again tomorrow."
-        )));
+        return Err(AppError::LimitReached(
+            td_string!(
+                crate::core::locale::current(),
+                identity.server.invitation_limit,
+                n = INVITATIONS_PER_DAY
+            )
+            .to_string(),
+        ));
     }
     // An expired link is over: it makes way for a new one.
     sqlx::query(
@@ -99,7 +113,7 @@ pub async fn invite(
     if pending > 0 {
         return Err(AppError::Validation(vec![FieldError::new(
             "email",
-            ALREADY_INVITED,
+            already_invited(),
         )]));
     }
     sqlx::query(
@@ -117,7 +131,7 @@ pub async fn invite(
     .execute(&mut *tx)
     .await
     // Invited at the same moment by another request (the database's unique index).
-    .map_err(|e| on_unique(e, "email", ALREADY_INVITED))?;
+    .map_err(|e| on_unique(e, "email", &already_invited()))?;
     tx.commit().await?;
     Ok((info, secret))
 }
@@ -160,7 +174,13 @@ pub async fn revoke(engine: &Engine, org: OrgId, id: &str) -> Result<(), AppErro
     .execute(&mut *conn)
     .await?;
     if done.rows_affected() == 0 {
-        return Err(AppError::NotFound("This invitation".into()));
+        return Err(AppError::NotFound(
+            td_string!(
+                crate::core::locale::current(),
+                identity.server.this_invitation
+            )
+            .to_string(),
+        ));
     }
     Ok(())
 }
@@ -188,7 +208,11 @@ pub async fn view(engine: &Engine, secret: &str) -> Result<InvitationView, AppEr
 fn account_exists() -> AppError {
     AppError::Validation(vec![FieldError::new(
         "password",
-        "An account with this email exists already: sign in to it to accept.",
+        td_string!(
+            crate::core::locale::current(),
+            identity.server.account_exists_accept
+        )
+        .to_string(),
     )])
 }
 

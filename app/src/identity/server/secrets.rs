@@ -9,7 +9,9 @@ use std::time::Duration;
 use tokio::sync::Semaphore;
 
 use crate::core::error::AppError;
+use crate::core::locale::current;
 use crate::core::secret::Secret;
+use crate::i18n::*;
 
 /// A new random secret: 32 bytes, hex.
 pub fn random_secret() -> String {
@@ -83,20 +85,18 @@ const DUMMY_HASH: &str =
 pub fn check_new_password(password: &str, email: &str) -> Result<(), String> {
     let chars = password.chars().count();
     if chars < 10 {
-        return Err("Use at least 10 characters.".into());
+        return Err(td_string!(current(), identity.server.password_too_short).to_string());
     }
     if chars > 200 {
-        return Err("Use at most 200 characters.".into());
+        return Err(td_string!(current(), identity.server.password_too_long).to_string());
     }
     let lower = password.to_lowercase();
     let local = email.split('@').next().unwrap_or_default();
     if lower.contains(email) || lower == local {
-        return Err("Do not use your email address as your password.".into());
+        return Err(td_string!(current(), identity.server.password_is_email).to_string());
     }
     if zxcvbn::zxcvbn(password, &[email, local]).score() < zxcvbn::Score::Three {
-        return Err(
-            "This password is too common or easy to guess. Try a few unrelated words.".into(),
-        );
+        return Err(td_string!(current(), identity.server.password_too_common).to_string());
     }
     Ok(())
 }
@@ -148,15 +148,16 @@ mod tests {
     }
 
     #[test]
+    // Without a request, messages are in French, the default.
     fn weak_passwords_are_refused_with_a_reason() {
         let email = "ana.lopez@example.org";
         let refused = |p: &str| check_new_password(p, email).unwrap_err();
         assert!(refused("short").contains("10"));
-        assert!(refused(email).contains("email"));
-        assert!(refused("ANA.LOPEZ@EXAMPLE.ORG!").contains("email"));
+        assert!(refused(email).contains("e-mail"));
+        assert!(refused("ANA.LOPEZ@EXAMPLE.ORG!").contains("e-mail"));
         assert!(check_new_password("ana.lopez@2026", email).is_err());
         for common in ["password123", "1234567890", "qwertyuiop", "iloveyou12"] {
-            assert!(refused(common).contains("common"), "{common}");
+            assert!(refused(common).contains("trop courant"), "{common}");
         }
         for fine in [
             "correct horse battery",

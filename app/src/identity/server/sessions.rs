@@ -7,6 +7,7 @@ use tokio::sync::broadcast;
 use crate::core::error::AppError;
 use crate::core::time::now_ms;
 use crate::core::validate::FieldError;
+use crate::i18n::*;
 use crate::identity::api::TokenInfo;
 
 use crate::core::principal::{Credential, Identity, OrgId, UserId};
@@ -209,7 +210,7 @@ pub async fn create_token(
     if name.is_empty() || name.chars().count() > 100 {
         return Err(AppError::Validation(vec![FieldError::new(
             "name",
-            "Name the token (1 to 100 characters), e.g. after the script that uses it.",
+            td_string!(crate::core::locale::current(), identity.server.token_name).to_string(),
         )]));
     }
     let id = uuid::Uuid::new_v4().to_string();
@@ -306,7 +307,9 @@ pub async fn revoke_token(engine: &Engine, user: UserId, id: &str) -> Result<(),
     .fetch_optional(&mut *conn)
     .await?;
     let Some(row) = row else {
-        return Err(AppError::NotFound("This token".into()));
+        return Err(AppError::NotFound(
+            td_string!(crate::core::locale::current(), identity.server.this_token).to_string(),
+        ));
     };
     crate::identity::server::access::auth(engine)
         .revocations

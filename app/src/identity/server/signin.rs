@@ -11,7 +11,7 @@ use crate::identity::server::access::SESSION_COOKIE;
 use crate::identity::server::sessions::{self, SESSION_DAYS};
 use crate::identity::server::{accounts, secrets};
 
-use crate::identity::form_problem::WRONG_CREDENTIALS;
+use crate::identity::form_problem::wrong_credentials;
 
 /// Check the password and open a session in the user's first organisation (the default one
 /// if they belong to it). Returns the session secret for the cookie, and who signed in.
@@ -24,7 +24,7 @@ pub async fn sign_in(
     let email = email.trim().to_lowercase();
     // No address is longer (RFC 5321); a longer one is no account, and no throttle key.
     if email.len() > 254 {
-        return Err(AppError::SignIn(WRONG_CREDENTIALS.into()));
+        return Err(AppError::SignIn(wrong_credentials()));
     }
     let throttle = &crate::identity::server::access::auth(engine).throttle;
     throttle
@@ -36,7 +36,7 @@ pub async fn sign_in(
     let ok =
         secrets::verify_password(password.to_string(), found.as_ref().map(|f| f.1.clone())).await?;
     let Some((user, _)) = found.filter(|_| ok) else {
-        return Err(AppError::SignIn(WRONG_CREDENTIALS.into()));
+        return Err(AppError::SignIn(wrong_credentials()));
     };
     throttle.succeeded(&email, address);
     let orgs = accounts::organisations_of(engine, user).await?;
@@ -88,7 +88,7 @@ pub async fn change_password(
         return Err(AppError::Validation(vec![
             crate::core::validate::FieldError::new(
                 "current",
-                crate::identity::form_problem::WRONG_CURRENT_PASSWORD,
+                crate::identity::form_problem::wrong_current_password(),
             ),
         ]));
     }

@@ -7,26 +7,28 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::core::error::AppError;
-use crate::core::locale::{current, relative_time};
+use crate::core::locale::relative_time;
 use crate::core::time::now_ms;
+use crate::i18n::*;
 use crate::identity::api::{
     create_api_token, create_organisation, list_api_tokens, revoke_api_token, switch_organisation,
     ChangePassword,
 };
 use crate::identity::form_problem::FormProblem;
 use crate::identity::ui::layout::AdminLayout;
-use crate::identity::ui::layout::{reload, use_signed_in};
+use crate::identity::ui::layout::{reload, role_name, use_signed_in};
 use crate::widgets::hydrated::use_hydrated;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
     // Nothing here is live data, but the indicator should say the page is connected.
+    let i18n = use_i18n();
     let feed = crate::client::use_live_feed();
     Effect::new(move |_| feed.start_at_head());
     view! {
         <AdminLayout own_account=true>
-            <Title text="Account · Courant"/>
-            <h1>"Your account"</h1>
+            <Title text=move || t_string!(i18n, identity.account.page_title)/>
+            <h1>{t!(i18n, identity.account.heading)}</h1>
             <PasswordForm/>
             <Tokens/>
             <Organisations/>
@@ -38,6 +40,7 @@ pub fn AccountPage() -> impl IntoView {
 /// (the server then comes back to this page with `?changed=password` or a problem code).
 #[component]
 fn PasswordForm() -> impl IntoView {
+    let i18n = use_i18n();
     let action = ServerAction::<ChangePassword>::new();
     let form = NodeRef::<leptos::html::Form>::new();
     let query = use_query_map();
@@ -62,7 +65,7 @@ fn PasswordForm() -> impl IntoView {
             Some(r) => r.err().and_then(|e| e.field_message(field)),
             None => problem()
                 .filter(|p| p.field() == Some(field))
-                .map(FormProblem::message),
+                .map(|p| p.message_in(i18n.get_locale())),
         }
     };
     // What is not about one field: a session that ended, the server, the connection.
@@ -70,36 +73,36 @@ fn PasswordForm() -> impl IntoView {
         Some(Err(e))
             if e.field_message("current").is_none() && e.field_message("password").is_none() =>
         {
-            Some(e.to_string())
+            Some(e.message(i18n.get_locale()))
         }
         Some(_) => None,
         None => problem()
             .filter(|p| p.field().is_none())
-            .map(FormProblem::message),
+            .map(|p| p.message_in(i18n.get_locale())),
     };
     view! {
-        <h2>"Password"</h2>
+        <h2>{t!(i18n, identity.password.heading)}</h2>
         <ActionForm action=action node_ref=form attr:class="editor">
             <label class="field">
-                <span>"Current password"</span>
+                <span>{t!(i18n, identity.password.current)}</span>
                 <input id="current" name="current" type="password" autocomplete="current-password"/>
                 <span class="field-error">{message("current")}</span>
             </label>
             <label class="field">
-                <span>"New password (at least 10 characters)"</span>
+                <span>{t!(i18n, identity.password.new)}</span>
                 <input id="new-password" name="new" type="password" autocomplete="new-password"/>
                 <span class="field-error">{message("password")}</span>
             </label>
             <label class="check">
                 <input type="checkbox" name="revoke_tokens" data-testid="revoke-tokens"/>
-                " Also revoke my API tokens (scripts using them stop working)"
+                " " {t!(i18n, identity.password.revoke_tokens)}
             </label>
             <p class="error" role="alert" data-testid="password-error">{general}</p>
             <button type="submit" data-testid="change-password" disabled=move || action.pending().get()>
-                "Change password"
+                {t!(i18n, identity.password.submit)}
             </button>
             <Show when=done>
-                <p class="notice" role="status" data-testid="password-changed">"Password changed. Your other sessions were signed out."</p>
+                <p class="notice" role="status" data-testid="password-changed">{t!(i18n, identity.password.changed)}</p>
             </Show>
         </ActionForm>
     }
@@ -107,6 +110,7 @@ fn PasswordForm() -> impl IntoView {
 
 #[component]
 fn Tokens() -> impl IntoView {
+    let i18n = use_i18n();
     let tokens = Resource::new(|| (), |_| list_api_tokens());
     let hydrated = use_hydrated();
     let name = RwSignal::new(String::new());
@@ -135,28 +139,29 @@ fn Tokens() -> impl IntoView {
         });
     };
     view! {
-        <h2>"API tokens"</h2>
-        <p class="meta">"For scripts: send a token as " <code>"Authorization: Bearer …"</code>
-            ", or as " <code>"access_token"</code> " when opening the live socket. It acts with your role in this organisation."</p>
+        <h2>{t!(i18n, identity.tokens.heading)}</h2>
+        <p class="meta">{t!(i18n, identity.tokens.help,
+            header = || view! { <code>"Authorization: Bearer …"</code> },
+            param = || view! { <code>"access_token"</code> })}</p>
         <form class="editor" on:submit=create>
             <fieldset class="frame" disabled=move || !hydrated.get()>
             <label class="field">
-                <span>"Token name"</span>
-                <input id="token-name" type="text" placeholder="deploy script" prop:value=name
+                <span>{t!(i18n, identity.tokens.name)}</span>
+                <input id="token-name" type="text" placeholder=move || t_string!(i18n, identity.tokens.name_placeholder) prop:value=name
                     on:input=move |ev| name.set(event_target_value(&ev))/>
-                <span class="field-error">{move || error.with(|e| e.as_ref().map(|e| e.field_message("name").unwrap_or_else(|| e.to_string())))}</span>
+                <span class="field-error">{move || error.with(|e| e.as_ref().map(|e| e.field_message("name").unwrap_or_else(|| e.message(i18n.get_locale()))))}</span>
             </label>
-            <button type="submit" data-testid="create-token">"Create token"</button>
+            <button type="submit" data-testid="create-token">{t!(i18n, identity.tokens.create)}</button>
             </fieldset>
         </form>
         {move || created.get().map(|secret| view! {
-            <p class="notice" role="status">"Copy this token now; it will not be shown again: "
+            <p class="notice" role="status">{t!(i18n, identity.tokens.copy_now)} " "
                 <code data-testid="new-token">{secret}</code></p>
         })}
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Suspense fallback=move || view! { <p class="loading">{t!(i18n, identity.loading)}</p> }>
             {move || Suspend::new(async move {
                 match tokens.await {
-                    Ok(list) if list.is_empty() => view! { <p class="meta">"No tokens yet."</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="meta">{t!(i18n, identity.tokens.none)}</p> }.into_any(),
                     Ok(list) => view! {
                         <ul class="cards">
                             {list.into_iter().map(|t| {
@@ -164,14 +169,15 @@ fn Tokens() -> impl IntoView {
                                 view! {
                                     <li class="card" data-testid="token">
                                         <strong>{t.name}</strong>
-                                        " · created " {relative_time(now_ms(), t.created_at, current())}
-                                        <button type="button" on:click=move |_| revoke(id.clone())>"Revoke"</button>
+                                        " · " {t!(i18n, identity.tokens.created,
+                                            ago = move || relative_time(now_ms(), t.created_at, i18n.get_locale()))}
+                                        <button type="button" on:click=move |_| revoke(id.clone())>{t!(i18n, identity.tokens.revoke)}</button>
                                     </li>
                                 }
                             }).collect_view()}
                         </ul>
                     }.into_any(),
-                    Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{move || e.message(i18n.get_locale())}</p> }.into_any(),
                 }
             })}
         </Suspense>
@@ -180,6 +186,7 @@ fn Tokens() -> impl IntoView {
 
 #[component]
 fn Organisations() -> impl IntoView {
+    let i18n = use_i18n();
     let user = use_signed_in();
     let hydrated = use_hydrated();
     let name = RwSignal::new(String::new());
@@ -199,25 +206,25 @@ fn Organisations() -> impl IntoView {
         });
     };
     view! {
-        <h2>"Organisations"</h2>
+        <h2>{t!(i18n, identity.orgs.heading)}</h2>
         <ul class="orgs" data-testid="orgs">
             {move || user.get().map(|u| u.orgs.into_iter().map(|o| view! {
                 <li>
-                    <strong>{o.name}</strong> " · " {o.role.as_str()}
-                    {(o.id == u.org).then_some(" · current")}
+                    <strong>{o.name}</strong> " · " {move || role_name(o.role, i18n.get_locale())}
+                    {(o.id == u.org).then(|| view! { " · " {t!(i18n, identity.orgs.current)} })}
                 </li>
             }).collect_view())}
         </ul>
         <form class="editor" on:submit=create>
             <fieldset class="frame" disabled=move || !hydrated.get()>
             <label class="field">
-                <span>"New organisation"</span>
-                <input id="org-name" type="text" placeholder="Acme" prop:value=name
+                <span>{t!(i18n, identity.orgs.new)}</span>
+                <input id="org-name" type="text" placeholder=move || t_string!(i18n, identity.orgs.name_placeholder) prop:value=name
                     on:input=move |ev| name.set(event_target_value(&ev))/>
-                <span class="field-error">{move || error.with(|e| e.as_ref().map(|e| e.field_message("name").unwrap_or_else(|| e.to_string())))}</span>
+                <span class="field-error">{move || error.with(|e| e.as_ref().map(|e| e.field_message("name").unwrap_or_else(|| e.message(i18n.get_locale()))))}</span>
             </label>
-            <p class="meta">"You become its admin and the backoffice switches to it; switch back with the menu at the top."</p>
-            <button type="submit" data-testid="create-org">"Create organisation"</button>
+            <p class="meta">{t!(i18n, identity.orgs.help)}</p>
+            <button type="submit" data-testid="create-org">{t!(i18n, identity.orgs.create)}</button>
             </fieldset>
         </form>
     }

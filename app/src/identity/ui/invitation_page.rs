@@ -6,6 +6,7 @@ use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crate::i18n::*;
 use crate::identity::api::me;
 use crate::identity::form_problem::FormProblem;
 use crate::identity::members_api::INVITATION_PATH;
@@ -13,24 +14,26 @@ use crate::identity::members_api::{
     accept_invitation, view_invitation, AcceptInvitationAsNew, InvitationView,
 };
 use crate::identity::return_to::{sign_in_url, BACKOFFICE_HOME};
+use crate::identity::ui::layout::role_name;
 
 use crate::identity::ui::layout::go_to;
 
 #[component]
 pub fn InvitationPage() -> impl IntoView {
+    let i18n = use_i18n();
     let params = use_params_map();
     let token = move || params.with(|p| p.get("token")).unwrap_or_default();
     let invitation = Resource::new(token, view_invitation);
     view! {
-        <Title text="Invitation · Courant"/>
+        <Title text=move || t_string!(i18n, identity.invitation.page_title)/>
         <main class="signin">
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <Suspense fallback=move || view! { <p class="loading">{t!(i18n, identity.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match invitation.await {
                         Ok(found) => view! { <Invitation found token=token()/> }.into_any(),
                         Err(e) => view! {
-                            <h1>"Invitation"</h1>
-                            <p class="error" role="alert" data-testid="invitation-error">{e.to_string()}</p>
+                            <h1>{t!(i18n, identity.invitation.heading)}</h1>
+                            <p class="error" role="alert" data-testid="invitation-error">{move || e.message(i18n.get_locale())}</p>
                         }.into_any(),
                     }
                 })}
@@ -41,11 +44,17 @@ pub fn InvitationPage() -> impl IntoView {
 
 #[component]
 fn Invitation(found: InvitationView, token: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let organisation = found.organisation.clone();
+    let email = found.email.clone();
+    let role = found.role;
     view! {
-        <h1>"Join " {found.organisation.clone()}</h1>
+        <h1>{t!(i18n, identity.invitation.join, organisation = found.organisation.clone())}</h1>
         <p data-testid="invitation">
-            "You are invited to work in " <strong>{found.organisation.clone()}</strong> " as "
-            <strong>{found.role.as_str()}</strong> ", with the address " <strong>{found.email.clone()}</strong> "."
+            {t!(i18n, identity.invitation.invited,
+                organisation = move || view! { <strong>{organisation.clone()}</strong> },
+                role = move || view! { <strong>{role_name(role, i18n.get_locale())}</strong> },
+                email = move || view! { <strong>{email.clone()}</strong> })}
         </p>
         {if found.has_account {
             view! { <AcceptSignedIn email=found.email token/> }.into_any()
@@ -58,6 +67,7 @@ fn Invitation(found: InvitationView, token: String) -> impl IntoView {
 /// New to Courant: choose a password, and be signed in.
 #[component]
 fn ChoosePassword(token: String) -> impl IntoView {
+    let i18n = use_i18n();
     let action = ServerAction::<AcceptInvitationAsNew>::new();
     let query = use_query_map();
     // As on the sign-in page: this page's own answers, or a fixed code after a plain post.
@@ -65,15 +75,16 @@ fn ChoosePassword(token: String) -> impl IntoView {
         if action.version().get() > 0 {
             action.value().with(|v| {
                 v.as_ref().and_then(|r| {
-                    r.as_ref()
-                        .err()
-                        .map(|e| e.field_message("password").unwrap_or_else(|| e.to_string()))
+                    r.as_ref().err().map(|e| {
+                        e.field_message("password")
+                            .unwrap_or_else(|| e.message(i18n.get_locale()))
+                    })
                 })
             })
         } else {
             query
                 .with(|q| FormProblem::from_query(q.get_str("problem"), q.get_str("wait")))
-                .map(FormProblem::message)
+                .map(|p| p.message_in(i18n.get_locale()))
         }
     };
     Effect::new(move |_| {
@@ -86,12 +97,16 @@ fn ChoosePassword(token: String) -> impl IntoView {
         <ActionForm action=action attr:class="editor">
             <input type="hidden" name="token" value=token/>
             <label class="field">
-                <span>"Choose your password (at least 10 characters)"</span>
+                <span>{t!(i18n, identity.invitation.choose_password)}</span>
                 <input id="new-password" name="password" type="password" autocomplete="new-password" required/>
             </label>
             <p class="error" role="alert" data-testid="invitation-error">{error}</p>
             <button type="submit" data-testid="accept-invitation" disabled=busy>
-                {move || if busy() { "Joining…" } else { "Create my account and join" }}
+                {move || if busy() {
+                    t_string!(i18n, identity.invitation.joining)
+                } else {
+                    t_string!(i18n, identity.invitation.create_and_join)
+                }}
             </button>
         </ActionForm>
     }
@@ -100,6 +115,7 @@ fn ChoosePassword(token: String) -> impl IntoView {
 /// An account with this email exists: its owner signs in, then accepts.
 #[component]
 fn AcceptSignedIn(email: String, token: String) -> impl IntoView {
+    let i18n = use_i18n();
     // Who is signed in is asked after hydration (the server renders the same page for all).
     let signed_in_as = RwSignal::new(None::<Option<String>>);
     Effect::new(move |_| {
@@ -119,7 +135,7 @@ fn AcceptSignedIn(email: String, token: String) -> impl IntoView {
                 match accept_invitation(token).await {
                     Ok(()) => go_to(BACKOFFICE_HOME),
                     Err(e) => {
-                        error.set(Some(e.to_string()));
+                        error.set(Some(e.message(i18n.get_locale_untracked())));
                         busy.set(false);
                     }
                 }
@@ -132,13 +148,13 @@ fn AcceptSignedIn(email: String, token: String) -> impl IntoView {
         move || signed_in_as.get().flatten().as_deref() == Some(email.as_str())
     };
     view! {
-        <p>"You already have a Courant account with this address."</p>
+        <p>{t!(i18n, identity.invitation.has_account)}</p>
         <Show when=is_invited fallback=move || view! {
-            <p><a href=sign_in.clone() data-testid="sign-in-to-accept">"Sign in to accept"</a>
-                " (signed in as someone else? Sign out first.)"</p>
+            <p><a href=sign_in.clone() data-testid="sign-in-to-accept">{t!(i18n, identity.invitation.sign_in_to_accept)}</a>
+                " " {t!(i18n, identity.invitation.someone_else)}</p>
         }>
             <button type="button" data-testid="accept-invitation" disabled=move || busy.get() on:click=accept.clone()>
-                "Accept and join"
+                {t!(i18n, identity.invitation.accept)}
             </button>
         </Show>
         <p class="error" role="alert" data-testid="invitation-error">{move || error.get()}</p>

@@ -2,27 +2,30 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
-use crate::core::roles::{allows, Permission};
+use crate::core::locale::Locale;
+use crate::core::roles::{allows, Permission, Role};
+use crate::i18n::*;
 use crate::identity::api::{me, sign_out, switch_organisation, CurrentUser};
 use crate::widgets::indicator::RealtimeSyncIndicator;
 use crate::widgets::language_switch::LanguageSwitch;
 
 #[component]
 pub fn PublicLayout(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <div class="public">
             <header class="topbar">
-                <a class="brand" href="/">"Courant"</a>
-                <nav>
-                    <A href="/team">"Team"</A>
-                    <A href="/services">"Services"</A>
-                    <A href="/solutions">"Solutions"</A>
+                <a class="brand" href="/">{t!(i18n, common.brand)}</a>
+                <nav aria-label=move || t_string!(i18n, common.nav.label)>
+                    <A href="/team">{t!(i18n, common.nav.team)}</A>
+                    <A href="/services">{t!(i18n, common.nav.services)}</A>
+                    <A href="/solutions">{t!(i18n, common.nav.solutions)}</A>
                 </nav>
                 <RealtimeSyncIndicator/>
                 <LanguageSwitch/>
             </header>
             <main>{children()}</main>
-            <footer class="footer"><a href="/admin/settings">"Backoffice"</a></footer>
+            <footer class="footer"><a href="/admin/settings">{t!(i18n, common.nav.backoffice)}</a></footer>
         </div>
     }
 }
@@ -73,23 +76,32 @@ pub fn AdminLayout(
     // The account page's password form works without the WASM; it gates its other forms.
     let hydrated = crate::widgets::hydrated::use_hydrated();
     let frame_disabled = move || read_only() || (!own_account && !hydrated.get());
+    let i18n = use_i18n();
+    let viewer_role = move || {
+        let locale = i18n.get_locale();
+        user.get()
+            .and_then(|u| u.role)
+            .map_or(td_string!(locale, common.user.a_visitor), |r| {
+                role_name(r, locale)
+            })
+    };
 
     view! {
         <div class="admin">
             <header class="topbar">
-                <a class="brand" href="/admin/settings">"Courant · Backoffice"</a>
-                <nav>
+                <a class="brand" href="/admin/settings">{t!(i18n, common.brand_backoffice)}</a>
+                <nav aria-label=move || t_string!(i18n, common.nav.label)>
                     <Show when=move || may(Permission::ReadContent)>
-                        <A href="/admin/settings">"Settings"</A>
-                        <A href="/admin/team">"Team"</A>
-                        <A href="/admin/services">"Services"</A>
-                        <A href="/admin/solutions">"Solutions"</A>
+                        <A href="/admin/settings">{t!(i18n, common.nav.settings)}</A>
+                        <A href="/admin/team">{t!(i18n, common.nav.team)}</A>
+                        <A href="/admin/services">{t!(i18n, common.nav.services)}</A>
+                        <A href="/admin/solutions">{t!(i18n, common.nav.solutions)}</A>
                     </Show>
                     <Show when=move || may(Permission::ReadSyncCentre)>
-                        <A href="/admin/webhooks">"Webhooks"</A>
-                        <A href="/admin/members">"Members"</A>
+                        <A href="/admin/webhooks">{t!(i18n, common.nav.webhooks)}</A>
+                        <A href="/admin/members">{t!(i18n, common.nav.members)}</A>
                     </Show>
-                    <a href="/" target="_blank" rel="noopener">"View site"</a>
+                    <a href="/" target="_blank" rel="noopener">{t!(i18n, common.nav.view_site)}</a>
                 </nav>
                 <RealtimeSyncIndicator/>
                 <LanguageSwitch/>
@@ -97,8 +109,7 @@ pub fn AdminLayout(
             </header>
             <Show when=read_only>
                 <p class="notice read-only" data-testid="read-only">
-                    {move || format!("Read-only: as {} you can look but not change anything here.",
-                        user.get().and_then(|u| u.role).map_or("a visitor", |r| r.as_str()))}
+                    {t!(i18n, common.user.read_only, role = viewer_role)}
                 </p>
             </Show>
             <main>
@@ -110,6 +121,14 @@ pub fn AdminLayout(
 
 #[component]
 fn UserBar(user: CurrentUser) -> impl IntoView {
+    let i18n = use_i18n();
+    let role = user.role;
+    let role_text = move || {
+        let locale = i18n.get_locale();
+        role.map_or(td_string!(locale, common.user.no_role), |r| {
+            role_name(r, locale)
+        })
+    };
     let orgs = user.orgs.clone();
     let several = orgs.len() > 1;
     let switch = move |ev: leptos::ev::Event| {
@@ -130,16 +149,26 @@ fn UserBar(user: CurrentUser) -> impl IntoView {
     view! {
         <div class="user" data-testid="user">
             {several.then(|| view! {
-                <select data-testid="org-switcher" aria-label="Organisation" on:change=switch>
+                <select data-testid="org-switcher" aria-label=move || t_string!(i18n, common.user.organisation) on:change=switch>
                     {orgs.iter().map(|o| view! {
                         <option value=o.id.to_string() selected=o.id == user.org>{o.name.clone()}</option>
                     }).collect_view()}
                 </select>
             })}
             <a href="/admin/account" data-testid="user-email">{user.email.clone()}</a>
-            <span class="role" data-testid="user-role">{user.role.map_or("no role", |r| r.as_str())}</span>
-            <button type="button" data-testid="sign-out" on:click=out>"Sign out"</button>
+            <span class="role" data-testid="user-role">{role_text}</span>
+            <button type="button" data-testid="sign-out" on:click=out>{t!(i18n, common.user.sign_out)}</button>
         </div>
+    }
+}
+
+/// A role as people read it, in `locale`.
+pub fn role_name(role: Role, locale: Locale) -> &'static str {
+    match role {
+        Role::Admin => td_string!(locale, common.roles.admin),
+        Role::Editor => td_string!(locale, common.roles.editor),
+        Role::Supervisor => td_string!(locale, common.roles.supervisor),
+        Role::Operator => td_string!(locale, common.roles.operator),
     }
 }
 

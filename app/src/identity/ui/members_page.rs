@@ -8,19 +8,21 @@ use leptos::task::spawn_local;
 use leptos_meta::Title;
 
 use crate::core::error::AppError;
+use crate::core::locale::relative_time;
 use crate::core::roles::Role;
-use crate::core::locale::{current, relative_time};
 use crate::core::time::now_ms;
+use crate::i18n::*;
 use crate::identity::members_api::{
     invite_member, list_invitations, list_members, remove_member, revoke_invitation,
     set_member_role, CreatedInvitation, InvitationInfo, MemberInfo,
 };
 use crate::identity::ui::layout::AdminLayout;
-use crate::identity::ui::layout::{reload, use_signed_in};
+use crate::identity::ui::layout::{reload, role_name, use_signed_in};
 use crate::widgets::dialog::confirm;
 
 #[component]
 pub fn MembersPage() -> impl IntoView {
+    let i18n = use_i18n();
     let feed = crate::client::use_live_feed();
     Effect::new(move |_| feed.start_at_head());
     let members = Resource::new(|| (), |_| list_members());
@@ -31,26 +33,26 @@ pub fn MembersPage() -> impl IntoView {
     });
     view! {
         <AdminLayout>
-            <Title text="Members · Courant"/>
-            <h1>"Members"</h1>
-            <p class="meta">"Who can sign in to this organisation, and what each may do: admins everything; editors content, orders and prospects; supervisors look at everything but change nothing; operators handle orders and prospects only."</p>
+            <Title text=move || t_string!(i18n, identity.members.page_title)/>
+            <h1>{t!(i18n, identity.members.heading)}</h1>
+            <p class="meta">{t!(i18n, identity.members.intro)}</p>
             <InviteForm on_invited=refetch/>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     match invitations.await {
                         Ok(list) if list.is_empty() => ().into_any(),
                         Ok(list) => view! {
-                            <h2>"Waiting for an answer"</h2>
+                            <h2>{t!(i18n, identity.members.waiting)}</h2>
                             <ul class="cards" data-testid="invitations">
                                 {list.into_iter().map(|i| view! { <PendingInvitation invitation=i on_changed=refetch/> }).collect_view()}
                             </ul>
                         }.into_any(),
-                        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{move || e.message(i18n.get_locale())}</p> }.into_any(),
                     }
                 })}
             </Suspense>
-            <h2>"Members"</h2>
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <h2>{t!(i18n, identity.members.heading)}</h2>
+            <Suspense fallback=move || view! { <p class="loading">{t!(i18n, identity.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match members.await {
                         Ok(list) => view! {
@@ -58,7 +60,7 @@ pub fn MembersPage() -> impl IntoView {
                                 {list.into_iter().map(|m| view! { <MemberCard member=m on_changed=refetch/> }).collect_view()}
                             </ul>
                         }.into_any(),
-                        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{move || e.message(i18n.get_locale())}</p> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -68,6 +70,7 @@ pub fn MembersPage() -> impl IntoView {
 
 #[component]
 fn InviteForm(on_invited: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
     let email = RwSignal::new(String::new());
     let role = RwSignal::new(Role::Editor);
     let error = RwSignal::new(None::<AppError>);
@@ -96,23 +99,25 @@ fn InviteForm(on_invited: Callback<()>) -> impl IntoView {
         <form class="editor" on:submit=submit novalidate>
             <div class="invite">
                 <label class="field">
-                    <span>"Email"</span>
-                    <input id="invite-email" type="email" autocomplete="off" placeholder="someone@example.com"
+                    <span>{t!(i18n, identity.members.email)}</span>
+                    <input id="invite-email" type="email" autocomplete="off" placeholder=move || t_string!(i18n, identity.members.email_placeholder)
                         prop:value=email on:input=move |ev| email.set(event_target_value(&ev))/>
                 </label>
                 <label class="field">
-                    <span>"Role"</span>
+                    <span>{t!(i18n, identity.members.role)}</span>
                     <RoleSelect id="invite-role" value=role on_change=Callback::new(move |r| role.set(r))/>
                 </label>
             </div>
-            <span class="field-error" role="alert">{move || error.with(|e| e.as_ref().map(|e| e.field_message("email").unwrap_or_else(|| e.to_string())))}</span>
+            <span class="field-error" role="alert">{move || error.with(|e| e.as_ref().map(|e| e.field_message("email").unwrap_or_else(|| e.message(i18n.get_locale()))))}</span>
             <div class="actions">
-                <button type="submit" data-testid="invite" disabled=move || busy.get()>"Invite"</button>
+                <button type="submit" data-testid="invite" disabled=move || busy.get()>{t!(i18n, identity.members.invite)}</button>
             </div>
             {move || created.get().map(|c| view! {
                 <p class="notice" role="status" data-testid="invited">
-                    "Send this link to " {c.invitation.email.clone()} " (" {c.invitation.role.as_str()}
-                    "). It is shown only now, works once, for 7 days; they choose their own password when they open it: "
+                    {t!(i18n, identity.members.invited_notice,
+                        email = c.invitation.email.clone(),
+                        role = move || role_name(c.invitation.role, i18n.get_locale()))}
+                    " "
                     <code data-testid="invitation-link">{full_link(&c.link)}</code>
                 </p>
             })}
@@ -131,6 +136,7 @@ fn full_link(path: &str) -> String {
 
 #[component]
 fn PendingInvitation(invitation: InvitationInfo, on_changed: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
     let error = RwSignal::new(None::<String>);
     let id = invitation.id.clone();
     let withdraw = move |_| {
@@ -145,10 +151,11 @@ fn PendingInvitation(invitation: InvitationInfo, on_changed: Callback<()>) -> im
     view! {
         <li class="card member" data-testid="invitation" data-email=invitation.email.clone()>
             <strong>{invitation.email.clone()}</strong>
-            <span class="meta">" · " {invitation.role.as_str()} " · invited "
-                {relative_time(now_ms(), invitation.created_at, current())}</span>
+            <span class="meta">" · " {move || role_name(invitation.role, i18n.get_locale())} " · "
+                {t!(i18n, identity.members.invited_ago,
+                    ago = move || relative_time(now_ms(), invitation.created_at, i18n.get_locale()))}</span>
             <div class="card-actions">
-                <button type="button" class="danger" data-testid="withdraw" on:click=withdraw>"Withdraw"</button>
+                <button type="button" class="danger" data-testid="withdraw" on:click=withdraw>{t!(i18n, identity.members.withdraw)}</button>
             </div>
             <p class="error" role="alert">{move || error.get()}</p>
         </li>
@@ -157,6 +164,7 @@ fn PendingInvitation(invitation: InvitationInfo, on_changed: Callback<()>) -> im
 
 #[component]
 fn MemberCard(member: MemberInfo, on_changed: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
     let signed_in = use_signed_in();
     let email = member.email.clone();
     let is_me = {
@@ -198,10 +206,11 @@ fn MemberCard(member: MemberInfo, on_changed: Callback<()>) -> impl IntoView {
         let email = email.clone();
         move |_| {
             let me = is_me.get_untracked();
+            let locale = i18n.get_locale_untracked();
             let question = if me {
-                "Leave this organisation? You will no longer see its backoffice.".to_string()
+                td_string!(locale, identity.members.confirm_leave).to_string()
             } else {
-                format!("Remove {email} from this organisation?")
+                td_string!(locale, identity.members.confirm_remove, email = &email).to_string()
             };
             if !confirm(&question) {
                 return;
@@ -218,15 +227,20 @@ fn MemberCard(member: MemberInfo, on_changed: Callback<()>) -> impl IntoView {
     view! {
         <li class="card member" data-testid="member" data-email=email.clone() data-role=move || role.get().as_str()>
             <strong>{email.clone()}</strong>
-            <Show when=move || is_me.get()><span class="meta">" (you)"</span></Show>
-            <span class="meta">" · joined " {relative_time(now_ms(), member.joined_at, current())}</span>
+            <Show when=move || is_me.get()><span class="meta">" " {t!(i18n, identity.members.you)}</span></Show>
+            <span class="meta">" · " {t!(i18n, identity.members.joined,
+                ago = move || relative_time(now_ms(), member.joined_at, i18n.get_locale()))}</span>
             <div class="card-actions">
                 <label>
-                    "Role "
+                    {t!(i18n, identity.members.role)} " "
                     <RoleSelect id="" value=role on_change=change_role/>
                 </label>
                 <button type="button" class="danger" data-testid="remove-member" on:click=remove>
-                    {move || if is_me.get() { "Leave" } else { "Remove" }}
+                    {move || if is_me.get() {
+                        t_string!(i18n, identity.members.leave)
+                    } else {
+                        t_string!(i18n, identity.members.remove)
+                    }}
                 </button>
             </div>
             <p class="error" role="alert">{move || error.get()}</p>
@@ -236,6 +250,7 @@ fn MemberCard(member: MemberInfo, on_changed: Callback<()>) -> impl IntoView {
 
 #[component]
 fn RoleSelect(id: &'static str, value: RwSignal<Role>, on_change: Callback<Role>) -> impl IntoView {
+    let i18n = use_i18n();
     let changed = move |ev: leptos::ev::Event| {
         if let Some(r) = Role::parse(&event_target_value(&ev)) {
             on_change.run(r);
@@ -245,7 +260,7 @@ fn RoleSelect(id: &'static str, value: RwSignal<Role>, on_change: Callback<Role>
         <select id=(!id.is_empty()).then_some(id) data-testid="role" on:change=changed
             prop:value=move || value.get().as_str()>
             {Role::ALL.into_iter().map(|r| view! {
-                <option value=r.as_str() selected=r == value.get_untracked()>{r.as_str()}</option>
+                <option value=r.as_str() selected=r == value.get_untracked()>{move || role_name(r, i18n.get_locale())}</option>
             }).collect_view()}
         </select>
     }

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use crate::i18n::*;
 use crate::identity::api::SignIn;
 use crate::identity::form_problem::FormProblem;
 use crate::identity::return_to::after_sign_in;
@@ -16,6 +17,7 @@ use crate::identity::ui::layout::go_to;
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
+    let i18n = use_i18n();
     let action = ServerAction::<SignIn>::new();
     let query = use_query_map();
     let next = move || query.with(|q| q.get("next")).unwrap_or_default();
@@ -26,12 +28,12 @@ pub fn SignInPage() -> impl IntoView {
         if action.version().get() > 0 {
             action.value().with(|v| {
                 v.as_ref()
-                    .and_then(|r| r.as_ref().err().map(|e| e.to_string()))
+                    .and_then(|r| r.as_ref().err().map(|e| e.message(i18n.get_locale())))
             })
         } else {
             query
                 .with(|q| FormProblem::from_query(q.get_str("problem"), q.get_str("wait")))
-                .map(FormProblem::message)
+                .map(|p| p.message_in(i18n.get_locale()))
         }
     };
     Effect::new(move |_| {
@@ -41,24 +43,28 @@ pub fn SignInPage() -> impl IntoView {
     });
     let busy = move || action.pending().get() || action.value().with(|v| matches!(v, Some(Ok(_))));
     view! {
-        <Title text="Sign in · Courant"/>
+        <Title text=move || t_string!(i18n, identity.signin.page_title)/>
         <main class="signin">
-            <h1>"Sign in to Courant"</h1>
+            <h1>{t!(i18n, identity.signin.heading)}</h1>
             <ActionForm action=action attr:class="editor">
                 <input type="hidden" name="next" value=next/>
                 <label class="field">
-                    <span>"Email"</span>
+                    <span>{t!(i18n, identity.signin.email)}</span>
                     <input id="email" name="email" type="email" autocomplete="username" required/>
                 </label>
                 <label class="field">
-                    <span>"Password"</span>
+                    <span>{t!(i18n, identity.signin.password)}</span>
                     <input id="password" name="password" type="password" autocomplete="current-password" required/>
                 </label>
                 <p class="error" role="alert" data-testid="signin-error">
                     {error}
                 </p>
                 <button type="submit" data-testid="sign-in" disabled=busy>
-                    {move || if busy() { "Signing in…" } else { "Sign in" }}
+                    {move || if busy() {
+                        t_string!(i18n, identity.signin.busy)
+                    } else {
+                        t_string!(i18n, identity.signin.submit)
+                    }}
                 </button>
             </ActionForm>
         </main>

@@ -6,8 +6,9 @@ use leptos::task::spawn_local;
 use leptos_meta::Title;
 
 use crate::core::error::AppError;
-use crate::core::locale::{current, relative_time};
+use crate::core::locale::{relative_time, Locale};
 use crate::core::time::now_ms;
+use crate::i18n::*;
 use crate::identity::ui::layout::AdminLayout;
 use crate::integrations::webhooks::api::{
     create_webhook, delete_webhook, list_webhooks, webhook_deliveries, DeliveryInfo, WebhookInfo,
@@ -16,6 +17,7 @@ use crate::widgets::dialog::confirm;
 
 #[component]
 pub fn WebhooksPage() -> impl IntoView {
+    let i18n = use_i18n();
     let feed = crate::client::use_live_feed();
     Effect::new(move |_| feed.start_at_head());
     let hooks = Resource::new(|| (), |_| list_webhooks());
@@ -45,35 +47,35 @@ pub fn WebhooksPage() -> impl IntoView {
 
     view! {
         <AdminLayout>
-            <Title text="Webhooks · Courant"/>
-            <h1>"Webhooks"</h1>
-            <p class="meta">"Every saved change is POSTed as JSON to each endpoint, signed with its secret, and retried until it is accepted."</p>
+            <Title text=move || t_string!(i18n, webhooks.page.title)/>
+            <h1>{t!(i18n, webhooks.page.heading)}</h1>
+            <p class="meta">{t!(i18n, webhooks.page.intro)}</p>
             <form class="editor" on:submit=add novalidate>
                 <label class="field">
-                    <span>"Endpoint URL"</span>
-                    <input name="url" type="url" placeholder="https://example.com/courant-hook" prop:value=url
+                    <span>{t!(i18n, webhooks.page.url_label)}</span>
+                    <input name="url" type="url" placeholder=move || t_string!(i18n, webhooks.page.url_placeholder) prop:value=url
                         on:input=move |ev| url.set(event_target_value(&ev))/>
                     <span class="field-error">{move || error.with(|e| e.as_ref().and_then(|e| e.field_message("url")))}</span>
                 </label>
                 <label class="field">
-                    <span>"Secret (leave empty to generate one)"</span>
+                    <span>{t!(i18n, webhooks.page.secret_label)}</span>
                     <input name="secret" type="text" autocomplete="off" prop:value=secret
                         on:input=move |ev| secret.set(event_target_value(&ev))/>
                     <span class="field-error">{move || error.with(|e| e.as_ref().and_then(|e| e.field_message("secret")))}</span>
                 </label>
                 <div class="actions">
-                    <button type="submit" data-testid="add-webhook" disabled=move || busy.get()>"Add endpoint"</button>
+                    <button type="submit" data-testid="add-webhook" disabled=move || busy.get()>{t!(i18n, webhooks.page.add)}</button>
                 </div>
                 {move || created.get().map(|(u, s)| view! {
                     <p class="notice" role="status" data-testid="webhook-secret">
-                        "Added " {u} ". Its signing secret, shown only now: " <code>{s}</code>
+                        {t!(i18n, webhooks.page.added, url = move || u.clone())} " " <code>{s}</code>
                     </p>
                 })}
             </form>
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <Suspense fallback=move || view! { <p class="loading">{t!(i18n, webhooks.page.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match hooks.await {
-                        Ok(list) if list.is_empty() => view! { <p class="empty">"No endpoints yet."</p> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p class="empty">{t!(i18n, webhooks.page.empty)}</p> }.into_any(),
                         Ok(list) => view! {
                             <ul class="cards">
                                 {list.into_iter().map(|h| view! { <HookCard hook=h on_deleted=Callback::new(move |_| hooks.refetch())/> }).collect_view()}
@@ -89,6 +91,7 @@ pub fn WebhooksPage() -> impl IntoView {
 
 #[component]
 fn HookCard(hook: WebhookInfo, on_deleted: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
     let deliveries = RwSignal::new(None::<Result<Vec<DeliveryInfo>, AppError>>);
     let id = StoredValue::new(hook.id.clone());
     let load = move |_| {
@@ -96,7 +99,7 @@ fn HookCard(hook: WebhookInfo, on_deleted: Callback<()>) -> impl IntoView {
     };
     let url = hook.url.clone();
     let remove = move |_| {
-        if !confirm(&format!("Stop sending changes to {url}?")) {
+        if !confirm(&t_string!(i18n, webhooks.card.confirm_delete, url = url.clone()).to_string()) {
             return;
         }
         spawn_local(async move {
@@ -106,25 +109,32 @@ fn HookCard(hook: WebhookInfo, on_deleted: Callback<()>) -> impl IntoView {
         });
     };
     let now = now_ms();
+    let created_at = hook.created_at;
+    let added = move || relative_time(now, created_at, i18n.get_locale());
     view! {
         <li class="card" data-testid="webhook">
             <strong>{hook.url.clone()}</strong>
-            <span class="meta">" · added " {relative_time(now, hook.created_at, current())}</span>
+            <span class="meta">" · " {t!(i18n, webhooks.card.added, ago = added)}</span>
             <div class="card-actions">
-                <button class="secondary" data-testid="deliveries" on:click=load>"Show deliveries"</button>
-                <button class="danger" on:click=remove>"Delete"</button>
+                <button class="secondary" data-testid="deliveries" on:click=load>{t!(i18n, webhooks.card.show_deliveries)}</button>
+                <button class="danger" data-testid="delete-webhook" on:click=remove>{t!(i18n, webhooks.card.delete)}</button>
             </div>
             {move || deliveries.get().map(|r| match r {
                 Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
-                Ok(ds) if ds.is_empty() => view! { <p class="empty">"Nothing sent yet."</p> }.into_any(),
+                Ok(ds) if ds.is_empty() => view! { <p class="empty">{t!(i18n, webhooks.card.nothing_sent)}</p> }.into_any(),
                 Ok(ds) => view! {
                     <table class="deliveries">
-                        <thead><tr><th>"Change"</th><th>"Status"</th><th>"Attempts"</th><th>"Last answer"</th></tr></thead>
+                        <thead><tr>
+                            <th>{t!(i18n, webhooks.card.change)}</th>
+                            <th>{t!(i18n, webhooks.card.status)}</th>
+                            <th>{t!(i18n, webhooks.card.attempts)}</th>
+                            <th>{t!(i18n, webhooks.card.last_answer)}</th>
+                        </tr></thead>
                         <tbody>
                             {ds.into_iter().map(|d| view! {
                                 <tr data-status=d.status.clone()>
                                     <td>{format!("#{}", d.seq)}</td>
-                                    <td>{d.status.clone()}</td>
+                                    <td>{let status = d.status.clone(); move || status_name(&status, i18n.get_locale())}</td>
                                     <td>{d.attempts}</td>
                                     <td>{d.last_error.clone().or(d.last_status.map(|s| format!("HTTP {s}"))).unwrap_or_default()}</td>
                                 </tr>
@@ -134,5 +144,15 @@ fn HookCard(hook: WebhookInfo, on_deleted: Callback<()>) -> impl IntoView {
                 }.into_any(),
             })}
         </li>
+    }
+}
+
+/// A delivery's state as people read it; a state this page does not know is shown as stored.
+fn status_name(status: &str, locale: Locale) -> String {
+    match status {
+        "pending" => td_string!(locale, webhooks.status.pending).to_string(),
+        "delivered" => td_string!(locale, webhooks.status.delivered).to_string(),
+        "failed" => td_string!(locale, webhooks.status.failed).to_string(),
+        other => other.to_string(),
     }
 }

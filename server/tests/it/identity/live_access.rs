@@ -383,7 +383,9 @@ async fn sign_in_sets_a_safe_cookie_and_is_throttled(b: Backend) {
     let res = sign_in(PASSWORD, false).await.unwrap();
     assert_eq!(res.status(), 429);
     let error: app::core::error::AppError = res.json().await.unwrap();
-    assert!(error.to_string().contains("Wait 15 minutes"), "{error}");
+    // Fixed messages are worded where they are shown, here in English.
+    let text = error.message(app::core::locale::Locale::en);
+    assert!(text.contains("Wait 15 minutes"), "{text}");
 }
 
 async fn hidden_fields_stay_hidden_in_lists_history_and_deleted_records(b: Backend) {

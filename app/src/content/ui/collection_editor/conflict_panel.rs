@@ -4,38 +4,54 @@
 use leptos::prelude::*;
 use serde_json::Value;
 
+use crate::content::ui::specs::CollectionSpec;
 use crate::core::merge::FieldConflict;
+use crate::i18n::*;
 
 use super::history_panel::show;
 
 #[component]
 pub(super) fn ConflictPanel(
+    spec: &'static CollectionSpec,
     conflicts: Vec<FieldConflict>,
     /// Called with (field, their value) when the editor takes theirs.
     on_use_theirs: Callback<(String, Value)>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
-        <section class="conflicts" role="group" aria-label="Conflicting changes" data-testid="conflicts">
-            <h3>"Someone else changed the same fields. Choose, then save again:"</h3>
+        <section class="conflicts" role="group" aria-label=move || t_string!(i18n, content.conflicts.label) data-testid="conflicts">
+            <h3>{t!(i18n, content.conflicts.heading)}</h3>
             {conflicts.into_iter().map(|c| {
                 let field = c.field.clone();
+                let name = c.field.clone();
+                let label = move || spec.label_of(&name, i18n.get_locale());
                 let theirs = c.theirs.clone();
-                let resolved = RwSignal::new(None::<&'static str>);
+                let resolved = RwSignal::new(None::<Resolved>);
                 let use_theirs = move |_| {
                     on_use_theirs.run((field.clone(), theirs.clone()));
-                    resolved.set(Some("theirs"));
+                    resolved.set(Some(Resolved::Theirs));
                 };
                 view! {
                     <div class="conflict" data-field=c.field.clone()>
-                        <strong>{c.field.clone()}</strong>
-                        <span>" theirs: " <q data-testid="theirs">{show(&c.theirs)}</q></span>
-                        <span>" yours: " <q data-testid="mine">{show(&c.mine)}</q></span>
-                        <button class="secondary" data-testid="keep-mine" on:click=move |_| resolved.set(Some("mine"))>"Keep mine"</button>
-                        <button class="secondary" data-testid="use-theirs" on:click=use_theirs>"Use theirs"</button>
-                        <span class="resolved">{move || resolved.get().map(|r| format!("✓ {r}"))}</span>
+                        <strong>{label}</strong>
+                        <span>" " {t!(i18n, content.conflicts.theirs)} " " <q data-testid="theirs">{show(&c.theirs)}</q></span>
+                        <span>" " {t!(i18n, content.conflicts.yours)} " " <q data-testid="mine">{show(&c.mine)}</q></span>
+                        <button class="secondary" data-testid="keep-mine" on:click=move |_| resolved.set(Some(Resolved::Mine))>{t!(i18n, content.conflicts.keep_mine)}</button>
+                        <button class="secondary" data-testid="use-theirs" on:click=use_theirs>{t!(i18n, content.conflicts.use_theirs)}</button>
+                        <span class="resolved" data-testid="resolved">{move || resolved.get().map(|r| match r {
+                            Resolved::Mine => t_string!(i18n, content.conflicts.kept_mine),
+                            Resolved::Theirs => t_string!(i18n, content.conflicts.used_theirs),
+                        })}</span>
                     </div>
                 }
             }).collect_view()}
         </section>
     }
+}
+
+/// Which value the editor chose for a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Resolved {
+    Mine,
+    Theirs,
 }

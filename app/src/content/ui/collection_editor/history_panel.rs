@@ -7,13 +7,16 @@ use serde_json::Value;
 use crate::client::use_realtime_sync;
 use crate::content::ui::specs::CollectionSpec;
 use crate::core::error::AppError;
-use crate::core::locale::{current, relative_time};
+use crate::core::locale::relative_time;
+use crate::core::protocol::ChangeOp;
 use crate::core::time::now_ms;
 use crate::core::wire::{DeletedRecord, HistoryEntry};
 use crate::engine::api::{deleted, history, restore};
+use crate::i18n::*;
 
 #[component]
 pub(super) fn HistoryPanel(spec: &'static CollectionSpec, key: String) -> impl IntoView {
+    let i18n = use_i18n();
     let entries = RwSignal::new(None::<Result<Vec<HistoryEntry>, AppError>>);
     let sync_state = use_realtime_sync();
     let key = StoredValue::new(key);
@@ -28,7 +31,7 @@ pub(super) fn HistoryPanel(spec: &'static CollectionSpec, key: String) -> impl I
     let now = now_ms();
     view! {
         <div class="history">
-            <button class="secondary" data-testid="history" aria-expanded=move || open.get().to_string() on:click=on_toggle>"History"</button>
+            <button class="secondary" data-testid="history" aria-expanded=move || open.get().to_string() on:click=on_toggle>{t!(i18n, content.history.button)}</button>
             {move || open.get().then(|| entries.get()).flatten().map(|r| match r {
                 Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
                 Ok(list) => {
@@ -36,20 +39,32 @@ pub(super) fn HistoryPanel(spec: &'static CollectionSpec, key: String) -> impl I
                     view! {
                         <ol data-testid="history-entries">
                             {list.into_iter().map(|e| {
-                                let version = e.version;
-                                let summary = e.changes.iter().map(|c| match e.op {
-                                    crate::core::protocol::ChangeOp::Created => format!("{}: {}", c.field, show(&c.after)),
-                                    crate::core::protocol::ChangeOp::Deleted => format!("{}: {}", c.field, show(&c.before)),
-                                    crate::core::protocol::ChangeOp::Updated => format!("{}: {} → {}", c.field, show(&c.before), show(&c.after)),
-                                }).collect::<Vec<_>>().join("; ");
+                                let (version, op, at) = (e.version, e.op, e.at);
+                                let changes = e.changes;
+                                let summary = move || {
+                                    let l = i18n.get_locale();
+                                    changes.iter().map(|c| {
+                                        let field = spec.label_of(&c.field, l);
+                                        match op {
+                                            ChangeOp::Created => td_string!(l, content.history.change_set, field, value = show(&c.after)).to_string(),
+                                            ChangeOp::Deleted => td_string!(l, content.history.change_set, field, value = show(&c.before)).to_string(),
+                                            ChangeOp::Updated => td_string!(l, content.history.change_from_to, field, before = show(&c.before), after = show(&c.after)).to_string(),
+                                        }
+                                    }).collect::<Vec<_>>().join("; ")
+                                };
+                                let heading = move || match op {
+                                    ChangeOp::Created => t_string!(i18n, content.history.created, version).to_string(),
+                                    ChangeOp::Updated => t_string!(i18n, content.history.updated, version).to_string(),
+                                    ChangeOp::Deleted => t_string!(i18n, content.history.deleted, version).to_string(),
+                                };
                                 view! {
                                     <li data-version=version>
-                                        <strong>{format!("v{} {:?}", e.version, e.op).to_lowercase()}</strong>
-                                        " · " {e.actor} " · " {relative_time(now, e.at, current())}
+                                        <strong>{heading}</strong>
+                                        " · " {e.actor} " · " {move || relative_time(now, at, i18n.get_locale())}
                                         <div class="diff">{summary}</div>
-                                        {(version < latest && e.op != crate::core::protocol::ChangeOp::Deleted).then(|| view! {
+                                        {(version < latest && op != ChangeOp::Deleted).then(|| view! {
                                             <button class="secondary" data-testid="restore" on:click=move |_| restore_to(version)>
-                                                {format!("Restore v{version}")}
+                                                {t!(i18n, content.history.restore_version, version)}
                                             </button>
                                         })}
                                     </li>
@@ -66,6 +81,7 @@ pub(super) fn HistoryPanel(spec: &'static CollectionSpec, key: String) -> impl I
 /// Deleted records of this collection, each with a button that brings back its last state.
 #[component]
 pub(super) fn DeletedPanel(spec: &'static CollectionSpec) -> impl IntoView {
+    let i18n = use_i18n();
     let open = RwSignal::new(false);
     let items = RwSignal::new(None::<Result<Vec<DeletedRecord>, AppError>>);
     let sync_state = use_realtime_sync();
@@ -79,23 +95,25 @@ pub(super) fn DeletedPanel(spec: &'static CollectionSpec) -> impl IntoView {
     view! {
         <section class="deleted">
             <button class="secondary" data-testid="show-deleted" aria-expanded=move || open.get().to_string() on:click=toggle>
-                "Recently deleted"
+                {t!(i18n, content.history.recently_deleted)}
             </button>
             {move || open.get().then(|| items.get()).flatten().map(|r| match r {
                 Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
-                Ok(list) if list.is_empty() => view! { <p class="empty">"Nothing deleted."</p> }.into_any(),
+                Ok(list) if list.is_empty() => view! { <p class="empty">{t!(i18n, content.history.nothing_deleted)}</p> }.into_any(),
                 Ok(list) => view! {
                     <ul data-testid="deleted-list">
                         {list.into_iter().map(|d| {
                             let label = d.last.get(spec.label_field).map(show).unwrap_or_default();
                             let data_label = label.clone();
                             let (id, version) = (d.id.clone(), d.deleted_version - 1);
+                            let (who, at) = (d.deleted_by, d.deleted_at);
                             view! {
                                 <li data-label=data_label>
                                     <strong>{label}</strong>
-                                    " · deleted by " {d.deleted_by} " · " {relative_time(now, d.deleted_at, current())} " "
+                                    " · " {t!(i18n, content.history.deleted_by, who = move || who.clone())}
+                                    " · " {move || relative_time(now, at, i18n.get_locale())} " "
                                     <button class="secondary" data-testid="restore-deleted"
-                                        on:click=move |_| bring_back(id.clone(), version)>"Restore"</button>
+                                        on:click=move |_| bring_back(id.clone(), version)>{t!(i18n, content.history.restore)}</button>
                                 </li>
                             }
                         }).collect_view()}

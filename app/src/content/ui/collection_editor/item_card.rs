@@ -14,6 +14,7 @@ use crate::core::error::AppError;
 use crate::core::merge::RecordEdit;
 use crate::core::wire::{SyncOp, SyncOutcome};
 use crate::engine::api::{sync, sync_list};
+use crate::i18n::*;
 use crate::widgets::dialog::confirm;
 use crate::widgets::toast::{use_toasts, ToastKind};
 
@@ -32,6 +33,7 @@ pub(super) fn ItemCard(
     new_keys: RwSignal<Vec<String>>,
     key: String,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let is_new = key.starts_with("new-");
     let key = StoredValue::new(key);
     let stored = Memo::new(move |_| {
@@ -103,9 +105,9 @@ pub(super) fn ItemCard(
                 Ok(r) => {
                     error.set(None);
                     if r.outcome == SyncOutcome::Saved {
-                        toasts.show(ToastKind::Success, "Saved.");
+                        toasts.show(ToastKind::Success, tu_string!(i18n, content.save.saved));
                     } else {
-                        toasts.show(ToastKind::Info, "Already up to date.");
+                        toasts.show(ToastKind::Info, tu_string!(i18n, content.save.unchanged));
                     }
                     editing.update(|e| {
                         e.remove(&k);
@@ -133,14 +135,15 @@ pub(super) fn ItemCard(
                             }
                         }
                     });
-                    toasts.show(
-                        ToastKind::Error,
-                        "Not saved: someone else changed the same fields.",
-                    );
+                    toasts.show(ToastKind::Error, tu_string!(i18n, content.save.conflict));
                     error.set(Some(AppError::Conflict(conflicts)));
                 }
                 Err(e) => {
-                    toasts.show(ToastKind::Error, format!("Not saved. {e}"));
+                    let error_text = e.to_string();
+                    toasts.show(
+                        ToastKind::Error,
+                        tu_string!(i18n, content.save.not_saved, error = error_text).to_string(),
+                    );
                     error.set(Some(e));
                 }
             }
@@ -208,9 +211,7 @@ pub(super) fn ItemCard(
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_string();
-        if !confirm(&format!(
-            "Delete “{label}”? You can restore it from its history later."
-        )) {
+        if !confirm(&tu_string!(i18n, content.card.confirm_delete, label).to_string()) {
             return;
         }
         let id = id_of(&base).to_string();
@@ -257,25 +258,39 @@ pub(super) fn ItemCard(
             </div>
             <div class="card-actions">
                 <button data-testid="save-item" on:click=save disabled=move || busy.get() || !dirty()>
-                    {move || if busy.get() { "Saving…" } else if is_new { "Create" } else { "Save" }}
+                    {move || if busy.get() {
+                        t_string!(i18n, content.save.saving)
+                    } else if is_new {
+                        t_string!(i18n, content.save.create)
+                    } else {
+                        t_string!(i18n, content.save.save)
+                    }}
                 </button>
-                {move || dirty().then(|| view! { <button class="secondary" on:click=cancel>"Discard"</button> })}
+                {move || dirty().then(|| view! { <button class="secondary" data-testid="discard" on:click=cancel>{t!(i18n, content.save.discard)}</button> })}
                 {(!is_new).then(|| view! {
                     {has_published.then(|| view! {
                         <button class="secondary" data-testid="toggle-published" on:click=toggle_published>
-                            {move || if published() { "Unpublish" } else { "Publish" }}
+                            {move || if published() {
+                                t_string!(i18n, content.card.unpublish)
+                            } else {
+                                t_string!(i18n, content.card.publish)
+                            }}
                         </button>
                     })}
-                    <button class="secondary" title="Move up" aria-label="Move up" data-testid="move-up" on:click=move |_| move_by(-1)>"↑"</button>
-                    <button class="secondary" title="Move down" aria-label="Move down" data-testid="move-down" on:click=move |_| move_by(1)>"↓"</button>
-                    <button class="danger" data-testid="delete" on:click=delete>"Delete"</button>
+                    <button class="secondary" title=move || t_string!(i18n, content.card.move_up)
+                        aria-label=move || t_string!(i18n, content.card.move_up)
+                        data-testid="move-up" on:click=move |_| move_by(-1)>"↑"</button>
+                    <button class="secondary" title=move || t_string!(i18n, content.card.move_down)
+                        aria-label=move || t_string!(i18n, content.card.move_down)
+                        data-testid="move-down" on:click=move |_| move_by(1)>"↓"</button>
+                    <button class="danger" data-testid="delete" on:click=delete>{t!(i18n, content.card.delete)}</button>
                     <HistoryPanel spec key=key.get_value()/>
                 })}
             </div>
             <p class="form-error" role="alert" data-testid="item-error">{move || error.get().map(|e| e.to_string())}</p>
             {move || match error.get() {
                 Some(AppError::Conflict(conflicts)) => Some(view! {
-                    <ConflictPanel conflicts on_use_theirs=Callback::new(move |(field, theirs): (String, Value)| {
+                    <ConflictPanel spec conflicts on_use_theirs=Callback::new(move |(field, theirs): (String, Value)| {
                         key.with_value(|k| editing.update(|e| {
                             if let Some(ed) = e.get_mut(k) {
                                 ed.draft.insert(field, theirs);

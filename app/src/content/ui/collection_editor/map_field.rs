@@ -4,6 +4,8 @@ use leptos::prelude::*;
 use serde_json::Value;
 
 use crate::content::ui::specs::{money_text, parse_money, FieldKind, FieldSpec};
+use crate::core::locale::Locale;
+use crate::i18n::*;
 
 #[component]
 pub(super) fn MapField(
@@ -13,6 +15,7 @@ pub(super) fn MapField(
     creating: bool,
     on_change: Callback<Value>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let text = move || match value.get() {
         Value::String(s) => s,
         Value::Null => String::new(),
@@ -42,7 +45,7 @@ pub(super) fn MapField(
         .into_any(),
         FieldKind::Money => view! {
             <input type="text" inputmode="decimal" name=spec.name
-                prop:value=move || money_text(value.get().as_i64().unwrap_or(0))
+                prop:value=move || money_input_text(value.get().as_i64().unwrap_or(0), i18n.get_locale())
                 on:change=move |ev| match parse_money(&event_target_value(&ev)) {
                     Some(cents) => { invalid_money.set(false); on_change.run(Value::from(cents)) }
                     None => invalid_money.set(true),
@@ -58,12 +61,22 @@ pub(super) fn MapField(
     };
     view! {
         <label class="field">
-            <span>{spec.label}</span>
+            <span>{move || (spec.label)(i18n.get_locale())}</span>
             {control}
             <span class="field-error">
-                {move || invalid_money.get().then_some("Enter a price like 4.50.")}
+                {move || invalid_money.get().then(|| t_string!(i18n, content.errors.price_format))}
                 {move || message.get()}
             </span>
         </label>
+    }
+}
+
+/// A price in the money input as the language writes it: "4,50" in French, "4.50" in
+/// English ([`parse_money`] reads both).
+fn money_input_text(cents: i64, locale: Locale) -> String {
+    let text = money_text(cents);
+    match locale {
+        Locale::fr => text.replace('.', ","),
+        Locale::en => text,
     }
 }

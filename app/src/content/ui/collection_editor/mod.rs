@@ -15,6 +15,7 @@ use crate::content::ui::specs::CollectionSpec;
 use crate::core::merge::rebase_maps;
 use crate::core::wire::Snapshot;
 use crate::engine::api::staff_list;
+use crate::i18n::*;
 use crate::identity::ui::layout::AdminLayout;
 
 mod conflict_panel;
@@ -34,12 +35,14 @@ pub(super) struct Editing {
 
 #[component]
 pub fn CollectionAdminPage(spec: &'static CollectionSpec) -> impl IntoView {
+    let i18n = use_i18n();
     let snapshot = Resource::new(|| (), move |_| staff_list(spec.name.to_string()));
+    let title = move || (spec.title)(i18n.get_locale());
     view! {
         <AdminLayout>
-            <Title text=format!("{} · Courant", spec.title)/>
-            <h1>{spec.title}</h1>
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <Title text=move || t_string!(i18n, content.editor.page_title, title = title()).to_string()/>
+            <h1>{title}</h1>
+            <Suspense fallback=move || view! { <p class="loading">{t!(i18n, content.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match snapshot.await {
                         Ok(snap) => view! { <CollectionEditor spec snap/> }.into_any(),
@@ -53,6 +56,7 @@ pub fn CollectionAdminPage(spec: &'static CollectionSpec) -> impl IntoView {
 
 #[component]
 fn CollectionEditor(spec: &'static CollectionSpec, snap: Snapshot<Vec<Value>>) -> impl IntoView {
+    let i18n = use_i18n();
     let list = use_live_list(spec.name, snap);
     let editing = RwSignal::new(HashMap::<String, Editing>::new());
     let new_keys = RwSignal::new(Vec::<String>::new());
@@ -108,14 +112,14 @@ fn CollectionEditor(spec: &'static CollectionSpec, snap: Snapshot<Vec<Value>>) -
 
     view! {
         <div class="collection">
-            <button class="add" data-testid="add" on:click=add>{format!("Add a {}", spec.singular)}</button>
+            <button class="add" data-testid="add" on:click=add>{move || (spec.add)(i18n.get_locale())}</button>
             {spec.has_field("published").then(|| view! {
                 <label class="filter">
-                    "Show "
+                    {t!(i18n, content.editor.show)} " "
                     <select data-testid="filter" on:change=move |ev| filter.set(Filter::parse(&event_target_value(&ev)))>
-                        <option value="all">"all"</option>
-                        <option value="published">"published only"</option>
-                        <option value="drafts">"drafts only"</option>
+                        <option value="all">{t!(i18n, content.editor.filter_all)}</option>
+                        <option value="published">{t!(i18n, content.editor.filter_published)}</option>
+                        <option value="drafts">{t!(i18n, content.editor.filter_drafts)}</option>
                     </select>
                 </label>
             })}
@@ -128,7 +132,7 @@ fn CollectionEditor(spec: &'static CollectionSpec, snap: Snapshot<Vec<Value>>) -
                 </For>
             </ul>
             <p class="empty" data-testid="empty">
-                {move || (list.with(Vec::is_empty) && new_keys.with(Vec::is_empty)).then(|| format!("No {} yet.", spec.title.to_lowercase()))}
+                {move || (list.with(Vec::is_empty) && new_keys.with(Vec::is_empty)).then(|| (spec.empty)(i18n.get_locale()))}
             </p>
             <DeletedPanel spec/>
         </div>

@@ -11,13 +11,16 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use hmac::{Hmac, Mac};
+use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use sqlx::Row;
 
 use crate::core::error::AppError;
+use crate::core::locale::{current, Locale};
 use crate::core::secret::Secret;
 use crate::core::time::now_ms;
 use crate::core::validate::FieldError;
+use crate::i18n::*;
 use crate::integrations::webhooks::api::{DeliveryInfo as Delivery, WebhookInfo as Webhook};
 
 use crate::core::principal::OrgId;
@@ -25,7 +28,7 @@ use crate::core::principal::Principal;
 use crate::engine::store;
 use crate::engine::Engine;
 
-use super::outbound::OutboundPolicy;
+use super::outbound::{InwardOnly, OutboundPolicy, Refusal};
 
 pub const SIGNATURE_HEADER: &str = "x-courant-signature";
 pub const TIMESTAMP_HEADER: &str = "x-courant-timestamp";
@@ -87,18 +90,15 @@ pub async fn register(
     let url = url.trim();
     let mut errors = Vec::new();
     let checked = if url.len() > MAX_URL || url.contains(char::is_whitespace) {
-        Err(format!(
-            "Enter the endpoint's address, at most {MAX_URL} characters, without spaces."
-        ))
+        Err(td_string!(current(), webhooks.errors.url_too_long, max = MAX_URL).to_string())
     } else {
         match engine.feature::<OutboundPolicy>().check_url(url) {
-            Ok(parsed) => {
-                engine
-                    .feature::<OutboundPolicy>()
-                    .check_resolved(&parsed)
-                    .await
-            }
-            Err(e) => Err(e),
+            Ok(parsed) => engine
+                .feature::<OutboundPolicy>()
+                .check_resolved(&parsed)
+                .await
+                .map_err(|r| r.message(current())),
+            Err(r) => Err(r.message(current())),
         }
     };
     if let Err(message) = checked {
@@ -107,7 +107,7 @@ pub async fn register(
     if !secret.is_empty() && secret.chars().count() < 16 {
         errors.push(FieldError::new(
             "secret",
-            "Use a secret of at least 16 characters, or leave it empty to get one.",
+            td_string!(current(), webhooks.errors.secret_too_short),
         ));
     }
     if !errors.is_empty() {
@@ -128,7 +128,12 @@ pub async fn register(
     if count >= MAX_WEBHOOKS_PER_ORG {
         return Err(AppError::Validation(vec![FieldError::new(
             "url",
-            format!("At most {MAX_WEBHOOKS_PER_ORG} webhooks; delete one first."),
+            td_string!(
+                current(),
+                webhooks.errors.too_many,
+                max = MAX_WEBHOOKS_PER_ORG
+            )
+            .to_string(),
         )]));
     }
     let (head, _) = store::head(&mut tx, who.org).await?;
@@ -176,7 +181,9 @@ pub async fn remove(engine: &Engine, who: &Principal, id: &str) -> Result<(), Ap
         .execute(&engine.db.write)
         .await?;
     if done.rows_affected() == 0 {
-        return Err(AppError::NotFound(format!("webhook {id}")));
+        return Err(AppError::NotFound(
+            td_string!(current(), webhooks.errors.not_found, id).to_string(),
+        ));
     }
     Ok(())
 }
@@ -205,7 +212,9 @@ pub async fn deliveries(
                 attempts: r.try_get("attempts")?,
                 next_attempt_at: r.try_get("next_attempt_at")?,
                 last_status: r.try_get("last_status")?,
-                last_error: r.try_get("last_error")?,
+                last_error: r
+                    .try_get::<Option<String>, _>("last_error")?
+                    .map(|stored| describe(stored, current())),
                 delivered_at: r.try_get("delivered_at")?,
             })
         })
@@ -461,8 +470,9 @@ async fn attempt(
     let timestamp = now_ms() / 1000;
     // Checked again at every attempt: an address written as an IP never reaches the
     // resolver, and the policy may have changed since the webhook was registered.
-    if let Err(refused) = engine.feature::<OutboundPolicy>().check_url(&d.url) {
-        return record(engine, config, &d, None, Some(refused)).await;
+    if let Err(refusal) = engine.feature::<OutboundPolicy>().check_url(&d.url) {
+        let failure = Failure::Refused { refusal };
+        return record(engine, config, &d, None, Some(failure.stored())).await;
     }
     let result = client
         .post(&d.url)
@@ -480,28 +490,98 @@ async fn attempt(
         Ok(res) if res.status().is_success() => (Some(res.status().as_u16() as i64), None),
         Ok(res) if res.status().is_redirection() => (
             Some(res.status().as_u16() as i64),
-            Some(format!(
-                "the endpoint answered HTTP {} (a redirect, which Courant does not follow: register the address it points to)",
-                res.status().as_u16()
-            )),
+            Some(Failure::Redirect {
+                status: res.status().as_u16(),
+            }),
         ),
         Ok(res) => (
             Some(res.status().as_u16() as i64),
-            Some(format!(
-                "the endpoint answered HTTP {}",
-                res.status().as_u16()
-            )),
+            Some(Failure::Status {
+                status: res.status().as_u16(),
+            }),
         ),
         Err(e) if e.is_timeout() => (
             None,
-            Some(format!(
-                "no answer within {} s",
-                config.timeout.as_secs_f32()
-            )),
+            Some(Failure::Timeout {
+                secs: config.timeout.as_secs_f32(),
+            }),
         ),
-        Err(e) => (None, Some(format!("cannot reach the endpoint: {}", with_causes(e)))),
+        Err(e) => (None, Some(unreachable(e))),
     };
+    let error = error.map(|f| f.stored());
     record(engine, config, &d, status, error).await
+}
+
+/// Why an attempt failed. Recorded as data and worded when someone reads the deliveries, in
+/// their language (the worker answers no one, so it has no language of its own).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Failure {
+    /// The address is refused by the outbound policy.
+    Refused { refusal: Refusal },
+    /// A redirect, which is never followed.
+    Redirect { status: u16 },
+    /// Any other answer than a success.
+    Status { status: u16 },
+    /// No answer in time.
+    Timeout { secs: f32 },
+    /// The name resolves only to private or local addresses.
+    InwardOnly { host: String },
+    /// The connection failed; the cause is the HTTP client's own words.
+    Unreachable { cause: String },
+}
+
+impl Failure {
+    /// What `last_error` holds.
+    fn stored(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| format!("{self:?}"))
+    }
+
+    fn message(&self, locale: Locale) -> String {
+        match self {
+            Failure::Refused { refusal } => refusal.message(locale),
+            Failure::Redirect { status } => {
+                td_string!(locale, webhooks.delivery.redirect, status).to_string()
+            }
+            Failure::Status { status } => {
+                td_string!(locale, webhooks.delivery.status, status).to_string()
+            }
+            Failure::Timeout { secs } => {
+                td_string!(locale, webhooks.delivery.timeout, secs).to_string()
+            }
+            Failure::InwardOnly { host } => {
+                td_string!(locale, webhooks.delivery.inward_only, host).to_string()
+            }
+            Failure::Unreachable { cause } => {
+                td_string!(locale, webhooks.delivery.unreachable, cause).to_string()
+            }
+        }
+    }
+}
+
+/// A recorded failure in `locale`; text recorded before failures were kept as data is shown
+/// as it was written.
+fn describe(stored: String, locale: Locale) -> String {
+    match serde_json::from_str::<Failure>(&stored) {
+        Ok(failure) => failure.message(locale),
+        Err(_) => stored,
+    }
+}
+
+/// A connection that failed: inward-only when the resolver said so, else with its causes.
+fn unreachable(e: &reqwest::Error) -> Failure {
+    let mut cause: Option<&dyn std::error::Error> = std::error::Error::source(e);
+    while let Some(c) = cause {
+        if let Some(inward) = c.downcast_ref::<InwardOnly>() {
+            return Failure::InwardOnly {
+                host: inward.host.clone(),
+            };
+        }
+        cause = c.source();
+    }
+    Failure::Unreachable {
+        cause: with_causes(e),
+    }
 }
 
 /// An error and what caused it ("error sending request: … resolves only to private …").
@@ -553,7 +633,31 @@ async fn record(
 
 #[cfg(test)]
 mod tests {
-    use super::signature;
+    use super::{describe, signature, Failure, Locale, Refusal};
+
+    #[test]
+    fn failures_are_recorded_as_data_and_read_in_the_readers_language() {
+        let timeout = Failure::Timeout { secs: 0.3 }.stored();
+        assert_eq!(
+            describe(timeout.clone(), Locale::en),
+            "no answer within 0.3 s"
+        );
+        assert_eq!(describe(timeout, Locale::fr), "aucune réponse en 0.3 s");
+        let redirect = Failure::Redirect { status: 307 }.stored();
+        assert!(describe(redirect, Locale::en)
+            .starts_with("the endpoint answered HTTP 307 (a redirect"));
+        let refused = Failure::Refused {
+            refusal: Refusal::Private,
+        }
+        .stored();
+        assert!(describe(refused.clone(), Locale::en).contains("private or local network"));
+        assert!(describe(refused, Locale::fr).contains("réseau privé ou local"));
+        // Text recorded before failures were data is shown as it was.
+        assert_eq!(
+            describe("the endpoint answered HTTP 500".into(), Locale::fr),
+            "the endpoint answered HTTP 500"
+        );
+    }
 
     #[test]
     fn signature_is_hmac_sha256_of_timestamp_dot_body() {

@@ -9,6 +9,10 @@ use std::time::Duration;
 
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::Url;
+use serde::{Deserialize, Serialize};
+
+use crate::core::locale::Locale;
+use crate::i18n::*;
 
 /// Whether the server may reach private and local addresses.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -28,32 +32,30 @@ impl OutboundPolicy {
     /// Check a webhook address as written: its form, and its host when that is an address
     /// (in any encoding the URL standard reads: `2130706433`, `0x7f.1`, `[::ffff:7f00:1]`).
     /// A name is checked where it resolves, by [`OutboundPolicy::resolver`].
-    pub fn check_url(self, raw: &str) -> Result<Url, String> {
-        let url = Url::parse(raw.trim()).map_err(|_| {
-            "Enter the endpoint's full address, like https://hooks.example.com/courant.".to_string()
-        })?;
+    pub fn check_url(self, raw: &str) -> Result<Url, Refusal> {
+        let url = Url::parse(raw.trim()).map_err(|_| Refusal::Invalid)?;
         let scheme_ok = url.scheme() == "https" || (self.allow_private && url.scheme() == "http");
         if !scheme_ok {
-            return Err("Use an address starting with https://.".into());
+            return Err(Refusal::HttpsOnly);
         }
         if !url.username().is_empty() || url.password().is_some() {
-            return Err("Leave the user name and password out of the address; Courant signs each delivery instead.".into());
+            return Err(Refusal::Credentials);
         }
         if self.allow_private {
             return Ok(url);
         }
         match url.host() {
-            Some(url::Host::Ipv4(ip)) if forbidden(IpAddr::V4(ip)) => Err(PRIVATE.into()),
-            Some(url::Host::Ipv6(ip)) if forbidden(IpAddr::V6(ip)) => Err(PRIVATE.into()),
-            Some(url::Host::Domain(name)) if local_name(name) => Err(PRIVATE.into()),
-            None => Err("The address needs a host name.".into()),
+            Some(url::Host::Ipv4(ip)) if forbidden(IpAddr::V4(ip)) => Err(Refusal::Private),
+            Some(url::Host::Ipv6(ip)) if forbidden(IpAddr::V6(ip)) => Err(Refusal::Private),
+            Some(url::Host::Domain(name)) if local_name(name) => Err(Refusal::Private),
+            None => Err(Refusal::NoHost),
             _ => Ok(url),
         }
     }
 
     /// Resolve `url`'s host name now and refuse it if it leads only inward. A name that
     /// cannot be resolved yet is let through: the check at connection time still applies.
-    pub async fn check_resolved(self, url: &Url) -> Result<(), String> {
+    pub async fn check_resolved(self, url: &Url) -> Result<(), Refusal> {
         let Some(url::Host::Domain(name)) = url.host() else {
             return Ok(());
         };
@@ -65,7 +67,7 @@ impl OutboundPolicy {
             Ok(Ok(addrs)) => {
                 let addrs: Vec<SocketAddr> = addrs.collect();
                 if !addrs.is_empty() && addrs.iter().all(|a| forbidden(a.ip())) {
-                    return Err(PRIVATE.into());
+                    return Err(Refusal::Private);
                 }
                 Ok(())
             }
@@ -80,7 +82,54 @@ impl OutboundPolicy {
     }
 }
 
-const PRIVATE: &str = "This address is on a private or local network, which Courant does not send to. Use the endpoint's public address.";
+/// Why an address is refused. Kept as data (a delivery records it), worded by
+/// [`Refusal::message`] in the language of whoever reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Refusal {
+    /// Not an address at all.
+    Invalid,
+    /// Not https (and plain http is not allowed here).
+    HttpsOnly,
+    /// A user name or password in the address.
+    Credentials,
+    /// On a private or local network.
+    Private,
+    /// No host to send to.
+    NoHost,
+}
+
+impl Refusal {
+    pub fn message(self, locale: Locale) -> String {
+        match self {
+            Refusal::Invalid => td_string!(locale, webhooks.errors.url_invalid),
+            Refusal::HttpsOnly => td_string!(locale, webhooks.errors.https_only),
+            Refusal::Credentials => td_string!(locale, webhooks.errors.no_credentials),
+            Refusal::Private => td_string!(locale, webhooks.errors.private),
+            Refusal::NoHost => td_string!(locale, webhooks.errors.no_host),
+        }
+        .to_string()
+    }
+}
+
+/// The resolver's answer for a name that leads only inward; a failed delivery is recorded as
+/// such when the connection error carries it.
+#[derive(Debug)]
+pub struct InwardOnly {
+    pub host: String,
+}
+
+impl std::fmt::Display for InwardOnly {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} resolves only to private or local addresses",
+            self.host
+        )
+    }
+}
+
+impl std::error::Error for InwardOnly {}
 
 /// A resolver that never hands out an address the policy forbids.
 pub struct PublicOnly(OutboundPolicy);
@@ -97,7 +146,9 @@ impl Resolve for PublicOnly {
                 .filter(|a| policy.allow_private || !forbidden(a.ip()))
                 .collect();
             if allowed.is_empty() {
-                return Err(format!("{host} resolves only to private or local addresses").into());
+                return Err(
+                    Box::new(InwardOnly { host }) as Box<dyn std::error::Error + Send + Sync>
+                );
             }
             Ok(Box::new(allowed.into_iter()) as Addrs)
         })

@@ -1,0 +1,89 @@
+// Accessibility: axe (@axe-core/playwright, run in Debian's Chromium) on every route, signed
+// out and signed in as an admin, in French (the default) and in English (the language cookie
+// the header's switch sets). No serious or critical violation is allowed. Then the keyboard:
+// the language switch, forms and dialogs work without a mouse.
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./support/test";
+import { invitationLink } from "./support/api";
+import { openLive, signIn } from "./support/courant";
+
+const PUBLIC = ["/", "/team", "/services", "/solutions", "/signin"];
+const BACKOFFICE = [
+  "/admin/settings",
+  "/admin/team",
+  "/admin/services",
+  "/admin/solutions",
+  "/admin/webhooks",
+  "/admin/members",
+  "/admin/account",
+];
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
+    .analyze();
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${page.url()} — ${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(" ")).slice(0, 5).join("\n    ")}`);
+}
+
+async function open(page: Page, url: string) {
+  if (new URL(url).pathname === "/signin" || new URL(url).pathname.startsWith("/invite/")) {
+    await page.goto(url);
+    await expect(page.locator("#root")).toHaveAttribute("data-hydrated", "true");
+  } else {
+    await openLive(page, url);
+  }
+}
+
+for (const lang of ["fr", "en"] as const) {
+  test(`every page passes axe in ${lang}, signed out and signed in`, async ({ browser, servers }) => {
+    test.slow();
+    const server = await servers.start();
+    const context = await browser.newContext();
+    await context.addCookies([{ name: "courant_lang", value: lang, url: server.url }]);
+    const page = await context.newPage();
+    const found: string[] = [];
+    const detailPages: string[] = [];
+    for (const path of PUBLIC) {
+      await open(page, `${server.url}${path}`);
+      await expect(page.locator("html")).toHaveAttribute("lang", lang);
+      found.push(...(await seriousViolations(page)));
+      if (path === "/services" || path === "/solutions") {
+        const href = await page.getByTestId("public-card").first().locator("a[href]").first().getAttribute("href");
+        if (href) detailPages.push(href);
+      }
+    }
+    expect(detailPages.length).toBe(2);
+    for (const path of detailPages) {
+      await open(page, `${server.url}${path}`);
+      found.push(...(await seriousViolations(page)));
+    }
+    await open(page, `${server.url}${await invitationLink(server.url, `new-${lang}@courant.test`, "editor")}`);
+    found.push(...(await seriousViolations(page)));
+
+    await signIn(page, server.url);
+    for (const path of BACKOFFICE) {
+      await open(page, `${server.url}${path}`);
+      await expect(page.locator("html")).toHaveAttribute("lang", lang);
+      await expect(page.getByTestId("user-email")).toBeVisible();
+      found.push(...(await seriousViolations(page)));
+    }
+    expect(found, found.join("\n")).toEqual([]);
+  });
+}
+
+test("the language switch works from the keyboard and is remembered", async ({ page, servers }) => {
+  const server = await servers.start();
+  await open(page, `${server.url}/`);
+  await expect(page.locator("html")).toHaveAttribute("lang", "fr");
+  const english = page.getByTestId("language-en");
+  await english.focus();
+  await page.keyboard.press("Enter");
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  await expect(english).toHaveAttribute("aria-pressed", "true");
+  // The next page load is served in English by the server itself (the cookie).
+  await open(page, `${server.url}/team`);
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+});
