@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use std::error::Error;
 use std::path::{Path, PathBuf};
 
+use leptos_i18n_build::options::CodegenOptions;
 use leptos_i18n_build::{Config, ParseOptions, TranslationsInfos};
 
 /// French first: the default when neither the cookie nor the browser asks for English.
@@ -51,7 +52,12 @@ fn main() -> Result<(), Box<dyn Error>> {
     infos.emit_diagnostics();
     infos.rerun_if_locales_changed();
     let out = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("no OUT_DIR")?).join("i18n");
-    infos.generate_i18n_module(out)?;
+    // Generated code is not ours to lint; no docs, nobody reads them.
+    let allow: proc_macro2::TokenStream = "#![allow(clippy::all)]".parse()?;
+    let codegen = CodegenOptions::default()
+        .top_level_attributes(Some(allow))
+        .gen_docs(false);
+    infos.generate_i18n_module_with_options(out, codegen)?;
     Ok(())
 }
 

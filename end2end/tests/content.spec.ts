@@ -168,10 +168,10 @@ test("a visitor opening a service's page counts a view; the page stays live", as
   await openLive(visitor, `${server.url}/services`);
   await publicCard(visitor, "Brioche").getByRole("link", { name: "Brioche" }).click();
   await expect(visitor).toHaveURL(new RegExp(`/services/${created.record.id}$`));
-  await expect(visitor.getByTestId("views")).toHaveText("Viewed once");
+  await expect(visitor.getByTestId("views")).toHaveText("Vu une fois");
   // The same visitor reloading is still one view.
   await visitor.reload();
-  await expect(visitor.getByTestId("views")).toHaveText("Viewed once");
+  await expect(visitor.getByTestId("views")).toHaveText("Vu une fois");
   await expect(visitor.locator("#root")).toHaveAttribute("data-hydrated", "true");
   await expect(visitor.getByTestId("sync-indicator")).toHaveAttribute("data-status", "live");
 
@@ -179,7 +179,7 @@ test("a visitor opening a service's page counts a view; the page stays live", as
   await syncRecord(server.url, "services", "update", edit);
   await expect(visitor.getByTestId("detail")).toContainText("Soft and golden");
   // The editor's save did not reset the count.
-  await expect(visitor.getByTestId("views")).toHaveText("Viewed once");
+  await expect(visitor.getByTestId("views")).toHaveText("Vu une fois");
 });
 
 test("the backoffice list keeps its filter while records change under it", async ({ browser, servers }) => {

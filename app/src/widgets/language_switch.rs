@@ -13,10 +13,13 @@ pub fn LanguageSwitch() -> impl IntoView {
             Locale::fr => t_string!(i18n, common.language.fr),
             Locale::en => t_string!(i18n, common.language.en),
         };
+        // The name starts with what the button shows ("FR — Français"), as speech input
+        // users say what they see.
+        let label = move || format!("{} — {}", short.to_uppercase(), name());
         view! {
             <button type="button" lang=locale.as_str() data-testid=format!("language-{short}")
                 aria-pressed=move || (i18n.get_locale() == locale).to_string()
-                aria-label=name title=name
+                aria-label=label title=name
                 on:click=move |_| i18n.set_locale(locale)>
                 {short.to_uppercase()}
             </button>

@@ -1,0 +1,89 @@
+// `make size`: what a visitor of the public home page downloads (JS + WASM, gzipped) and what
+// the whole site ships (every JS and WASM file of the build, gzipped), against their budgets.
+// It serves the release build on a fresh database, opens `/` in Chromium and counts every
+// /pkg/ file the page fetched until it is interactive. Exits 1 when over a budget.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import zlib from "node:zlib";
+import { chromium } from "@playwright/test";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const PKG = path.join(ROOT, "target/site/pkg");
+const BIN = process.env.COURANT_SERVER_BIN ?? path.join(ROOT, "target/release/server");
+const PUBLIC_BUDGET_KIB = 200;
+const TOTAL_BUDGET_KIB = 350;
+
+const gzipKiB = (file) => zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length / 1024;
+const shipped = (name) => name.endsWith(".js") || name.endsWith(".wasm");
+
+function freePort() {
+  return new Promise((resolve) => {
+    const srv = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function main() {
+  if (!fs.existsSync(BIN) || !fs.existsSync(PKG)) {
+    throw new Error(`no release build (${BIN}, ${PKG}): run \`cargo leptos build --release --split\``);
+  }
+  const dir = fs.mkdtempSync(path.join(ROOT, "target", "size-"));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const server = spawn(BIN, [], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: `sqlite://${path.join(dir, "courant.db")}`,
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      LEPTOS_SITE_ROOT: path.join(ROOT, "target/site"),
+      RUST_LOG: "warn",
+    },
+    stdio: "ignore",
+  });
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox"] });
+  try {
+    for (let i = 0; ; i++) {
+      try {
+        if ((await fetch(`${url}/healthz`)).ok) break;
+      } catch {}
+      if (i > 300) throw new Error("the server did not start");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const page = await browser.newPage();
+    const fetched = new Set();
+    page.on("response", (res) => {
+      const p = new URL(res.url()).pathname;
+      if (p.startsWith("/pkg/") && shipped(p)) fetched.add(p.slice("/pkg/".length));
+    });
+    await page.goto(`${url}/`);
+    await page.locator('#root[data-hydrated="true"]').waitFor();
+    await page.waitForLoadState("networkidle");
+
+    const all = fs.readdirSync(PKG, { recursive: true }).filter((f) => shipped(String(f))).map(String);
+    const publicKiB = [...fetched].reduce((sum, f) => sum + gzipKiB(path.join(PKG, f)), 0);
+    const totalKiB = all.reduce((sum, f) => sum + gzipKiB(path.join(PKG, f)), 0);
+    console.log(`public page (/): ${publicKiB.toFixed(1)} KiB gzipped in ${fetched.size} files (${[...fetched].sort().join(", ")}) — budget ${PUBLIC_BUDGET_KIB} KiB`);
+    console.log(`whole site: ${totalKiB.toFixed(1)} KiB gzipped in ${all.length} JS/WASM files — budget ${TOTAL_BUDGET_KIB} KiB`);
+    const over = [];
+    if (publicKiB > PUBLIC_BUDGET_KIB) over.push(`the public page is ${(publicKiB - PUBLIC_BUDGET_KIB).toFixed(1)} KiB over its budget`);
+    if (totalKiB > TOTAL_BUDGET_KIB) over.push(`the whole site is ${(totalKiB - TOTAL_BUDGET_KIB).toFixed(1)} KiB over its budget`);
+    if (over.length) {
+      console.error(`size: ${over.join("; ")}`);
+      process.exitCode = 1;
+    }
+  } finally {
+    await browser.close();
+    server.kill("SIGTERM");
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(`size: ${e.message ?? e}`);
+  process.exit(1);
+});
