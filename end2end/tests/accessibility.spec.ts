@@ -7,17 +7,9 @@ import type { Page } from "@playwright/test";
 import { expect, test } from "./support/test";
 import { invitationLink } from "./support/api";
 import { openLive, signIn } from "./support/courant";
+import { BACKOFFICE_PAGES as BACKOFFICE, PUBLIC_PAGES } from "./support/routes";
 
-const PUBLIC = ["/", "/team", "/services", "/solutions", "/signin"];
-const BACKOFFICE = [
-  "/admin/settings",
-  "/admin/team",
-  "/admin/services",
-  "/admin/solutions",
-  "/admin/webhooks",
-  "/admin/members",
-  "/admin/account",
-];
+const PUBLIC = [...PUBLIC_PAGES, "/signin"];
 
 async function seriousViolations(page: Page): Promise<string[]> {
   const result = await new AxeBuilder({ page })

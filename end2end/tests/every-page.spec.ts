@@ -5,17 +5,7 @@
 import { expect, test } from "./support/test";
 import { invitationLink } from "./support/api";
 import { ADMIN, expectNotReloaded, markNoReload, openLive, saveField } from "./support/courant";
-
-const PUBLIC = ["/", "/team", "/services", "/solutions"];
-const BACKOFFICE = [
-  "/admin/settings",
-  "/admin/team",
-  "/admin/services",
-  "/admin/solutions",
-  "/admin/webhooks",
-  "/admin/members",
-  "/admin/account",
-];
+import { BACKOFFICE_PAGES as BACKOFFICE, PUBLIC_PAGES as PUBLIC } from "./support/routes";
 
 test("every page hydrates cleanly, signed out and signed in, and a save shows live elsewhere", async ({ browser, servers }) => {
   // About twenty page loads, each waiting for hydration and the live feed.
