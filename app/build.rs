@@ -1,91 +1,334 @@
-//! Turns the message files in `locales/` into the `i18n` module (typed keys: a key the code
-//! uses and French lacks fails the build) and refuses a key one language has and another
-//! lacks, which leptos_i18n would only warn about and show in French.
+//! Turns the message files in `locales/` into `$OUT_DIR/messages.rs`, included by
+//! `src/i18n/mod.rs`: the `Locale` enum, and one function per message under `keys`
+//! (`keys::common::nav::team(locale)`), so a key the code uses that does not exist fails the
+//! build. A message with `{{ name }}` placeholders also gets a struct of the same name whose
+//! fields are the placeholders (`keys::common::sync::pending(locale, pending { n })`): a
+//! missing or unknown argument fails the build too. The build also fails when one language
+//! lacks a key the other has, or when the two translations of a message take different
+//! placeholders.
+//!
+//! The texts are compiled in as `&'static str` (a few KiB per language) rather than a
+//! translation library's per-key view code, which tripled the browser's download.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::error::Error;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-
-use leptos_i18n_build::options::CodegenOptions;
-use leptos_i18n_build::{Config, ParseOptions, TranslationsInfos};
 
 /// French first: the default when neither the cookie nor the browser asks for English.
 const LOCALES: [&str; 2] = ["fr", "en"];
 /// One file per feature, as the code is laid out.
 const NAMESPACES: [&str; 5] = ["common", "identity", "content", "webhooks", "errors"];
 
+/// A message's translations, by locale, in `LOCALES` order.
+type Texts = Vec<String>;
+
+/// A namespace's tree of messages: nested objects become modules.
+#[derive(Default)]
+struct Tree {
+    leaves: BTreeMap<String, Texts>,
+    children: BTreeMap<String, Tree>,
+}
+
 fn main() -> Result<(), Box<dyn Error>> {
     println!("cargo::rerun-if-changed=build.rs");
-    println!("cargo::rerun-if-changed=Cargo.toml");
     println!("cargo::rerun-if-changed=locales");
 
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR")?).join("locales");
     let mut problems = Vec::new();
+    let mut namespaces = BTreeMap::new();
     for ns in NAMESPACES {
-        let keys: Vec<(&str, BTreeSet<String>)> = LOCALES
-            .iter()
-            .map(|l| (*l, keys_of(&root.join(l).join(format!("{ns}.json")))))
-            .collect();
-        let all: BTreeSet<&String> = keys.iter().flat_map(|(_, k)| k).collect();
+        let mut by_locale: Vec<BTreeMap<String, String>> = Vec::new();
+        for locale in LOCALES {
+            let path = root.join(locale).join(format!("{ns}.json"));
+            println!("cargo::rerun-if-changed={}", path.display());
+            by_locale.push(messages_of(&path)?);
+        }
+        let mut tree = Tree::default();
+        let all: std::collections::BTreeSet<&String> =
+            by_locale.iter().flat_map(|m| m.keys()).collect();
         for key in all {
-            for (locale, have) in &keys {
-                if !have.contains(key) {
+            let texts: Vec<Option<&String>> = by_locale.iter().map(|m| m.get(key)).collect();
+            for (locale, text) in LOCALES.iter().zip(&texts) {
+                if text.is_none() {
                     problems.push(format!("locales/{locale}/{ns}.json has no `{key}`"));
                 }
             }
+            if texts.iter().any(Option::is_none) {
+                continue;
+            }
+            let texts: Texts = texts.into_iter().flatten().cloned().collect();
+            match placeholders_agree(&texts) {
+                Ok(_) => tree.insert(key, texts),
+                Err(why) => problems.push(format!("{ns}.{key}: {why}")),
+            }
         }
+        namespaces.insert(ns, tree);
     }
     if !problems.is_empty() {
         for p in &problems {
             println!("cargo::error={p}");
         }
-        return Err(format!("{} message(s) missing a translation", problems.len()).into());
+        return Err(format!("{} problem(s) in the message files", problems.len()).into());
     }
 
-    let options = ParseOptions::default().interpolate_display(true);
-    let mut cfg = Config::new(LOCALES[0])?.parse_options(options);
-    for l in &LOCALES[1..] {
-        cfg = cfg.add_locale(l)?;
+    let mut out = locale_enum();
+    out.push_str("pub mod keys {\n");
+    for (ns, tree) in &namespaces {
+        emit_module(&mut out, ns, tree, 1);
     }
-    let cfg = cfg.add_namespaces(NAMESPACES)?;
-    let infos = TranslationsInfos::parse(cfg)?;
-    infos.emit_diagnostics();
-    infos.rerun_if_locales_changed();
-    let out = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("no OUT_DIR")?).join("i18n");
-    // Generated code is not ours to lint; no docs, nobody reads them.
-    let allow: proc_macro2::TokenStream = "#![allow(clippy::all)]".parse()?;
-    let codegen = CodegenOptions::default()
-        .top_level_attributes(Some(allow))
-        .gen_docs(false);
-    infos.generate_i18n_module_with_options(out, codegen)?;
+    out.push_str("}\n");
+    let dest = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("no OUT_DIR")?).join("messages.rs");
+    std::fs::write(dest, out)?;
     Ok(())
 }
 
-/// Every key of a message file, nested keys joined with dots.
-fn keys_of(path: &Path) -> BTreeSet<String> {
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    let value: serde_json::Value = serde_json::from_str(&text)
-        .unwrap_or_else(|e| panic!("{} is not valid JSON: {e}", path.display()));
-    let mut keys = BTreeSet::new();
-    walk(&value, String::new(), &mut keys);
-    keys
+/// The `Locale` enum, one variant per language of `LOCALES`, the first the default.
+fn locale_enum() -> String {
+    let variants: String = LOCALES
+        .iter()
+        .enumerate()
+        .map(|(i, l)| format!("    {}{l},\n", if i == 0 { "#[default]\n    " } else { "" }))
+        .collect();
+    let all: Vec<String> = LOCALES.iter().map(|l| format!("Locale::{l}")).collect();
+    let tags: String = LOCALES
+        .iter()
+        .map(|l| format!("            Locale::{l} => {l:?},\n"))
+        .collect();
+    format!(
+        r#"// Generated by app/build.rs from app/locales/: do not edit.
+
+/// The languages Courant speaks; the first is the default.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[allow(non_camel_case_types)]
+pub enum Locale {{
+{variants}}}
+
+impl Locale {{
+    /// Every language, the default first.
+    pub const ALL: [Locale; {n}] = [{all}];
+
+    /// The language's tag, as in `<html lang>` and the cookie.
+    pub fn as_str(self) -> &'static str {{
+        match self {{
+{tags}        }}
+    }}
+}}
+
+impl std::str::FromStr for Locale {{
+    type Err = ();
+
+    fn from_str(tag: &str) -> Result<Self, ()> {{
+        Locale::ALL
+            .into_iter()
+            .find(|l| l.as_str().eq_ignore_ascii_case(tag))
+            .ok_or(())
+    }}
+}}
+
+impl std::fmt::Display for Locale {{
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{
+        f.write_str(self.as_str())
+    }}
+}}
+
+"#,
+        n = LOCALES.len(),
+        all = all.join(", "),
+    )
 }
 
-fn walk(value: &serde_json::Value, prefix: String, keys: &mut BTreeSet<String>) {
+fn emit_module(out: &mut String, name: &str, tree: &Tree, depth: usize) {
+    let pad = "    ".repeat(depth);
+    let _ = writeln!(out, "{pad}pub mod {name} {{");
+    for (key, texts) in &tree.leaves {
+        emit_message(out, key, texts, depth + 1);
+    }
+    for (child, sub) in &tree.children {
+        emit_module(out, child, sub, depth + 1);
+    }
+    let _ = writeln!(out, "{pad}}}");
+}
+
+fn emit_message(out: &mut String, key: &str, texts: &Texts, depth: usize) {
+    // The generated file is included in `crate::i18n`, where the enum is.
+    let locale = "crate::i18n::Locale";
+    let pad = "    ".repeat(depth);
+    let names = placeholders(&texts[0]);
+    if names.is_empty() {
+        let _ = writeln!(
+            out,
+            "{pad}pub fn {key}(l: {locale}) -> &'static str {{\n{pad}    match l {{"
+        );
+        for (tag, text) in LOCALES.iter().zip(texts) {
+            let _ = writeln!(out, "{pad}        {locale}::{tag} => {text:?},");
+        }
+        let _ = writeln!(out, "{pad}    }}\n{pad}}}");
+        return;
+    }
+    let params: Vec<String> = (0..names.len()).map(|i| format!("A{i}")).collect();
+    let fields: Vec<String> = names
+        .iter()
+        .zip(&params)
+        .map(|(n, p)| format!("pub {n}: {p}"))
+        .collect();
+    let bounds: Vec<String> = params
+        .iter()
+        .map(|p| format!("{p}: std::fmt::Display"))
+        .collect();
+    let _ = writeln!(
+        out,
+        "{pad}#[allow(non_camel_case_types)]\n{pad}pub struct {key}<{}> {{ {} }}",
+        params.join(", "),
+        fields.join(", ")
+    );
+    let _ = writeln!(
+        out,
+        "{pad}pub fn {key}<{}>(l: {locale}, a: {key}<{}>) -> String {{\n{pad}    match l {{",
+        bounds.join(", "),
+        params.join(", ")
+    );
+    for (tag, text) in LOCALES.iter().zip(texts) {
+        let args: Vec<String> = names.iter().map(|n| format!("{n} = a.{n}")).collect();
+        let _ = writeln!(
+            out,
+            "{pad}        {locale}::{tag} => format!({:?}, {}),",
+            format_string(text),
+            args.join(", ")
+        );
+    }
+    let _ = writeln!(out, "{pad}    }}\n{pad}}}");
+}
+
+impl Tree {
+    fn insert(&mut self, key: &str, texts: Texts) {
+        match key.split_once('.') {
+            None => {
+                self.leaves.insert(key.to_string(), texts);
+            }
+            Some((head, rest)) => self
+                .children
+                .entry(head.to_string())
+                .or_default()
+                .insert(rest, texts),
+        }
+    }
+}
+
+/// Every message of a file, nested keys joined with dots.
+fn messages_of(path: &Path) -> Result<BTreeMap<String, String>, Box<dyn Error>> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| format!("{} is not valid JSON: {e}", path.display()))?;
+    let mut messages = BTreeMap::new();
+    walk(&value, String::new(), path, &mut messages)?;
+    Ok(messages)
+}
+
+fn walk(
+    value: &serde_json::Value,
+    prefix: String,
+    path: &Path,
+    out: &mut BTreeMap<String, String>,
+) -> Result<(), Box<dyn Error>> {
     match value {
         serde_json::Value::Object(map) => {
             for (k, v) in map {
-                let path = if prefix.is_empty() {
+                if !is_identifier(k) {
+                    return Err(
+                        format!("{}: `{k}` is not a lower_snake_case key", path.display()).into(),
+                    );
+                }
+                let key = if prefix.is_empty() {
                     k.clone()
                 } else {
                     format!("{prefix}.{k}")
                 };
-                walk(v, path, keys);
+                walk(v, key, path, out)?;
             }
+            Ok(())
         }
-        _ => {
-            keys.insert(prefix);
+        serde_json::Value::String(s) => {
+            out.insert(prefix, s.clone());
+            Ok(())
+        }
+        other => Err(format!("{}: `{prefix}` is {other}, not a text", path.display()).into()),
+    }
+}
+
+fn is_identifier(k: &str) -> bool {
+    const KEYWORDS: [&str; 38] = [
+        "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn",
+        "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref",
+        "return", "self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use",
+        "where", "while", "async", "await", "dyn", "gen",
+    ];
+    let mut chars = k.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && !KEYWORDS.contains(&k)
+}
+
+/// The `{{ name }}` placeholders of a text, in order of first use, each once.
+fn placeholders(text: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        let Some(len) = rest[start..].find("}}") else {
+            break;
+        };
+        let name = rest[start + 2..start + len].trim().to_string();
+        if !names.contains(&name) {
+            names.push(name);
+        }
+        rest = &rest[start + len + 2..];
+    }
+    names
+}
+
+/// Every translation takes the same placeholders, each a plain name.
+fn placeholders_agree(texts: &Texts) -> Result<Vec<String>, String> {
+    let mut first: Option<Vec<String>> = None;
+    for (tag, text) in LOCALES.iter().zip(texts) {
+        if text.matches("{{").count() != text.matches("}}").count() {
+            return Err(format!("the {tag} text has an unclosed `{{{{`"));
+        }
+        let mut names = placeholders(text);
+        if let Some(bad) = names.iter().find(|n| !is_identifier(n)) {
+            return Err(format!(
+                "the {tag} text's placeholder `{bad}` is not a plain name"
+            ));
+        }
+        names.sort();
+        match &first {
+            None => first = Some(names),
+            Some(f) if *f != names => {
+                return Err(format!(
+                    "the {tag} text takes {names:?}, the {} text {f:?}",
+                    LOCALES[0]
+                ))
+            }
+            Some(_) => {}
         }
     }
+    Ok(first.unwrap_or_default())
+}
+
+/// A text as a `format!` string: braces doubled, `{{ name }}` as `{name}`.
+fn format_string(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        let len = rest[start..]
+            .find("}}")
+            .expect("checked by placeholders_agree");
+        out.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
+        let _ = write!(out, "{{{}}}", rest[start + 2..start + len].trim());
+        rest = &rest[start + len + 2..];
+    }
+    out.push_str(&rest.replace('{', "{{").replace('}', "}}"));
+    out
 }

@@ -2,6 +2,9 @@
 // the whole site ships (every JS and WASM file of the build, gzipped), against their budgets.
 // It serves the release build on a fresh database, opens `/` in Chromium and counts every
 // /pkg/ file the page fetched until it is interactive. Exits 1 when over a budget.
+//
+// `--ceiling` checks against today's sizes instead (CI runs it on every build, so the bundle
+// cannot grow unnoticed while it is still over the budgets): lower CEILING as it shrinks.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
@@ -12,8 +15,15 @@ import { chromium } from "@playwright/test";
 const ROOT = path.resolve(import.meta.dirname, "..");
 const PKG = path.join(ROOT, "target/site/pkg");
 const BIN = process.env.COURANT_SERVER_BIN ?? path.join(ROOT, "target/release/server");
-const PUBLIC_BUDGET_KIB = 200;
-const TOTAL_BUDGET_KIB = 350;
+const BUDGET = { public: 200, total: 350 };
+// Measured on 2026-12-04 (550.2 KiB, one WASM for the whole site) plus a little room.
+const CEILING = { public: 560, total: 560 };
+const ceiling = process.argv.includes("--ceiling");
+const LIMIT = ceiling ? CEILING : BUDGET;
+const PUBLIC_BUDGET_KIB = LIMIT.public;
+const TOTAL_BUDGET_KIB = LIMIT.total;
+const WORD = ceiling ? "ceiling" : "budget";
+const andBudget = (budget) => (ceiling ? ` (budget ${budget} KiB)` : "");
 
 const gzipKiB = (file) => zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length / 1024;
 const shipped = (name) => name.endsWith(".js") || name.endsWith(".wasm");
@@ -67,11 +77,11 @@ async function main() {
     const all = fs.readdirSync(PKG, { recursive: true }).filter((f) => shipped(String(f))).map(String);
     const publicKiB = [...fetched].reduce((sum, f) => sum + gzipKiB(path.join(PKG, f)), 0);
     const totalKiB = all.reduce((sum, f) => sum + gzipKiB(path.join(PKG, f)), 0);
-    console.log(`public page (/): ${publicKiB.toFixed(1)} KiB gzipped in ${fetched.size} files (${[...fetched].sort().join(", ")}) — budget ${PUBLIC_BUDGET_KIB} KiB`);
-    console.log(`whole site: ${totalKiB.toFixed(1)} KiB gzipped in ${all.length} JS/WASM files — budget ${TOTAL_BUDGET_KIB} KiB`);
+    console.log(`public page (/): ${publicKiB.toFixed(1)} KiB gzipped in ${fetched.size} files (${[...fetched].sort().join(", ")}) — ${WORD} ${PUBLIC_BUDGET_KIB} KiB${andBudget(BUDGET.public)}`);
+    console.log(`whole site: ${totalKiB.toFixed(1)} KiB gzipped in ${all.length} JS/WASM files — ${WORD} ${TOTAL_BUDGET_KIB} KiB${andBudget(BUDGET.total)}`);
     const over = [];
-    if (publicKiB > PUBLIC_BUDGET_KIB) over.push(`the public page is ${(publicKiB - PUBLIC_BUDGET_KIB).toFixed(1)} KiB over its budget`);
-    if (totalKiB > TOTAL_BUDGET_KIB) over.push(`the whole site is ${(totalKiB - TOTAL_BUDGET_KIB).toFixed(1)} KiB over its budget`);
+    if (publicKiB > PUBLIC_BUDGET_KIB) over.push(`the public page is ${(publicKiB - PUBLIC_BUDGET_KIB).toFixed(1)} KiB over its ${WORD}`);
+    if (totalKiB > TOTAL_BUDGET_KIB) over.push(`the whole site is ${(totalKiB - TOTAL_BUDGET_KIB).toFixed(1)} KiB over its ${WORD}`);
     if (over.length) {
       console.error(`size: ${over.join("; ")}`);
       process.exitCode = 1;

@@ -13,14 +13,12 @@ compile_error!(
      `[target.<triple>] rustflags` in another cargo config, replaces that list: add the cfg there"
 );
 
-// The message files in locales/, as typed keys (build.rs): `t!(i18n, common.nav.team)`.
-include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
-
 pub mod client;
 pub mod content;
 pub mod core;
 pub mod csp;
 pub mod engine;
+pub mod i18n;
 pub mod identity;
 pub mod integrations;
 #[cfg(feature = "ssr")]
@@ -73,20 +71,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // The whole site, a year, not sent along by other sites' requests.
-    let cookie = leptos_i18n::context::CookieOptions::<crate::i18n::Locale>::default()
-        .path("/")
-        .max_age(365_i64 * 24 * 3600 * 1000)
-        .same_site(leptos_use::SameSite::Lax);
-    let options = leptos_i18n::context::I18nContextOptions::<crate::i18n::Locale>::default()
-        .cookie_name(crate::core::locale::COOKIE)
-        .cookie_options(cookie);
-    // Provided by hand rather than with `I18nContextProvider`, which adds an empty inline
-    // `<script>` that the content security policy would refuse (it has no nonce).
-    let i18n = leptos_i18n::context::init_i18n_context_with_options::<crate::i18n::Locale>(options);
-    provide_context(i18n);
+    let i18n = crate::i18n::provide_i18n();
     view! {
-        <Html attr:lang=move || leptos_i18n::Locale::as_str(i18n.get_locale())/>
+        <Html attr:lang=move || i18n.get_locale().as_str()/>
         <Pages/>
     }
 }

@@ -6,11 +6,8 @@
 //! [`current`]: on the server the language of the request being answered, in the browser
 //! the page's.
 
-pub use crate::i18n::Locale;
 use crate::i18n::*;
-
-/// The cookie the language switch sets and every request is read with.
-pub const COOKIE: &str = "courant_lang";
+pub use crate::i18n::{resolve, Locale, COOKIE};
 
 #[cfg(feature = "ssr")]
 tokio::task_local! {
@@ -44,44 +41,6 @@ pub async fn scope<F: std::future::Future>(locale: Locale, work: F) -> F::Output
 #[cfg(not(feature = "ssr"))]
 pub fn set_page_locale(locale: Locale) {
     PAGE_LOCALE.with(|l| l.set(locale));
-}
-
-/// The language a request asks for: the cookie, then `Accept-Language`, then French.
-pub fn resolve(cookie_header: Option<&str>, accept_language: Option<&str>) -> Locale {
-    let from_cookie = cookie_header.and_then(|h| {
-        h.split(';')
-            .filter_map(|kv| kv.trim().split_once('='))
-            .find(|(k, _)| *k == COOKIE)
-            .and_then(|(_, v)| v.trim().parse::<Locale>().ok())
-    });
-    if let Some(l) = from_cookie {
-        return l;
-    }
-    let Some(header) = accept_language else {
-        return Locale::default();
-    };
-    // "en-GB,en;q=0.8,fr;q=0.5": most wanted first; a weight of 0 means "not this one".
-    let mut wanted: Vec<(f32, &str)> = header
-        .split(',')
-        .filter_map(|part| {
-            let mut bits = part.trim().split(';');
-            let tag = bits.next()?.trim();
-            let q = bits
-                .find_map(|b| b.trim().strip_prefix("q="))
-                .and_then(|q| q.parse::<f32>().ok())
-                .unwrap_or(1.0);
-            (!tag.is_empty() && q > 0.0).then_some((q, tag))
-        })
-        .take(16)
-        .collect();
-    wanted.sort_by(|a, b| b.0.total_cmp(&a.0));
-    wanted
-        .iter()
-        .find_map(|(_, tag)| {
-            let primary = tag.split('-').next().unwrap_or("").to_ascii_lowercase();
-            primary.parse::<Locale>().ok()
-        })
-        .unwrap_or_default()
 }
 
 /// How long ago `then_ms` was, seen at `now_ms` ("il y a 12 s", "12 s ago", "à l'instant").
@@ -184,20 +143,5 @@ mod tests {
         assert_eq!(date(ms, Locale::fr), "2 déc. 2026");
         assert_eq!(date(ms, Locale::en), "2 Dec 2026");
         assert_eq!(date(0, Locale::en), "1 Jan 1970");
-    }
-
-    #[test]
-    fn the_cookie_wins_then_the_browser_then_french() {
-        assert_eq!(
-            resolve(Some("a=1; courant_lang=en"), Some("fr")),
-            Locale::en
-        );
-        assert_eq!(
-            resolve(Some("courant_lang=xx"), Some("en-GB,fr;q=0.5")),
-            Locale::en
-        );
-        assert_eq!(resolve(None, Some("de,fr;q=0.9,en;q=0.8")), Locale::fr);
-        assert_eq!(resolve(None, Some("en;q=0,de")), Locale::fr);
-        assert_eq!(resolve(None, None), Locale::fr);
     }
 }

@@ -140,7 +140,7 @@ fn Tokens() -> impl IntoView {
     };
     view! {
         <h2>{t!(i18n, identity.tokens.heading)}</h2>
-        <p class="meta">{t!(i18n, identity.tokens.help,
+        <p class="meta">{t_view!(i18n, identity.tokens.help,
             header = || view! { <code>"Authorization: Bearer …"</code> },
             param = || view! { <code>"access_token"</code> })}</p>
         <form class="editor" on:submit=create>
@@ -170,7 +170,7 @@ fn Tokens() -> impl IntoView {
                                     <li class="card" data-testid="token">
                                         <strong>{t.name}</strong>
                                         " · " {t!(i18n, identity.tokens.created,
-                                            ago = move || relative_time(now_ms(), t.created_at, i18n.get_locale()))}
+                                            ago = relative_time(now_ms(), t.created_at, i18n.get_locale()))}
                                         <button type="button" on:click=move |_| revoke(id.clone())>{t!(i18n, identity.tokens.revoke)}</button>
                                     </li>
                                 }

@@ -51,7 +51,7 @@ fn Invitation(found: InvitationView, token: String) -> impl IntoView {
     view! {
         <h1>{t!(i18n, identity.invitation.join, organisation = found.organisation.clone())}</h1>
         <p data-testid="invitation">
-            {t!(i18n, identity.invitation.invited,
+            {t_view!(i18n, identity.invitation.invited,
                 organisation = move || view! { <strong>{organisation.clone()}</strong> },
                 role = move || view! { <strong>{role_name(role, i18n.get_locale())}</strong> },
                 email = move || view! { <strong>{email.clone()}</strong> })}

@@ -109,7 +109,7 @@ pub fn AdminLayout(
             </header>
             <Show when=read_only>
                 <p class="notice read-only" data-testid="read-only">
-                    {t!(i18n, common.user.read_only, role = viewer_role)}
+                    {t!(i18n, common.user.read_only, role = viewer_role())}
                 </p>
             </Show>
             <main>

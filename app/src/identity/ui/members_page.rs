@@ -116,7 +116,7 @@ fn InviteForm(on_invited: Callback<()>) -> impl IntoView {
                 <p class="notice" role="status" data-testid="invited">
                     {t!(i18n, identity.members.invited_notice,
                         email = c.invitation.email.clone(),
-                        role = move || role_name(c.invitation.role, i18n.get_locale()))}
+                        role = role_name(c.invitation.role, i18n.get_locale()))}
                     " "
                     <code data-testid="invitation-link">{full_link(&c.link)}</code>
                 </p>
@@ -153,7 +153,7 @@ fn PendingInvitation(invitation: InvitationInfo, on_changed: Callback<()>) -> im
             <strong>{invitation.email.clone()}</strong>
             <span class="meta">" · " {move || role_name(invitation.role, i18n.get_locale())} " · "
                 {t!(i18n, identity.members.invited_ago,
-                    ago = move || relative_time(now_ms(), invitation.created_at, i18n.get_locale()))}</span>
+                    ago = relative_time(now_ms(), invitation.created_at, i18n.get_locale()))}</span>
             <div class="card-actions">
                 <button type="button" class="danger" data-testid="withdraw" on:click=withdraw>{t!(i18n, identity.members.withdraw)}</button>
             </div>
@@ -229,7 +229,7 @@ fn MemberCard(member: MemberInfo, on_changed: Callback<()>) -> impl IntoView {
             <strong>{email.clone()}</strong>
             <Show when=move || is_me.get()><span class="meta">" " {t!(i18n, identity.members.you)}</span></Show>
             <span class="meta">" · " {t!(i18n, identity.members.joined,
-                ago = move || relative_time(now_ms(), member.joined_at, i18n.get_locale()))}</span>
+                ago = relative_time(now_ms(), member.joined_at, i18n.get_locale()))}</span>
             <div class="card-actions">
                 <label>
                     {t!(i18n, identity.members.role)} " "

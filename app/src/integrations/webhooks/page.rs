@@ -68,7 +68,7 @@ pub fn WebhooksPage() -> impl IntoView {
                 </div>
                 {move || created.get().map(|(u, s)| view! {
                     <p class="notice" role="status" data-testid="webhook-secret">
-                        {t!(i18n, webhooks.page.added, url = move || u.clone())} " " <code>{s}</code>
+                        {t!(i18n, webhooks.page.added, url = u.clone())} " " <code>{s}</code>
                     </p>
                 })}
             </form>
@@ -114,7 +114,7 @@ fn HookCard(hook: WebhookInfo, on_deleted: Callback<()>) -> impl IntoView {
     view! {
         <li class="card" data-testid="webhook">
             <strong>{hook.url.clone()}</strong>
-            <span class="meta">" · " {t!(i18n, webhooks.card.added, ago = added)}</span>
+            <span class="meta">" · " {t!(i18n, webhooks.card.added, ago = added())}</span>
             <div class="card-actions">
                 <button class="secondary" data-testid="deliveries" on:click=load>{t!(i18n, webhooks.card.show_deliveries)}</button>
                 <button class="danger" data-testid="delete-webhook" on:click=remove>{t!(i18n, webhooks.card.delete)}</button>

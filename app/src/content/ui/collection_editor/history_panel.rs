@@ -110,7 +110,7 @@ pub(super) fn DeletedPanel(spec: &'static CollectionSpec) -> impl IntoView {
                             view! {
                                 <li data-label=data_label>
                                     <strong>{label}</strong>
-                                    " · " {t!(i18n, content.history.deleted_by, who = move || who.clone())}
+                                    " · " {t!(i18n, content.history.deleted_by, who = who.clone())}
                                     " · " {move || relative_time(now, at, i18n.get_locale())} " "
                                     <button class="secondary" data-testid="restore-deleted"
                                         on:click=move |_| bring_back(id.clone(), version)>{t!(i18n, content.history.restore)}</button>
