@@ -39,9 +39,10 @@ impl I18n {
 
     /// Switches the page to `locale` at once and remembers it for the next requests.
     pub fn set_locale(self, locale: Locale) {
-        self.locale.set(locale);
+        // The cookie first: anything the switch makes ask the server must ask in the new language.
         #[cfg(feature = "hydrate")]
         remember(locale);
+        self.locale.set(locale);
     }
 }
 
@@ -133,7 +134,7 @@ pub fn resolve(cookie_header: Option<&str>, accept_language: Option<&str>) -> Lo
 
 /// A message in `locale`.
 macro_rules! td_string {
-    ($locale:expr, $($key:ident).+) => {
+    ($locale:expr, $($key:ident).+ $(,)?) => {
         $crate::i18n::keys::$($key)::+($locale)
     };
     ($locale:expr, $($key:ident).+, $($arg:ident $(= $val:expr)?),+ $(,)?) => {
@@ -172,7 +173,9 @@ macro_rules! t_view {
     ($i18n:expr, $($key:ident).+, $($arg:ident = $view:expr),+ $(,)?) => {{
         use ::leptos::prelude::{CollectView, IntoAny};
         let i18n = $i18n;
-        $(let $arg = $view;)+
+        // Bound together, so no view closure sees another argument's name in place of the
+        // variable it meant.
+        let ($($arg,)+) = ($($view,)+);
         move || {
             let text = $crate::i18n::td_string!(
                 i18n.get_locale(),

@@ -99,7 +99,8 @@ fn HookCard(hook: WebhookInfo, on_deleted: Callback<()>) -> impl IntoView {
     };
     let url = hook.url.clone();
     let remove = move |_| {
-        if !confirm(&t_string!(i18n, webhooks.card.confirm_delete, url = url.clone()).to_string()) {
+        if !confirm(&tu_string!(i18n, webhooks.card.confirm_delete, url = url.clone()).to_string())
+        {
             return;
         }
         spawn_local(async move {
