@@ -9,7 +9,7 @@ export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
 run:
 	@scripts/setup.sh run
-	cargo leptos serve --release
+	cargo leptos serve --release --split
 
 test:
 	@scripts/setup.sh test
@@ -26,7 +26,7 @@ lint:
 # ships (budget 350 KiB), measured in Chromium on the release build; fails when over.
 size:
 	@scripts/setup.sh test
-	cargo leptos build --release
+	cargo leptos build --release --split
 	@cd end2end && node bundle-size.mjs
 
 # The live-feed sweep (1 to 10,000 subscribers) and the save-rate comparison: BENCHMARKS.md.

@@ -34,9 +34,9 @@ browser_tests() {
   printf '%s build: built and tested in %d s\n' "$build" $(( $(date +%s) - start ))
 }
 mkdir -p target/e2e
-browser_tests release release --release
+browser_tests release release --release --split
 # The release build just tested is the one users download: it must not outgrow today's size
 # (end2end/bundle-size.mjs; `make size` checks the smaller budgets it is still over).
 step "bundle size of the release build"
 (cd end2end && COURANT_SERVER_BIN="$root/target/release/server" node bundle-size.mjs --ceiling)
-browser_tests debug debug
+browser_tests debug debug --split

@@ -29,22 +29,48 @@ pub mod widgets;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Html, MetaTags, Stylesheet, Title};
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{ParamSegment, SsrMode, StaticSegment};
+use leptos_router::components::{FlatRoutes, Route, Router};
+use leptos_router::{Lazy, ParamSegment, SsrMode, StaticSegment};
 
 use crate::client::{provide_live_feed, provide_realtime_sync};
-use crate::content::ui::collection_editor::CollectionAdminPage;
 use crate::content::ui::home_page::HomePage;
 use crate::content::ui::public_pages::{
     ServiceDetailPage, ServicesPage, SolutionDetailPage, SolutionsPage, TeamPage,
 };
-use crate::content::ui::settings_page::AdminSettingsPage;
-use crate::content::ui::specs::{SERVICES, SOLUTIONS, TEAM};
-use crate::identity::ui::account_page::AccountPage;
-use crate::identity::ui::invitation_page::InvitationPage;
-use crate::identity::ui::members_page::MembersPage;
-use crate::identity::ui::signin_page::SignInPage;
-use crate::integrations::webhooks::page::WebhooksPage;
+use crate::widgets::lazy_page::lazy_page;
+
+// The backoffice, sign-in and invitation pages: each downloaded when first shown
+// (widgets/lazy_page.rs). The public pages stay in the main module.
+lazy_page!(SettingsRoute, settings_page, || {
+    view! { <crate::content::ui::settings_page::AdminSettingsPage/> }
+});
+lazy_page!(TeamAdminRoute, team_admin_page, || {
+    use crate::content::ui::{collection_editor::CollectionAdminPage, specs::TEAM};
+    view! { <CollectionAdminPage spec=&TEAM/> }
+});
+lazy_page!(ServicesAdminRoute, services_admin_page, || {
+    use crate::content::ui::{collection_editor::CollectionAdminPage, specs::SERVICES};
+    view! { <CollectionAdminPage spec=&SERVICES/> }
+});
+lazy_page!(SolutionsAdminRoute, solutions_admin_page, || {
+    use crate::content::ui::{collection_editor::CollectionAdminPage, specs::SOLUTIONS};
+    view! { <CollectionAdminPage spec=&SOLUTIONS/> }
+});
+lazy_page!(WebhooksRoute, webhooks_page, || {
+    view! { <crate::integrations::webhooks::page::WebhooksPage/> }
+});
+lazy_page!(MembersRoute, members_page, || {
+    view! { <crate::identity::ui::members_page::MembersPage/> }
+});
+lazy_page!(AccountRoute, account_page, || {
+    view! { <crate::identity::ui::account_page::AccountPage/> }
+});
+lazy_page!(SignInRoute, sign_in_page, || {
+    view! { <crate::identity::ui::signin_page::SignInPage/> }
+});
+lazy_page!(InvitationRoute, invitation_page, || {
+    view! { <crate::identity::ui::invitation_page::InvitationPage/> }
+});
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -89,7 +115,7 @@ fn Pages() -> impl IntoView {
     provide_live_feed();
     provide_realtime_sync();
     // Lets tests (and people) tell when the page has become interactive.
-    let hydrated = crate::widgets::hydrated::provide_hydrated();
+    let hydrated = crate::widgets::hydrated::use_hydrated();
     crate::widgets::toast::provide_toasts();
 
     view! {
@@ -97,7 +123,12 @@ fn Pages() -> impl IntoView {
         <Title text=move || crate::i18n::t_string!(i18n, common.brand)/>
         <Router>
             <div id="root" data-hydrated=move || hydrated.get().to_string()>
-                <Routes fallback=move || view! { <p class="error">{crate::i18n::t!(i18n, common.page_not_found)}</p> }>
+                // Before the routes: a lazy page hydrates once its chunk has arrived, and
+                // whatever follows the routes would be hydrated against the wrong nodes
+                // meanwhile. The stack is fixed on screen, so its place in the page is free.
+                <crate::widgets::toast::ToastStack/>
+                // Flat: with nested `<Routes>` a lazy page's hydration panicked (leptos_router 0.8.17).
+                <FlatRoutes fallback=move || view! { <p class="error">{crate::i18n::t!(i18n, common.page_not_found)}</p> }>
                     // The public page waits for its data so the title and content are in the first
                     // response, as search engines and link previews need.
                     <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async/>
@@ -106,18 +137,17 @@ fn Pages() -> impl IntoView {
                     <Route path=StaticSegment("solutions") view=SolutionsPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("services"), ParamSegment("id")) view=ServiceDetailPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("solutions"), ParamSegment("id")) view=SolutionDetailPage ssr=SsrMode::Async/>
-                    <Route path=(StaticSegment("admin"), StaticSegment("settings")) view=AdminSettingsPage/>
-                    <Route path=(StaticSegment("admin"), StaticSegment("team")) view=|| view! { <CollectionAdminPage spec=&TEAM/> }/>
-                    <Route path=(StaticSegment("admin"), StaticSegment("services")) view=|| view! { <CollectionAdminPage spec=&SERVICES/> }/>
-                    <Route path=(StaticSegment("admin"), StaticSegment("solutions")) view=|| view! { <CollectionAdminPage spec=&SOLUTIONS/> }/>
-                    <Route path=(StaticSegment("admin"), StaticSegment("webhooks")) view=WebhooksPage/>
-                    <Route path=(StaticSegment("admin"), StaticSegment("members")) view=MembersPage/>
-                    <Route path=(StaticSegment("admin"), StaticSegment("account")) view=AccountPage/>
-                    <Route path=StaticSegment("signin") view=SignInPage/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("settings")) view={Lazy::<SettingsRoute>::new()}/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("team")) view={Lazy::<TeamAdminRoute>::new()}/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("services")) view={Lazy::<ServicesAdminRoute>::new()}/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("solutions")) view={Lazy::<SolutionsAdminRoute>::new()}/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("webhooks")) view={Lazy::<WebhooksRoute>::new()}/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("members")) view={Lazy::<MembersRoute>::new()}/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("account")) view={Lazy::<AccountRoute>::new()}/>
+                    <Route path=StaticSegment("signin") view={Lazy::<SignInRoute>::new()}/>
                     // Whole before it is sent: its form must work without the WASM.
-                    <Route path=(StaticSegment("invite"), ParamSegment("token")) view=InvitationPage ssr=SsrMode::Async/>
-                </Routes>
-                <crate::widgets::toast::ToastStack/>
+                    <Route path=(StaticSegment("invite"), ParamSegment("token")) view={Lazy::<InvitationRoute>::new()} ssr=SsrMode::Async/>
+                </FlatRoutes>
             </div>
         </Router>
     }

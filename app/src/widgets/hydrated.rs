@@ -4,18 +4,13 @@
 
 use leptos::prelude::*;
 
-#[derive(Clone, Copy)]
-struct Hydrated(ReadSignal<bool>);
-
-/// For the app's root: false on the server and in the browser's first render (so both
-/// agree), true once the WASM runs.
-pub fn provide_hydrated() -> ReadSignal<bool> {
+/// False on the server and in the browser's first render of the calling component (so both
+/// agree), true once that component has hydrated. Each caller gets its own signal: a page
+/// loaded later (a lazy route's chunk) hydrates after the root, and a flag shared with the
+/// root would already be true in its first render, which hydration takes to match the
+/// server's `false` and never updates.
+pub fn use_hydrated() -> ReadSignal<bool> {
     let (hydrated, set_hydrated) = signal(false);
     Effect::new(move |_| set_hydrated.set(true));
-    provide_context(Hydrated(hydrated));
     hydrated
-}
-
-pub fn use_hydrated() -> Signal<bool> {
-    use_context::<Hydrated>().map_or(Signal::stored(false), |h| h.0.into())
 }

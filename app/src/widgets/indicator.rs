@@ -2,7 +2,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use crate::client::{use_live_feed, use_realtime_sync};
+use crate::client::{use_live_feed, use_realtime_sync, FeedStatus};
 use crate::core::locale::relative_time;
 use crate::core::time::now_ms;
 use crate::i18n::*;
@@ -13,9 +13,14 @@ pub fn RealtimeSyncIndicator() -> impl IntoView {
     let i18n = use_i18n();
     let feed = use_live_feed();
     let sync = use_realtime_sync();
-    let syncing = sync.syncing();
-    let pending = sync.pending();
-    let error = sync.sync_error();
+    // Until this badge has hydrated it shows what the server rendered (connecting, nothing
+    // saving or waiting): on a page whose code arrived later (a lazy route) the feed and the
+    // queue have moved on by then, and hydration must meet the server's markup.
+    let hydrated = crate::widgets::hydrated::use_hydrated();
+    let (syncing, pending, error) = (sync.syncing(), sync.pending(), sync.sync_error());
+    let syncing = move || hydrated.get() && syncing.get();
+    let pending = move || if hydrated.get() { pending.get() } else { 0 };
+    let error = move || if hydrated.get() { error.get() } else { None };
     // `now` stays None until the browser takes over, so the server and the hydrating client
     // render the same markup; then it ticks every second.
     let now = RwSignal::new(None::<i64>);
@@ -27,7 +32,13 @@ pub fn RealtimeSyncIndicator() -> impl IntoView {
             on_cleanup(move || handle.clear());
         }
     });
-    let status = feed.status;
+    let status = move || {
+        if hydrated.get() {
+            feed.status.get()
+        } else {
+            FeedStatus::Connecting
+        }
+    };
     let last = feed.last_change_at;
     let ago = move || match (now.get(), last.get()) {
         (Some(now), Some(at)) => {
@@ -43,16 +54,16 @@ pub fn RealtimeSyncIndicator() -> impl IntoView {
     };
 
     view! {
-        <div class="sync-indicator" data-testid="sync-indicator" data-status=move || status.get().as_str()>
+        <div class="sync-indicator" data-testid="sync-indicator" data-status=move || status().as_str()>
             <span class="sync-dot" aria-hidden="true"></span>
             <span class="sync-label" role="status" aria-live="polite">
-                {move || status.get().label(i18n.get_locale())}
-                {move || syncing.get().then(|| t_string!(i18n, common.sync.saving))}
-                {move || match pending.get() {
+                {move || status().label(i18n.get_locale())}
+                {move || syncing().then(|| t_string!(i18n, common.sync.saving))}
+                {move || match pending() {
                     0 => None,
                     n => Some(t_string!(i18n, common.sync.pending, n).to_string()),
                 }}
-                {move || error.get().map(|_| t_string!(i18n, common.sync.failed))}
+                {move || error().map(|_| t_string!(i18n, common.sync.failed))}
             </span>
             <span class="sync-ago" data-testid="sync-ago">{ago}</span>
         </div>

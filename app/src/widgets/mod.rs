@@ -6,4 +6,5 @@ pub mod field;
 pub mod hydrated;
 pub mod indicator;
 pub mod language_switch;
+pub mod lazy_page;
 pub mod toast;

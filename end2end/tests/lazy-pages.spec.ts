@@ -1,0 +1,46 @@
+// The backoffice, sign-in and invitation pages are lazy routes (app/src/widgets/lazy_page.rs):
+// their code is in split_* chunks that a public visitor never downloads, and a page whose
+// chunk cannot be downloaded says so, with a retry, instead of leaving a dead page.
+import { expect, test } from "./support/test";
+import { openLive } from "./support/courant";
+
+const PAGE_CHUNK = /\/pkg\/split_[a-z_]+\.wasm$/;
+
+test("a public visitor downloads no backoffice page; the backoffice downloads its own", async ({ page, servers }) => {
+  const server = await servers.start();
+  const fetched: string[] = [];
+  page.on("response", (res) => fetched.push(new URL(res.url()).pathname));
+  await openLive(page, `${server.url}/`);
+  await openLive(page, `${server.url}/team`);
+  expect(fetched.some((p) => p.endsWith(".wasm"))).toBe(true);
+  expect(fetched.filter((p) => PAGE_CHUNK.test(p))).toEqual([]);
+
+  await openLive(page, `${server.url}/admin/settings`);
+  expect(fetched).toContain("/pkg/split_settings_page.wasm");
+  expect(fetched).not.toContain("/pkg/split_members_page.wasm");
+  // Moving to another backoffice page in the page fetches that page's chunk, no reload.
+  await page.getByRole("link", { name: "Membres" }).click();
+  await expect(page.getByTestId("member").first()).toBeVisible();
+  expect(fetched).toContain("/pkg/split_members_page.wasm");
+});
+
+test("a page whose chunk cannot be downloaded says so, and its retry brings the page", async ({ page, servers, problems }) => {
+  problems.expect(/Failed to load resource/, /split/i);
+  const server = await servers.start();
+  await openLive(page, `${server.url}/admin/settings`);
+  let offline = true;
+  await page.route("**/pkg/split_members_page.wasm", (route) => (offline ? route.abort("internetdisconnected") : route.continue()));
+
+  await page.getByRole("link", { name: "Membres" }).click();
+  const failed = page.getByTestId("chunk-failed");
+  await expect(failed).toBeVisible();
+  await expect(failed).toHaveAttribute("role", "alert");
+  await expect(failed).toContainText("n’a pas pu être téléchargée");
+
+  offline = false;
+  await failed.getByRole("button", { name: "Réessayer" }).click();
+  await expect(page).toHaveURL(`${server.url}/admin/members`);
+  await expect(page.locator("#root")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.getByTestId("member").first()).toBeVisible();
+  await expect(page.getByTestId("chunk-failed")).toHaveCount(0);
+});
