@@ -44,3 +44,25 @@ test("a page whose chunk cannot be downloaded says so, and its retry brings the 
   await expect(page.getByTestId("member").first()).toBeVisible();
   await expect(page.getByTestId("chunk-failed")).toHaveCount(0);
 });
+
+test("a page opened directly whose chunk cannot be downloaded says so above the page, and its retry brings it", async ({ page, servers, problems }) => {
+  problems.expect(/Failed to load resource/, /split/i);
+  const server = await servers.start();
+  await openLive(page, `${server.url}/admin/settings`);
+  let offline = true;
+  await page.route("**/pkg/split_members_page.wasm", (route) => (offline ? route.abort("internetdisconnected") : route.continue()));
+
+  await page.goto(`${server.url}/admin/members`);
+  const failed = page.getByTestId("chunk-failed");
+  await expect(failed).toBeVisible();
+  await expect(failed).toHaveAttribute("role", "alert");
+  await expect(failed).toContainText("n’a pas pu être téléchargée");
+  // The page the server sent stays readable under the notice.
+  await expect(page.getByTestId("member").first()).toBeVisible();
+
+  offline = false;
+  await failed.getByRole("link", { name: "Réessayer" }).click();
+  await expect(page.locator("#root")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.getByTestId("sync-indicator")).toHaveAttribute("data-status", "live");
+  await expect(page.getByTestId("chunk-failed")).toHaveCount(0);
+});

@@ -29,10 +29,9 @@ macro_rules! lazy_page {
                 ::leptos::prefetch_lazy_fn_on_server(stringify!($chunk));
                 // In the browser the call downloads the chunk first; elsewhere it is a plain call.
                 #[cfg(feature = "hydrate")]
-                let page = $chunk().await;
+                return $crate::widgets::lazy_page::load($chunk).await;
                 #[cfg(not(feature = "hydrate"))]
-                let page = $chunk();
-                page.unwrap_or_else(|_| $crate::widgets::lazy_page::chunk_failed())
+                $chunk().unwrap_or_else(|_| $crate::widgets::lazy_page::chunk_failed())
             }
         }
 
@@ -55,6 +54,63 @@ pub struct ChunkError;
 impl From<leptos::wasm_split::SplitLoaderError> for ChunkError {
     fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
         ChunkError
+    }
+}
+
+/// Downloads a page's chunk, trying again twice (a failed download is not remembered), and
+/// shows what failed when it cannot. While the page is being hydrated the server's HTML of
+/// the page is already on screen and no other view can be hydrated over it: the notice is
+/// put above the page and the page stays as the server sent it, readable but inert.
+#[cfg(feature = "hydrate")]
+pub async fn load<F>(chunk: fn() -> F) -> AnyView
+where
+    F: std::future::Future<Output = Result<AnyView, ChunkError>>,
+{
+    let hydrating = Owner::current_shared_context().is_some_and(|c| c.during_hydration());
+    for wait_ms in [0, 500, 2_000] {
+        if wait_ms > 0 {
+            gloo_timers::future::TimeoutFuture::new(wait_ms).await;
+        }
+        if let Ok(view) = chunk().await {
+            return view;
+        }
+    }
+    if hydrating {
+        notice_above_the_page();
+        std::future::pending::<()>().await;
+    }
+    chunk_failed()
+}
+
+/// The same words as [`chunk_failed`], written straight into the document; its retry is a
+/// link that loads the page again.
+#[cfg(feature = "hydrate")]
+fn notice_above_the_page() {
+    let locale = crate::core::locale::current();
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let build = || -> Option<web_sys::Element> {
+        let notice = doc.create_element("div").ok()?;
+        notice.set_class_name("notice error");
+        notice.set_attribute("role", "alert").ok()?;
+        notice.set_attribute("data-testid", "chunk-failed").ok()?;
+        let text = doc.create_element("p").ok()?;
+        text.set_text_content(Some(td_string!(locale, common.chunk_failed)));
+        let retry = doc.create_element("a").ok()?;
+        let here = web_sys::window()?.location().href().ok()?;
+        retry.set_attribute("href", &here).ok()?;
+        // A full load: the router would otherwise take the click and wait on the same
+        // hydration forever.
+        retry.set_attribute("rel", "external").ok()?;
+        retry.set_class_name("button");
+        retry.set_text_content(Some(td_string!(locale, common.retry)));
+        notice.append_child(&text).ok()?;
+        notice.append_child(&retry).ok()?;
+        Some(notice)
+    };
+    if let (Some(notice), Some(body)) = (build(), doc.body()) {
+        let _ = body.prepend_with_node_1(&notice);
     }
 }
 

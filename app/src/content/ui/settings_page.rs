@@ -44,7 +44,13 @@ fn SettingsForm(snap: Snapshot<SiteSettings>) -> impl IntoView {
     let error = RwSignal::new(None::<AppError>);
     let toasts = use_toasts();
     let sync = use_realtime_sync();
-    let syncing = sync.syncing();
+    // A save from the queue may already be on its way when this page's code arrives; until
+    // the form has hydrated it shows what the server rendered (docs/ARCHITECTURE.md, "Build").
+    let hydrated = crate::widgets::hydrated::use_hydrated();
+    let syncing = {
+        let syncing = sync.syncing();
+        move || hydrated.get() && syncing.get()
+    };
 
     let feed = use_live_feed();
     feed.on_change(move |event| {
@@ -140,8 +146,8 @@ fn SettingsForm(snap: Snapshot<SiteSettings>) -> impl IntoView {
             <TextField label=move || t_string!(i18n, content.fields.opening_hours) name="opening_hours" multiline=true draft error
                 get=|s: &SiteSettings| s.opening_hours.clone() set=|s, v| s.opening_hours = v/>
             <div class="actions">
-                <button type="submit" data-testid="save" disabled=move || syncing.get()>
-                    {move || if syncing.get() { t_string!(i18n, content.save.saving) } else { t_string!(i18n, content.save.save) }}
+                <button type="submit" data-testid="save" disabled=syncing>
+                    {move || if syncing() { t_string!(i18n, content.save.saving) } else { t_string!(i18n, content.save.save) }}
                 </button>
                 <span class="dirty" data-testid="dirty">{move || dirty().then(|| t_string!(i18n, content.save.unsaved))}</span>
             </div>
