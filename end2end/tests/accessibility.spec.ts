@@ -1,12 +1,12 @@
 // Accessibility: axe (@axe-core/playwright, run in Debian's Chromium) on every route, signed
 // out and signed in as an admin, in French (the default) and in English (the language cookie
 // the header's switch sets). No serious or critical violation is allowed. Then the keyboard:
-// the language switch, forms and dialogs work without a mouse.
+// the language switch, and signing in, editing, saving and closing the toast without a mouse.
 import AxeBuilder from "@axe-core/playwright";
-import type { Page } from "@playwright/test";
+import type { Locator, Page } from "@playwright/test";
 import { expect, test } from "./support/test";
-import { invitationLink } from "./support/api";
-import { openLive, signIn } from "./support/courant";
+import { invitationLink, publicSettings } from "./support/api";
+import { ADMIN, openLive, signIn } from "./support/courant";
 import { BACKOFFICE_PAGES as BACKOFFICE, PUBLIC_PAGES } from "./support/routes";
 
 const PUBLIC = [...PUBLIC_PAGES, "/signin"];
@@ -78,4 +78,42 @@ test("the language switch works from the keyboard and is remembered", async ({ p
   // The next page load is served in English by the server itself (the cookie).
   await open(page, `${server.url}/team`);
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
+});
+
+/** Press Tab (or Shift+Tab) until `target` has the focus: it fails when the keyboard cannot
+ *  reach it within `most` presses. */
+async function tabTo(page: Page, target: Locator, { backwards = false, most = 80 } = {}) {
+  for (let i = 0; i < most; i++) {
+    if (await target.evaluate((el) => el === document.activeElement)) return;
+    await page.keyboard.press(backwards ? "Shift+Tab" : "Tab");
+  }
+  throw new Error(`${target} cannot be reached with the keyboard`);
+}
+
+test("the backoffice works from the keyboard alone: sign in, edit, save, close the toast", async ({ page, servers }) => {
+  const server = await servers.start();
+  await page.goto(`${server.url}/admin/settings`);
+  await expect(page).toHaveURL(/\/signin\?next=/);
+  await expect(page.locator("#root")).toHaveAttribute("data-hydrated", "true");
+  await tabTo(page, page.locator("#email"));
+  await page.keyboard.type(ADMIN.email);
+  await tabTo(page, page.locator("#password"));
+  await page.keyboard.type(ADMIN.password);
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(`${server.url}/admin/settings`);
+  await expect(page.getByTestId("sync-indicator")).toHaveAttribute("data-status", "live");
+
+  const tagline = `Typed with the keyboard ${Date.now()}`;
+  await tabTo(page, page.locator("#tagline"));
+  await page.keyboard.press("Control+a");
+  await page.keyboard.type(tagline);
+  await tabTo(page, page.getByTestId("save"));
+  await page.keyboard.press("Enter");
+  const toast = page.locator('[data-testid="toast"][data-kind="success"]');
+  await expect(toast).toBeVisible();
+  expect((await publicSettings(server.url)).record.tagline).toBe(tagline);
+  // The toasts come before the page in the document: back from the save button.
+  await tabTo(page, toast.getByTestId("toast-close"), { backwards: true });
+  await page.keyboard.press("Enter");
+  await expect(toast).toHaveCount(0);
 });
