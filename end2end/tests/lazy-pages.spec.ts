@@ -1,10 +1,31 @@
 // The backoffice, sign-in and invitation pages are lazy routes (app/src/widgets/lazy_page.rs):
 // their code is in split_* chunks that a public visitor never downloads, and a page whose
 // chunk cannot be downloaded says so, with a retry, instead of leaving a dead page.
-import { expect, test } from "./support/test";
+import type { Locator, Page } from "@playwright/test";
+import { expect, test, type Problems, type Servers } from "./support/test";
 import { openLive } from "./support/courant";
 
 const PAGE_CHUNK = /\/pkg\/split_[a-z_]+\.wasm$/;
+
+/** A signed-in page on the settings, whose browser cannot download the members page's chunk
+ *  until `unblock()`. */
+async function membersChunkBlocked(page: Page, servers: Servers, problems: Problems) {
+  problems.expect(/Failed to load resource/, /split/i);
+  const server = await servers.start();
+  await openLive(page, `${server.url}/admin/settings`);
+  let offline = true;
+  await page.route("**/pkg/split_members_page.wasm", (route) => (offline ? route.abort("internetdisconnected") : route.continue()));
+  return { server, unblock: () => (offline = false) };
+}
+
+/** The notice a page whose chunk failed shows, announced, in French. */
+async function expectChunkFailed(page: Page): Promise<Locator> {
+  const failed = page.getByTestId("chunk-failed");
+  await expect(failed).toBeVisible();
+  await expect(failed).toHaveAttribute("role", "alert");
+  await expect(failed).toContainText("n’a pas pu être téléchargée");
+  return failed;
+}
 
 test("a public visitor downloads no backoffice page; the backoffice downloads its own", async ({ page, servers }) => {
   const server = await servers.start();
@@ -25,19 +46,12 @@ test("a public visitor downloads no backoffice page; the backoffice downloads it
 });
 
 test("a page whose chunk cannot be downloaded says so, and its retry brings the page", async ({ page, servers, problems }) => {
-  problems.expect(/Failed to load resource/, /split/i);
-  const server = await servers.start();
-  await openLive(page, `${server.url}/admin/settings`);
-  let offline = true;
-  await page.route("**/pkg/split_members_page.wasm", (route) => (offline ? route.abort("internetdisconnected") : route.continue()));
+  const { server, unblock } = await membersChunkBlocked(page, servers, problems);
 
   await page.getByRole("link", { name: "Membres" }).click();
-  const failed = page.getByTestId("chunk-failed");
-  await expect(failed).toBeVisible();
-  await expect(failed).toHaveAttribute("role", "alert");
-  await expect(failed).toContainText("n’a pas pu être téléchargée");
+  const failed = await expectChunkFailed(page);
 
-  offline = false;
+  unblock();
   await failed.getByRole("button", { name: "Réessayer" }).click();
   await expect(page).toHaveURL(`${server.url}/admin/members`);
   await expect(page.locator("#root")).toHaveAttribute("data-hydrated", "true");
@@ -46,21 +60,14 @@ test("a page whose chunk cannot be downloaded says so, and its retry brings the 
 });
 
 test("a page opened directly whose chunk cannot be downloaded says so above the page, and its retry brings it", async ({ page, servers, problems }) => {
-  problems.expect(/Failed to load resource/, /split/i);
-  const server = await servers.start();
-  await openLive(page, `${server.url}/admin/settings`);
-  let offline = true;
-  await page.route("**/pkg/split_members_page.wasm", (route) => (offline ? route.abort("internetdisconnected") : route.continue()));
+  const { server, unblock } = await membersChunkBlocked(page, servers, problems);
 
   await page.goto(`${server.url}/admin/members`);
-  const failed = page.getByTestId("chunk-failed");
-  await expect(failed).toBeVisible();
-  await expect(failed).toHaveAttribute("role", "alert");
-  await expect(failed).toContainText("n’a pas pu être téléchargée");
+  const failed = await expectChunkFailed(page);
   // The page the server sent stays readable under the notice.
   await expect(page.getByTestId("member").first()).toBeVisible();
 
-  offline = false;
+  unblock();
   await failed.getByRole("link", { name: "Réessayer" }).click();
   await expect(page.locator("#root")).toHaveAttribute("data-hydrated", "true");
   await expect(page.getByTestId("sync-indicator")).toHaveAttribute("data-status", "live");
