@@ -1,7 +1,8 @@
 // Accessibility: axe (@axe-core/playwright, run in Debian's Chromium) on every route, signed
 // out and signed in as an admin, in French (the default) and in English (the language cookie
-// the header's switch sets). No serious or critical violation is allowed. Then the keyboard:
-// the language switch, and signing in, editing, saving and closing the toast without a mouse.
+// the header's switch sets). No serious or critical violation is allowed, and every field's
+// error is linked to its field (aria-describedby). Then the keyboard: the language switch, and
+// signing in, editing, saving and closing the toast without a mouse. Then a phone's width.
 import AxeBuilder from "@axe-core/playwright";
 import type { Locator, Page } from "@playwright/test";
 import { expect, test } from "./support/test";
@@ -18,6 +19,21 @@ async function seriousViolations(page: Page): Promise<string[]> {
   return result.violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${page.url()} — ${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(" ")).slice(0, 5).join("\n    ")}`);
+}
+
+/** Error slots a screen reader would not read with their field: a `.field-error` without an
+ *  id, or whose id no control names in `aria-describedby`. Axe does not check this. */
+async function unlinkedErrors(page: Page): Promise<string[]> {
+  const unlinked = await page.locator(".field-error").evaluateAll((slots) =>
+    slots
+      .filter((slot) => !slot.id || !document.querySelector(`[aria-describedby~="${CSS.escape(slot.id)}"]`))
+      .map((slot) => slot.id || slot.outerHTML.slice(0, 80)),
+  );
+  return unlinked.map((what) => `${page.url()} — an error not linked to its field: ${what}`);
+}
+
+async function check(page: Page): Promise<string[]> {
+  return [...(await seriousViolations(page)), ...(await unlinkedErrors(page))];
 }
 
 async function open(page: Page, url: string) {
@@ -41,7 +57,7 @@ for (const lang of ["fr", "en"] as const) {
     for (const path of PUBLIC) {
       await open(page, `${server.url}${path}`);
       await expect(page.locator("html")).toHaveAttribute("lang", lang);
-      found.push(...(await seriousViolations(page)));
+      found.push(...(await check(page)));
       if (path === "/services" || path === "/solutions") {
         const href = await page.getByTestId("public-card").first().locator("a[href]").first().getAttribute("href");
         if (href) detailPages.push(href);
@@ -50,17 +66,17 @@ for (const lang of ["fr", "en"] as const) {
     expect(detailPages.length).toBe(2);
     for (const path of detailPages) {
       await open(page, `${server.url}${path}`);
-      found.push(...(await seriousViolations(page)));
+      found.push(...(await check(page)));
     }
     await open(page, `${server.url}${await invitationLink(server.url, `new-${lang}@courant.test`, "editor")}`);
-    found.push(...(await seriousViolations(page)));
+    found.push(...(await check(page)));
 
     await signIn(page, server.url);
     for (const path of BACKOFFICE) {
       await open(page, `${server.url}${path}`);
       await expect(page.locator("html")).toHaveAttribute("lang", lang);
       await expect(page.getByTestId("user-email")).toBeVisible();
-      found.push(...(await seriousViolations(page)));
+      found.push(...(await check(page)));
     }
     expect(found, found.join("\n")).toEqual([]);
   });
@@ -116,4 +132,54 @@ test("the backoffice works from the keyboard alone: sign in, edit, save, close t
   await tabTo(page, toast.getByTestId("toast-close"), { backwards: true });
   await page.keyboard.press("Enter");
   await expect(toast).toHaveCount(0);
+});
+
+test("every page fits a 375 px wide screen: nothing scrolls sideways", async ({ browser, servers }) => {
+  test.slow();
+  const server = await servers.start();
+  const page = await (await browser.newContext({ viewport: { width: 375, height: 740 } })).newPage();
+  const tooWide: string[] = [];
+  const measure = async () => {
+    const wide = await page.evaluate(() => {
+      const width = document.documentElement.clientWidth;
+      if (document.documentElement.scrollWidth <= width) return null;
+      // Name the widest culprits, so the failure says what to fix.
+      const over = [...document.querySelectorAll("body *")]
+        .filter((el) => el.getBoundingClientRect().right > width + 1)
+        .map((el) => `${el.tagName.toLowerCase()}${el.className ? "." + String(el.className).split(" ").join(".") : ""}`);
+      return `${document.documentElement.scrollWidth} px wide: ${[...new Set(over)].slice(0, 6).join(", ")}`;
+    });
+    if (wide) tooWide.push(`${page.url()} — ${wide}`);
+  };
+  const detailPages: string[] = [];
+  for (const path of PUBLIC) {
+    await open(page, `${server.url}${path}`);
+    await measure();
+    if (path === "/services" || path === "/solutions") {
+      const href = await page.getByTestId("public-card").first().locator("a[href]").first().getAttribute("href");
+      if (href) detailPages.push(href);
+    }
+  }
+  expect(detailPages.length).toBe(2);
+  for (const path of detailPages) {
+    await open(page, `${server.url}${path}`);
+    await measure();
+  }
+  await signIn(page, server.url);
+  for (const path of BACKOFFICE) {
+    await open(page, `${server.url}${path}`);
+    await expect(page.getByTestId("user-email")).toBeVisible();
+    // The menu's every entry can be reached on screen.
+    for (const link of await page.getByRole("navigation").getByRole("link").all()) {
+      const box = await link.boundingBox();
+      expect(box && box.x >= 0 && box.x + box.width <= 375, `${path}: ${await link.textContent()} is off screen`).toBe(true);
+    }
+    await measure();
+  }
+  // A collection's history, the widest thing an editor opens.
+  await open(page, `${server.url}/admin/services`);
+  await page.getByTestId("card").first().getByTestId("history").click();
+  await expect(page.getByTestId("card").first().getByTestId("history-entries")).toBeVisible();
+  await measure();
+  expect(tooWide, tooWide.join("\n")).toEqual([]);
 });

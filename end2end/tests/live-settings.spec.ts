@@ -110,6 +110,9 @@ test.describe("backoffice form", () => {
     await expect(page.getByTestId("company_name-error")).toHaveText("Nom de l’entreprise est obligatoire.");
     await expect(page.getByTestId("email-error")).toHaveText("Saisissez une adresse e-mail comme nom@exemple.fr.");
     await expect(page.locator("#email")).toHaveAttribute("aria-invalid", "true");
+    // A screen reader reads the message with the field: the field names it.
+    await expect(page.locator("#email")).toHaveAttribute("aria-describedby", "email-error");
+    await expect(page.locator("#email-error")).toHaveText("Saisissez une adresse e-mail comme nom@exemple.fr.");
     // What the editor typed is still there to correct.
     await expect(page.locator("#email")).toHaveValue("not an email");
     await expect(page.getByTestId("dirty")).toHaveText("Modifications non enregistrées");

@@ -85,13 +85,13 @@ fn PasswordForm() -> impl IntoView {
         <ActionForm action=action node_ref=form attr:class="editor">
             <label class="field">
                 <span>{t!(i18n, identity.password.current)}</span>
-                <input id="current" name="current" type="password" autocomplete="current-password"/>
-                <span class="field-error">{message("current")}</span>
+                <input id="current" name="current" type="password" autocomplete="current-password" aria-describedby="current-error"/>
+                <span class="field-error" id="current-error">{message("current")}</span>
             </label>
             <label class="field">
                 <span>{t!(i18n, identity.password.new)}</span>
-                <input id="new-password" name="new" type="password" autocomplete="new-password"/>
-                <span class="field-error">{message("password")}</span>
+                <input id="new-password" name="new" type="password" autocomplete="new-password" aria-describedby="new-password-error"/>
+                <span class="field-error" id="new-password-error">{message("password")}</span>
             </label>
             <label class="check">
                 <input type="checkbox" name="revoke_tokens" data-testid="revoke-tokens"/>
@@ -148,8 +148,8 @@ fn Tokens() -> impl IntoView {
             <label class="field">
                 <span>{t!(i18n, identity.tokens.name)}</span>
                 <input id="token-name" type="text" placeholder=move || t_string!(i18n, identity.tokens.name_placeholder) prop:value=name
-                    on:input=move |ev| name.set(event_target_value(&ev))/>
-                <span class="field-error">{move || error.with(|e| e.as_ref().map(|e| e.field_message("name").unwrap_or_else(|| e.message(i18n.get_locale()))))}</span>
+                    aria-describedby="token-name-error" on:input=move |ev| name.set(event_target_value(&ev))/>
+                <span class="field-error" id="token-name-error">{move || error.with(|e| e.as_ref().map(|e| e.field_message("name").unwrap_or_else(|| e.message(i18n.get_locale()))))}</span>
             </label>
             <button type="submit" data-testid="create-token">{t!(i18n, identity.tokens.create)}</button>
             </fieldset>
@@ -220,8 +220,8 @@ fn Organisations() -> impl IntoView {
             <label class="field">
                 <span>{t!(i18n, identity.orgs.new)}</span>
                 <input id="org-name" type="text" placeholder=move || t_string!(i18n, identity.orgs.name_placeholder) prop:value=name
-                    on:input=move |ev| name.set(event_target_value(&ev))/>
-                <span class="field-error">{move || error.with(|e| e.as_ref().map(|e| e.field_message("name").unwrap_or_else(|| e.message(i18n.get_locale()))))}</span>
+                    aria-describedby="org-name-error" on:input=move |ev| name.set(event_target_value(&ev))/>
+                <span class="field-error" id="org-name-error">{move || error.with(|e| e.as_ref().map(|e| e.field_message("name").unwrap_or_else(|| e.message(i18n.get_locale()))))}</span>
             </label>
             <p class="meta">{t!(i18n, identity.orgs.help)}</p>
             <button type="submit" data-testid="create-org">{t!(i18n, identity.orgs.create)}</button>

@@ -98,9 +98,9 @@ fn ChoosePassword(token: String) -> impl IntoView {
             <input type="hidden" name="token" value=token/>
             <label class="field">
                 <span>{t!(i18n, identity.invitation.choose_password)}</span>
-                <input id="new-password" name="password" type="password" autocomplete="new-password" required/>
+                <input id="new-password" name="password" type="password" autocomplete="new-password" required aria-describedby="invitation-error"/>
             </label>
-            <p class="error" role="alert" data-testid="invitation-error">{error}</p>
+            <p class="error" role="alert" id="invitation-error" data-testid="invitation-error">{error}</p>
             <button type="submit" data-testid="accept-invitation" disabled=busy>
                 {move || if busy() {
                     t_string!(i18n, identity.invitation.joining)

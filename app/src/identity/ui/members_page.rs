@@ -100,7 +100,7 @@ fn InviteForm(on_invited: Callback<()>) -> impl IntoView {
             <div class="invite">
                 <label class="field">
                     <span>{t!(i18n, identity.members.email)}</span>
-                    <input id="invite-email" type="email" autocomplete="off" placeholder=move || t_string!(i18n, identity.members.email_placeholder)
+                    <input id="invite-email" type="email" autocomplete="off" aria-describedby="invite-email-error" placeholder=move || t_string!(i18n, identity.members.email_placeholder)
                         prop:value=email on:input=move |ev| email.set(event_target_value(&ev))/>
                 </label>
                 <label class="field">
@@ -108,7 +108,7 @@ fn InviteForm(on_invited: Callback<()>) -> impl IntoView {
                     <RoleSelect id="invite-role" value=role on_change=Callback::new(move |r| role.set(r))/>
                 </label>
             </div>
-            <span class="field-error" role="alert">{move || error.with(|e| e.as_ref().map(|e| e.field_message("email").unwrap_or_else(|| e.message(i18n.get_locale()))))}</span>
+            <span class="field-error" id="invite-email-error" role="alert">{move || error.with(|e| e.as_ref().map(|e| e.field_message("email").unwrap_or_else(|| e.message(i18n.get_locale()))))}</span>
             <div class="actions">
                 <button type="submit" data-testid="invite" disabled=move || busy.get()>{t!(i18n, identity.members.invite)}</button>
             </div>

@@ -50,13 +50,13 @@ pub fn SignInPage() -> impl IntoView {
                 <input type="hidden" name="next" value=next/>
                 <label class="field">
                     <span>{t!(i18n, identity.signin.email)}</span>
-                    <input id="email" name="email" type="email" autocomplete="username" required/>
+                    <input id="email" name="email" type="email" autocomplete="username" required aria-describedby="signin-error"/>
                 </label>
                 <label class="field">
                     <span>{t!(i18n, identity.signin.password)}</span>
-                    <input id="password" name="password" type="password" autocomplete="current-password" required/>
+                    <input id="password" name="password" type="password" autocomplete="current-password" required aria-describedby="signin-error"/>
                 </label>
-                <p class="error" role="alert" data-testid="signin-error">
+                <p class="error" role="alert" id="signin-error" data-testid="signin-error">
                     {error}
                 </p>
                 <button type="submit" data-testid="sign-in" disabled=busy>

@@ -53,15 +53,15 @@ pub fn WebhooksPage() -> impl IntoView {
             <form class="editor" on:submit=add novalidate>
                 <label class="field">
                     <span>{t!(i18n, webhooks.page.url_label)}</span>
-                    <input name="url" type="url" placeholder=move || t_string!(i18n, webhooks.page.url_placeholder) prop:value=url
+                    <input id="webhook-url" name="url" type="url" aria-describedby="webhook-url-error" placeholder=move || t_string!(i18n, webhooks.page.url_placeholder) prop:value=url
                         on:input=move |ev| url.set(event_target_value(&ev))/>
-                    <span class="field-error">{move || error.with(|e| e.as_ref().and_then(|e| e.field_message("url")))}</span>
+                    <span class="field-error" id="webhook-url-error">{move || error.with(|e| e.as_ref().and_then(|e| e.field_message("url")))}</span>
                 </label>
                 <label class="field">
                     <span>{t!(i18n, webhooks.page.secret_label)}</span>
-                    <input name="secret" type="text" autocomplete="off" prop:value=secret
+                    <input id="webhook-secret" name="secret" type="text" autocomplete="off" aria-describedby="webhook-secret-error" prop:value=secret
                         on:input=move |ev| secret.set(event_target_value(&ev))/>
-                    <span class="field-error">{move || error.with(|e| e.as_ref().and_then(|e| e.field_message("secret")))}</span>
+                    <span class="field-error" id="webhook-secret-error">{move || error.with(|e| e.as_ref().and_then(|e| e.field_message("secret")))}</span>
                 </label>
                 <div class="actions">
                     <button type="submit" data-testid="add-webhook" disabled=move || busy.get()>{t!(i18n, webhooks.page.add)}</button>

@@ -253,7 +253,8 @@ pub(super) fn ItemCard(
                     let f = *f;
                     let value = Signal::derive(move || current().get(f.name).cloned().unwrap_or(Value::Null));
                     let message = Signal::derive(move || error.with(|e| e.as_ref().and_then(|e| e.field_message(f.name))));
-                    view! { <MapField spec=f value message creating=is_new on_change=Callback::new(move |v| set_field(f.name, v))/> }
+                    let error_id = key.with_value(|k| format!("card-{k}-{}-error", f.name));
+                    view! { <MapField spec=f value message creating=is_new error_id on_change=Callback::new(move |v| set_field(f.name, v))/> }
                 }).collect_view()}
             </div>
             <div class="card-actions">

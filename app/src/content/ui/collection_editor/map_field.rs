@@ -14,8 +14,12 @@ pub(super) fn MapField(
     message: Signal<Option<String>>,
     creating: bool,
     on_change: Callback<Value>,
+    /// Unique on the page (several cards show the same field): the control names it in
+    /// `aria-describedby`, so a screen reader reads the error with the field.
+    error_id: String,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let described_by = error_id.clone();
     let text = move || match value.get() {
         Value::String(s) => s,
         Value::Null => String::new(),
@@ -34,17 +38,18 @@ pub(super) fn MapField(
                 FieldKind::Url => "url",
                 _ => "text",
             };
-            view! { <input type=input_type name=spec.name prop:value=text aria-invalid=move || message.get().is_some().to_string()
+            view! { <input type=input_type name=spec.name aria-describedby=described_by prop:value=text aria-invalid=move || message.get().is_some().to_string()
                 on:input=move |ev| on_change.run(Value::String(event_target_value(&ev)))/> }
             .into_any()
         }
         FieldKind::LongText => view! {
-            <textarea name=spec.name rows="3" prop:value=text aria-invalid=move || message.get().is_some().to_string()
+            <textarea name=spec.name rows="3" aria-describedby=described_by prop:value=text aria-invalid=move || message.get().is_some().to_string()
                 on:input=move |ev| on_change.run(Value::String(event_target_value(&ev)))></textarea>
         }
         .into_any(),
         FieldKind::Money => view! {
-            <input type="text" inputmode="decimal" name=spec.name
+            <input type="text" inputmode="decimal" name=spec.name aria-describedby=described_by
+                aria-invalid=move || (invalid_money.get() || message.get().is_some()).to_string()
                 prop:value=move || money_input_text(value.get().as_i64().unwrap_or(0), i18n.get_locale())
                 on:change=move |ev| match parse_money(&event_target_value(&ev)) {
                     Some(cents) => { invalid_money.set(false); on_change.run(Value::from(cents)) }
@@ -53,17 +58,17 @@ pub(super) fn MapField(
         }
         .into_any(),
         FieldKind::Toggle => view! {
-            <input type="checkbox" name=spec.name prop:checked=move || value.get().as_bool().unwrap_or(false)
+            <input type="checkbox" name=spec.name aria-describedby=described_by prop:checked=move || value.get().as_bool().unwrap_or(false)
                 on:change=move |ev| on_change.run(Value::Bool(event_target_checked(&ev)))/>
         }
         .into_any(),
-        FieldKind::ReadOnly | FieldKind::CreateOnly => view! { <output name=spec.name>{text}</output> }.into_any(),
+        FieldKind::ReadOnly | FieldKind::CreateOnly => view! { <output name=spec.name aria-describedby=described_by>{text}</output> }.into_any(),
     };
     view! {
         <label class="field">
             <span>{move || (spec.label)(i18n.get_locale())}</span>
             {control}
-            <span class="field-error">
+            <span class="field-error" id=error_id>
                 {move || invalid_money.get().then(|| t_string!(i18n, content.errors.price_format))}
                 {move || message.get()}
             </span>
