@@ -45,6 +45,25 @@ async function open(page: Page, url: string) {
   }
 }
 
+/** Opens every public page, then a service's and a solution's detail page, running `onPage`
+ * on each once it is interactive. */
+async function eachPublicPage(page: Page, base: string, onPage: () => Promise<void>) {
+  const detailPages: string[] = [];
+  for (const path of PUBLIC) {
+    await open(page, `${base}${path}`);
+    await onPage();
+    if (path === "/services" || path === "/solutions") {
+      const href = await page.getByTestId("public-card").first().locator("a[href]").first().getAttribute("href");
+      if (href) detailPages.push(href);
+    }
+  }
+  expect(detailPages.length).toBe(2);
+  for (const path of detailPages) {
+    await open(page, `${base}${path}`);
+    await onPage();
+  }
+}
+
 for (const lang of ["fr", "en"] as const) {
   test(`every page passes axe in ${lang}, signed out and signed in`, async ({ browser, servers }) => {
     test.slow();
@@ -53,21 +72,10 @@ for (const lang of ["fr", "en"] as const) {
     await context.addCookies([{ name: "courant_lang", value: lang, url: server.url }]);
     const page = await context.newPage();
     const found: string[] = [];
-    const detailPages: string[] = [];
-    for (const path of PUBLIC) {
-      await open(page, `${server.url}${path}`);
+    await eachPublicPage(page, server.url, async () => {
       await expect(page.locator("html")).toHaveAttribute("lang", lang);
       found.push(...(await check(page)));
-      if (path === "/services" || path === "/solutions") {
-        const href = await page.getByTestId("public-card").first().locator("a[href]").first().getAttribute("href");
-        if (href) detailPages.push(href);
-      }
-    }
-    expect(detailPages.length).toBe(2);
-    for (const path of detailPages) {
-      await open(page, `${server.url}${path}`);
-      found.push(...(await check(page)));
-    }
+    });
     await open(page, `${server.url}${await invitationLink(server.url, `new-${lang}@courant.test`, "editor")}`);
     found.push(...(await check(page)));
 
@@ -151,20 +159,7 @@ test("every page fits a 375 px wide screen: nothing scrolls sideways", async ({ 
     });
     if (wide) tooWide.push(`${page.url()} — ${wide}`);
   };
-  const detailPages: string[] = [];
-  for (const path of PUBLIC) {
-    await open(page, `${server.url}${path}`);
-    await measure();
-    if (path === "/services" || path === "/solutions") {
-      const href = await page.getByTestId("public-card").first().locator("a[href]").first().getAttribute("href");
-      if (href) detailPages.push(href);
-    }
-  }
-  expect(detailPages.length).toBe(2);
-  for (const path of detailPages) {
-    await open(page, `${server.url}${path}`);
-    await measure();
-  }
+  await eachPublicPage(page, server.url, measure);
   await signIn(page, server.url);
   for (const path of BACKOFFICE) {
     await open(page, `${server.url}${path}`);
