@@ -2,9 +2,7 @@
 // the whole site ships (every JS and WASM file of the build, gzipped), against their budgets.
 // It serves the release build on a fresh database, opens `/` in Chromium and counts every
 // /pkg/ file the page fetched until it is interactive. Exits 1 when over a budget.
-//
-// `--ceiling` checks against today's sizes instead (CI runs it on every build, so the bundle
-// cannot grow unnoticed while it is still over the budgets): lower CEILING as it shrinks.
+// CI runs it after the release browser tests (scripts/test.sh).
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
@@ -15,15 +13,18 @@ import { chromium } from "@playwright/test";
 const ROOT = path.resolve(import.meta.dirname, "..");
 const PKG = path.join(ROOT, "target/site/pkg");
 const BIN = process.env.COURANT_SERVER_BIN ?? path.join(ROOT, "target/release/server");
-const BUDGET = { public: 200, total: 350 };
-// Measured on 2026-12-04 (304.1 and 676.1 KiB, lazy routes) plus a little room.
-const CEILING = { public: 315, total: 690 };
-const ceiling = process.argv.includes("--ceiling");
-const LIMIT = ceiling ? CEILING : BUDGET;
-const PUBLIC_BUDGET_KIB = LIMIT.public;
-const TOTAL_BUDGET_KIB = LIMIT.total;
-const WORD = ceiling ? "ceiling" : "budget";
-const andBudget = (budget) => (ceiling ? ` (budget ${budget} KiB)` : "");
+// The budgets, decided on 2026-12-05 with these measurements (release build, gzip -9):
+// - `/` downloads 303.8 KiB. The public site alone, built with no backoffice code and no save
+//   queue at all, is 279 KiB: that is Leptos 0.8's reactive system, renderer, router, server
+//   functions and JSON for a hydrated, live page, and no split can go below it. The 200 KiB
+//   first asked would take another rendering model (islands), not a trim.
+// - Every page, unsplit, is 554 KiB; split into the main module and one backoffice chunk,
+//   593 KiB (one chunk per page was 677 KiB: each chunk repeats its share of the glue).
+// The public budget is tight: a public page that does not fit is made lazy or argued. The
+// whole site's leaves room for the next backoffice surfaces, which staff download once.
+const BUDGET = { public: 310, total: 650 };
+const PUBLIC_BUDGET_KIB = BUDGET.public;
+const TOTAL_BUDGET_KIB = BUDGET.total;
 
 const gzipKiB = (file) => zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length / 1024;
 const shipped = (name) => name.endsWith(".js") || name.endsWith(".wasm");
@@ -77,11 +78,11 @@ async function main() {
     const all = fs.readdirSync(PKG, { recursive: true }).filter((f) => shipped(String(f))).map(String);
     const publicKiB = [...fetched].reduce((sum, f) => sum + gzipKiB(path.join(PKG, f)), 0);
     const totalKiB = all.reduce((sum, f) => sum + gzipKiB(path.join(PKG, f)), 0);
-    console.log(`public page (/): ${publicKiB.toFixed(1)} KiB gzipped in ${fetched.size} files (${[...fetched].sort().join(", ")}) — ${WORD} ${PUBLIC_BUDGET_KIB} KiB${andBudget(BUDGET.public)}`);
-    console.log(`whole site: ${totalKiB.toFixed(1)} KiB gzipped in ${all.length} JS/WASM files — ${WORD} ${TOTAL_BUDGET_KIB} KiB${andBudget(BUDGET.total)}`);
+    console.log(`public page (/): ${publicKiB.toFixed(1)} KiB gzipped in ${fetched.size} files (${[...fetched].sort().join(", ")}) — budget ${PUBLIC_BUDGET_KIB} KiB`);
+    console.log(`whole site: ${totalKiB.toFixed(1)} KiB gzipped in ${all.length} JS/WASM files — budget ${TOTAL_BUDGET_KIB} KiB`);
     const over = [];
-    if (publicKiB > PUBLIC_BUDGET_KIB) over.push(`the public page is ${(publicKiB - PUBLIC_BUDGET_KIB).toFixed(1)} KiB over its ${WORD}`);
-    if (totalKiB > TOTAL_BUDGET_KIB) over.push(`the whole site is ${(totalKiB - TOTAL_BUDGET_KIB).toFixed(1)} KiB over its ${WORD}`);
+    if (publicKiB > PUBLIC_BUDGET_KIB) over.push(`the public page is ${(publicKiB - PUBLIC_BUDGET_KIB).toFixed(1)} KiB over its budget`);
+    if (totalKiB > TOTAL_BUDGET_KIB) over.push(`the whole site is ${(totalKiB - TOTAL_BUDGET_KIB).toFixed(1)} KiB over its budget`);
     if (over.length) {
       console.error(`size: ${over.join("; ")}`);
       process.exitCode = 1;

@@ -39,36 +39,36 @@ use crate::content::ui::public_pages::{
 };
 use crate::widgets::lazy_page::lazy_page;
 
-// The backoffice, sign-in and invitation pages: each downloaded when first shown
-// (widgets/lazy_page.rs). The public pages stay in the main module.
-lazy_page!(SettingsRoute, settings_page, || {
+// The backoffice, sign-in and invitation pages: one chunk, downloaded when the first of them
+// is shown (widgets/lazy_page.rs). The public pages stay in the main module.
+lazy_page!(SettingsRoute, settings_page in backoffice, || {
     view! { <crate::content::ui::settings_page::AdminSettingsPage/> }
 });
-lazy_page!(TeamAdminRoute, team_admin_page, || {
+lazy_page!(TeamAdminRoute, team_admin_page in backoffice, || {
     use crate::content::ui::{collection_editor::CollectionAdminPage, specs::TEAM};
     view! { <CollectionAdminPage spec=&TEAM/> }
 });
-lazy_page!(ServicesAdminRoute, services_admin_page, || {
+lazy_page!(ServicesAdminRoute, services_admin_page in backoffice, || {
     use crate::content::ui::{collection_editor::CollectionAdminPage, specs::SERVICES};
     view! { <CollectionAdminPage spec=&SERVICES/> }
 });
-lazy_page!(SolutionsAdminRoute, solutions_admin_page, || {
+lazy_page!(SolutionsAdminRoute, solutions_admin_page in backoffice, || {
     use crate::content::ui::{collection_editor::CollectionAdminPage, specs::SOLUTIONS};
     view! { <CollectionAdminPage spec=&SOLUTIONS/> }
 });
-lazy_page!(WebhooksRoute, webhooks_page, || {
+lazy_page!(WebhooksRoute, webhooks_page in backoffice, || {
     view! { <crate::integrations::webhooks::page::WebhooksPage/> }
 });
-lazy_page!(MembersRoute, members_page, || {
+lazy_page!(MembersRoute, members_page in backoffice, || {
     view! { <crate::identity::ui::members_page::MembersPage/> }
 });
-lazy_page!(AccountRoute, account_page, || {
+lazy_page!(AccountRoute, account_page in backoffice, || {
     view! { <crate::identity::ui::account_page::AccountPage/> }
 });
-lazy_page!(SignInRoute, sign_in_page, || {
+lazy_page!(SignInRoute, sign_in_page in backoffice, || {
     view! { <crate::identity::ui::signin_page::SignInPage/> }
 });
-lazy_page!(InvitationRoute, invitation_page, || {
+lazy_page!(InvitationRoute, invitation_page in backoffice, || {
     view! { <crate::identity::ui::invitation_page::InvitationPage/> }
 });
 

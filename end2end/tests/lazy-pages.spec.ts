@@ -1,20 +1,19 @@
 // The backoffice, sign-in and invitation pages are lazy routes (app/src/widgets/lazy_page.rs):
-// their code is in split_* chunks that a public visitor never downloads, and a page whose
-// chunk cannot be downloaded says so, with a retry, instead of leaving a dead page.
+// their code is in one chunk, split_backoffice.wasm, that a public visitor never downloads, and
+// a page whose chunk cannot be downloaded says so, with a retry, instead of leaving a dead page.
 import type { Locator, Page } from "@playwright/test";
 import { expect, test, type Problems, type Servers } from "./support/test";
-import { openLive } from "./support/courant";
+import { openLive, signIn } from "./support/courant";
 
-const PAGE_CHUNK = /\/pkg\/split_[a-z_]+\.wasm$/;
+const CHUNK = "/pkg/split_backoffice.wasm";
 
-/** A signed-in page on the settings, whose browser cannot download the members page's chunk
- *  until `unblock()`. */
-async function membersChunkBlocked(page: Page, servers: Servers, problems: Problems) {
+/** A signed-in browser that cannot download the backoffice's chunk until `unblock()`. */
+async function backofficeChunkBlocked(page: Page, servers: Servers, problems: Problems) {
   problems.expect(/Failed to load resource/, /split/i);
   const server = await servers.start();
-  await openLive(page, `${server.url}/admin/settings`);
+  await signIn(page, server.url);
   let offline = true;
-  await page.route("**/pkg/split_members_page.wasm", (route) => (offline ? route.abort("internetdisconnected") : route.continue()));
+  await page.route(`**${CHUNK}`, (route) => (offline ? route.abort("internetdisconnected") : route.continue()));
   return { server, unblock: () => (offline = false) };
 }
 
@@ -27,40 +26,40 @@ async function expectChunkFailed(page: Page): Promise<Locator> {
   return failed;
 }
 
-test("a public visitor downloads no backoffice page; the backoffice downloads its own", async ({ page, servers }) => {
+test("a public visitor downloads no backoffice code; the backoffice downloads it once", async ({ page, servers }) => {
   const server = await servers.start();
   const fetched: string[] = [];
   page.on("response", (res) => fetched.push(new URL(res.url()).pathname));
   await openLive(page, `${server.url}/`);
   await openLive(page, `${server.url}/team`);
   expect(fetched.some((p) => p.endsWith(".wasm"))).toBe(true);
-  expect(fetched.filter((p) => PAGE_CHUNK.test(p))).toEqual([]);
+  expect(fetched.filter((p) => /\/pkg\/(split|chunk)_/.test(p))).toEqual([]);
 
   await openLive(page, `${server.url}/admin/settings`);
-  expect(fetched).toContain("/pkg/split_settings_page.wasm");
-  expect(fetched).not.toContain("/pkg/split_members_page.wasm");
-  // Moving to another backoffice page in the page fetches that page's chunk, no reload.
+  expect(fetched.filter((p) => p === CHUNK)).toHaveLength(1);
+  // Moving to another backoffice page in the page needs nothing more: no reload, no download.
   await page.getByRole("link", { name: "Membres" }).click();
   await expect(page.getByTestId("member").first()).toBeVisible();
-  expect(fetched).toContain("/pkg/split_members_page.wasm");
+  expect(fetched.filter((p) => p === CHUNK)).toHaveLength(1);
 });
 
 test("a page whose chunk cannot be downloaded says so, and its retry brings the page", async ({ page, servers, problems }) => {
-  const { server, unblock } = await membersChunkBlocked(page, servers, problems);
-
-  await page.getByRole("link", { name: "Membres" }).click();
+  const { server, unblock } = await backofficeChunkBlocked(page, servers, problems);
+  // From the public site into the backoffice, inside the page: the router asks for the chunk.
+  await openLive(page, `${server.url}/`);
+  await page.getByRole("link", { name: "Backoffice" }).click();
   const failed = await expectChunkFailed(page);
+  await expect(page).toHaveURL(`${server.url}/admin/settings`);
 
   unblock();
   await failed.getByRole("button", { name: "Réessayer" }).click();
-  await expect(page).toHaveURL(`${server.url}/admin/members`);
   await expect(page.locator("#root")).toHaveAttribute("data-hydrated", "true");
-  await expect(page.getByTestId("member").first()).toBeVisible();
+  await expect(page.locator("#company_name")).toBeVisible();
   await expect(page.getByTestId("chunk-failed")).toHaveCount(0);
 });
 
 test("a page opened directly whose chunk cannot be downloaded says so above the page, and its retry brings it", async ({ page, servers, problems }) => {
-  const { server, unblock } = await membersChunkBlocked(page, servers, problems);
+  const { server, unblock } = await backofficeChunkBlocked(page, servers, problems);
 
   await page.goto(`${server.url}/admin/members`);
   const failed = await expectChunkFailed(page);

@@ -8,13 +8,16 @@ use leptos::prelude::*;
 
 use crate::i18n::*;
 
-/// `lazy_page!(SettingsRoute, settings_page, || view! { <AdminSettingsPage/> });` makes the
-/// route type `SettingsRoute` for `<Route view={Lazy::<SettingsRoute>::new()}/>`, whose view
-/// is split into the chunk `settings_page` (a name unique in the crate).
+/// `lazy_page!(SettingsRoute, settings_page in backoffice, || view! { <AdminSettingsPage/> });`
+/// makes the route type `SettingsRoute` for `<Route view={Lazy::<SettingsRoute>::new()}/>`,
+/// whose view `settings_page` (a name unique in the crate) is split into the chunk
+/// `split_backoffice.wasm`. Pages people move between share one chunk: every chunk repeats
+/// the imports and glue of the code it shares with the others, so one chunk per page cost
+/// more in all than the pages themselves.
 // rustfmt re-indents the attribute below a little further on every run.
 #[rustfmt::skip]
 macro_rules! lazy_page {
-    ($route:ident, $chunk:ident, $view:expr) => {
+    ($route:ident, $page:ident in $chunk:ident, $view:expr) => {
         pub struct $route;
 
         impl ::leptos_router::LazyRoute for $route {
@@ -29,9 +32,9 @@ macro_rules! lazy_page {
                 ::leptos::prefetch_lazy_fn_on_server(stringify!($chunk));
                 // In the browser the call downloads the chunk first; elsewhere it is a plain call.
                 #[cfg(feature = "hydrate")]
-                return $crate::widgets::lazy_page::load($chunk).await;
+                return $crate::widgets::lazy_page::load($page).await;
                 #[cfg(not(feature = "hydrate"))]
-                $chunk().unwrap_or_else(|_| $crate::widgets::lazy_page::chunk_failed())
+                $page().unwrap_or_else(|_| $crate::widgets::lazy_page::chunk_failed())
             }
         }
 
@@ -39,7 +42,7 @@ macro_rules! lazy_page {
             feature = "hydrate",
             ::leptos::wasm_split::wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible)
         )]
-        fn $chunk() -> Result<::leptos::prelude::AnyView, $crate::widgets::lazy_page::ChunkError> {
+        fn $page() -> Result<::leptos::prelude::AnyView, $crate::widgets::lazy_page::ChunkError> {
             Ok(::leptos::prelude::IntoAny::into_any(($view)()))
         }
     };
