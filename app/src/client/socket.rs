@@ -10,9 +10,16 @@ use leptos::prelude::*;
 
 use super::feed::{FeedStatus, LiveFeed};
 use crate::core::protocol::{ClientMsg, ServerMsg, LIVE_PATH};
+use crate::core::time::now_ms;
 
-/// The server pings every 15 s; this much silence means the connection is dead.
-const SILENCE_MS: u32 = 40_000;
+/// How often the loop looks at the browser's connectivity and the socket's silence: the
+/// indicator says "offline" within this long of the browser losing the network.
+const TICK_MS: u32 = 500;
+/// The browser pings this often; the server answers at once (and pings every 15 s itself).
+const PING_EVERY_MS: i64 = 3_000;
+/// This much silence, two pings unanswered, means the connection is dead, whatever the
+/// browser believes: reconnect.
+const SILENCE_MS: i64 = 7_000;
 /// After this many failed attempts in a row the indicator says "offline" (retries go on).
 const OFFLINE_AFTER: u32 = 5;
 
@@ -22,15 +29,35 @@ pub(super) async fn run(feed: LiveFeed, mut since: Option<i64>) {
     // The epoch `since` belongs to; unknown for the first connection of the page.
     let mut epoch: Option<String> = None;
     loop {
+        if !online() {
+            feed.status.set(FeedStatus::Offline);
+            back_online().await;
+        }
         if let Ok(ws) = WebSocket::open(&url(since, epoch.as_deref(), feed.is_staff())) {
             let (mut tx, mut rx) = ws.split();
+            let (mut heard_at, mut pinged_at) = (now_ms(), now_ms());
             loop {
-                let msg = match select(rx.next(), TimeoutFuture::new(SILENCE_MS)).await {
+                let msg = match select(rx.next(), TimeoutFuture::new(TICK_MS)).await {
                     Either::Left((Some(Ok(Message::Text(text))), _)) => text,
                     Either::Left((Some(Ok(Message::Bytes(_))), _)) => continue,
-                    // Closed, failed, or silent for too long: reconnect.
-                    _ => break,
+                    // Closed or failed: reconnect.
+                    Either::Left(_) => break,
+                    Either::Right(_) => {
+                        let now = now_ms();
+                        if !online() || now - heard_at > SILENCE_MS {
+                            break;
+                        }
+                        if now - pinged_at >= PING_EVERY_MS {
+                            pinged_at = now;
+                            let ping = serde_json::to_string(&ClientMsg::Ping).unwrap_or_default();
+                            if tx.send(Message::Text(ping)).await.is_err() {
+                                break;
+                            }
+                        }
+                        continue;
+                    }
                 };
+                heard_at = now_ms();
                 match serde_json::from_str::<ServerMsg>(&msg) {
                     Ok(ServerMsg::Hello {
                         head,
@@ -74,7 +101,28 @@ pub(super) async fn run(feed: LiveFeed, mut since: Option<i64>) {
         } else {
             FeedStatus::Reconnecting
         });
-        TimeoutFuture::new(backoff_ms(failures)).await;
+        wait_or_back_online(backoff_ms(failures)).await;
+    }
+}
+
+/// Until the browser says it has a network again.
+pub(super) async fn back_online() {
+    while !online() {
+        TimeoutFuture::new(TICK_MS).await;
+    }
+}
+
+/// `ms`, or less if the browser regains its network meanwhile: then reconnect at once.
+pub(super) async fn wait_or_back_online(ms: u32) {
+    let was_online = online();
+    let mut waited = 0;
+    while waited < ms {
+        let step = TICK_MS.min(ms - waited);
+        TimeoutFuture::new(step).await;
+        waited += step;
+        if !was_online && online() {
+            return;
+        }
     }
 }
 
@@ -86,7 +134,7 @@ fn backoff_ms(failures: u32) -> u32 {
     base + (js_sys::Math::random() * 250.0) as u32
 }
 
-fn online() -> bool {
+pub(super) fn online() -> bool {
     web_sys::window()
         .map(|w| w.navigator().on_line())
         .unwrap_or(true)

@@ -54,6 +54,36 @@ impl RealtimeSync {
         .await
     }
 
+    /// A save that keeps its turn: sent now (`send`, tracked like [`RealtimeSync::track`])
+    /// when the browser is online and no earlier save is waiting; otherwise, or when it cannot
+    /// reach the server, queued as `collection`/`op`/`payload` and sent in order when the
+    /// connection returns. `Ok(None)`: queued, not failed.
+    pub async fn save_or_queue<T>(
+        &self,
+        send: impl std::future::Future<Output = Result<T, AppError>>,
+        collection: &str,
+        op: SyncOp,
+        payload: Value,
+    ) -> Result<Option<T>, AppError> {
+        if !online() || self.queue.with_untracked(|q| !q.is_empty()) {
+            self.queue_sync(collection, op, payload);
+            return Ok(None);
+        }
+        self.in_flight.update(|n| *n += 1);
+        let result = send.await;
+        self.in_flight.update(|n| *n = n.saturating_sub(1));
+        match result {
+            Err(AppError::Transport(_)) => {
+                self.queue_sync(collection, op, payload);
+                Ok(None)
+            }
+            result => {
+                self.error.set(result.as_ref().err().cloned());
+                result.map(Some)
+            }
+        }
+    }
+
     /// Save later, in order, surviving reloads and lost connections; see [`super::queue`].
     pub fn queue_sync(&self, collection: &str, op: SyncOp, payload: Value) {
         let item = QueuedSave {
@@ -96,6 +126,7 @@ impl RealtimeSync {
             leptos::task::spawn_local(async move {
                 let mut failures = 0u32;
                 while let Some(item) = self.queue.with_untracked(|q| q.first().cloned()) {
+                    super::socket::back_online().await;
                     self.in_flight.update(|n| *n += 1);
                     let result = sync(
                         item.collection.clone(),
@@ -109,7 +140,7 @@ impl RealtimeSync {
                         Err(AppError::Transport(_)) => {
                             failures += 1;
                             let wait = (500u32 << failures.min(5)).min(10_000);
-                            gloo_timers::future::TimeoutFuture::new(wait).await;
+                            super::socket::wait_or_back_online(wait).await;
                             continue;
                         }
                         Ok(_) => self.error.set(None),
@@ -126,6 +157,14 @@ impl RealtimeSync {
             });
         }
     }
+}
+
+/// Whether the browser believes it has a network (always, on the server).
+fn online() -> bool {
+    #[cfg(feature = "hydrate")]
+    return super::socket::online();
+    #[cfg(not(feature = "hydrate"))]
+    true
 }
 
 pub fn provide_realtime_sync() -> RealtimeSync {

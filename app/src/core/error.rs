@@ -76,7 +76,8 @@ impl AppError {
                 td_string!(locale, errors.throttled, wait = wait_text(*secs, locale)).to_string()
             }
             AppError::Internal(what) => td_string!(locale, errors.internal, what).to_string(),
-            AppError::Transport(what) => td_string!(locale, errors.transport, what).to_string(),
+            // What the browser said is for the console, not for the person.
+            AppError::Transport(_) => td_string!(locale, errors.transport).to_string(),
         }
     }
 

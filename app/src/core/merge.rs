@@ -155,7 +155,9 @@ pub fn merge<T: Collection>(stored: &Map<String, Value>, edit: &RecordEdit) -> M
 /// What a form should hold after a newer stored version arrives while someone is editing.
 ///
 /// Fields the editor has not touched take the new stored value; fields they are editing keep
-/// their text *and* their old base, so saving still detects a conflict with the newer value.
+/// their text *and* their old base, so saving still detects a conflict with the newer value;
+/// a field whose new stored value is what the editor typed (their own save, sent from the
+/// queue, or someone typing the same) is settled: nothing is left to save there.
 pub fn rebase<T: Collection>(base: &T, draft: &T, incoming: &T) -> (T, T) {
     let (b, d) = rebase_maps(
         &to_map(base),
@@ -176,7 +178,8 @@ pub fn rebase_maps(
     let (mut b, mut d) = (base.clone(), draft.clone());
     for (field, new) in incoming {
         let untouched = b.get(field) == d.get(field);
-        if untouched || !editable(field) {
+        let settled = d.get(field) == Some(new);
+        if untouched || settled || !editable(field) {
             b.insert(field.clone(), new.clone());
             d.insert(field.clone(), new.clone());
         }
@@ -385,5 +388,31 @@ mod tests {
             merge::<SiteSettings>(&to_map(&incoming), &e),
             MergeOutcome::Conflicts(c) if c[0].field == "tagline"
         ));
+    }
+
+    #[test]
+    fn rebase_settles_a_field_whose_stored_value_is_what_the_editor_typed() {
+        let base = SiteSettings {
+            tagline: "T".into(),
+            ..Default::default()
+        };
+        let draft = SiteSettings {
+            tagline: "Mine".into(),
+            email: "typing@example.com".into(),
+            ..base.clone()
+        };
+        // The editor's own save of the tagline, arriving from the queue.
+        let incoming = SiteSettings {
+            tagline: "Mine".into(),
+            meta: Meta {
+                version: 2,
+                ..Default::default()
+            },
+            ..base.clone()
+        };
+        let (b, d) = rebase(&base, &draft, &incoming);
+        let left = RecordEdit::between("main", b.meta.version, &b, &d);
+        assert_eq!(left.changes.keys().collect::<Vec<_>>(), ["email"]);
+        assert_eq!(d.tagline, "Mine");
     }
 }

@@ -5,9 +5,10 @@ use leptos_meta::Title;
 use crate::client::{use_live_feed, use_realtime_sync};
 use crate::content::settings::SiteSettings;
 use crate::content::settings_api::{editable_settings, save_settings};
+use crate::core::collection::Collection;
 use crate::core::error::AppError;
 use crate::core::merge::{rebase, RecordEdit};
-use crate::core::wire::{SaveOutcome, Snapshot};
+use crate::core::wire::{SaveOutcome, Snapshot, SyncOp};
 use crate::i18n::*;
 use crate::identity::ui::layout::AdminLayout;
 use crate::widgets::field::TextField;
@@ -86,8 +87,20 @@ fn SettingsForm(snap: Snapshot<SiteSettings>) -> impl IntoView {
             return;
         }
         spawn_local(async move {
-            match sync.track(save_settings(edit)).await {
-                Ok(outcome) => {
+            let queued = serde_json::to_value(&edit).unwrap_or_default();
+            let sent_now = sync.save_or_queue(
+                save_settings(edit),
+                SiteSettings::NAME,
+                SyncOp::Update,
+                queued,
+            );
+            match sent_now.await {
+                // Kept in the browser; the form takes the stored version when the feed brings it.
+                Ok(None) => {
+                    error.set(None);
+                    toasts.show(ToastKind::Info, tu_string!(i18n, content.save.queued));
+                }
+                Ok(Some(outcome)) => {
                     // Fields typed while the save was on its way stay as typed.
                     let (b, d) = draft.with_untracked(|d| rebase(&sent, d, outcome.record()));
                     base.set(b);

@@ -97,12 +97,29 @@ pub(super) fn ItemCard(
                     serde_json::to_value(edit).unwrap_or_default(),
                 )
             };
-            let result = sync_state
-                .track(sync(spec.name.to_string(), op, payload, Default::default()))
-                .await;
+            // A new record is sent now or fails: queued, it would show twice once it arrives.
+            let result = if is_new {
+                sync_state
+                    .track(sync(spec.name.to_string(), op, payload, Default::default()))
+                    .await
+                    .map(Some)
+            } else {
+                let send = sync(
+                    spec.name.to_string(),
+                    op,
+                    payload.clone(),
+                    Default::default(),
+                );
+                sync_state.save_or_queue(send, spec.name, op, payload).await
+            };
             busy.set(false);
             match result {
-                Ok(r) => {
+                // The card keeps the text; the feed brings the stored version when it is sent.
+                Ok(None) => {
+                    error.set(None);
+                    toasts.show(ToastKind::Info, tu_string!(i18n, content.save.queued));
+                }
+                Ok(Some(r)) => {
                     error.set(None);
                     if r.outcome == SyncOutcome::Saved {
                         toasts.show(ToastKind::Success, tu_string!(i18n, content.save.saved));
@@ -216,16 +233,20 @@ pub(super) fn ItemCard(
         }
         let id = id_of(&base).to_string();
         spawn_local(async move {
-            if let Err(e) = sync_state
-                .track(sync(
-                    spec.name.to_string(),
-                    SyncOp::Delete,
-                    json!({ "id": id }),
-                    Default::default(),
-                ))
+            let payload = json!({ "id": id });
+            let send = sync(
+                spec.name.to_string(),
+                SyncOp::Delete,
+                payload.clone(),
+                Default::default(),
+            );
+            match sync_state
+                .save_or_queue(send, spec.name, SyncOp::Delete, payload)
                 .await
             {
-                error.set(Some(e));
+                Ok(None) => toasts.show(ToastKind::Info, tu_string!(i18n, content.save.queued)),
+                Ok(Some(_)) => {}
+                Err(e) => error.set(Some(e)),
             }
         });
     };

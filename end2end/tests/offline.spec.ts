@@ -1,0 +1,89 @@
+// Saves made offline wait in the browser's queue and are sent, in order, when the connection
+// returns; the indicator follows the browser's connectivity at once (app/src/client/socket.rs,
+// app/src/client/sync.rs).
+import { Page } from "@playwright/test";
+import { expect, test } from "./support/test";
+import { publicSettings, staffList, syncRecord } from "./support/api";
+import { openLive } from "./support/courant";
+
+const card = (page: Page, label: string) => page.locator(`[data-testid="card"][data-label="${label}"]`);
+const QUEUED = "Hors ligne : la modification est gardée et sera envoyée dès le retour de la connexion.";
+
+/** Every toast and inline error the page shows, kept for a check at the end: none may be an error. */
+async function recordMessages(page: Page) {
+  await page.evaluate(() => {
+    const seen: string[] = ((window as any).__errorsShown = []);
+    new MutationObserver(() => {
+      for (const el of document.querySelectorAll('[data-testid="toast"][data-kind="error"], .form-error, [role="alert"]')) {
+        const text = el.textContent?.trim();
+        if (text && !seen.includes(text)) seen.push(text);
+      }
+    }).observe(document.body, { childList: true, subtree: true, characterData: true });
+  });
+}
+const errorsShown = (page: Page): Promise<string[]> => page.evaluate(() => (window as any).__errorsShown);
+
+test("saves made offline are kept, then delivered in order when the connection returns", async ({ browser, servers }) => {
+  const server = await servers.startEmpty();
+  const bread = await syncRecord(server.url, "services", "create", { name: "Bread", description: "v1", price_cents: 300, published: true });
+  const buns = await syncRecord(server.url, "services", "create", { name: "Buns", description: "v1", price_cents: 200, published: true });
+  // Another open page, whose socket shows the order changes are committed in.
+  const visitor = await (await browser.newContext()).newPage();
+  const frames: string[] = [];
+  visitor.on("websocket", (ws) => ws.on("framereceived", (f) => frames.push(String(f.payload))));
+  await openLive(visitor, `${server.url}/services`);
+
+  const settingsContext = await browser.newContext();
+  const settings = await settingsContext.newPage();
+  const servicesContext = await browser.newContext();
+  const services = await servicesContext.newPage();
+  await openLive(settings, `${server.url}/admin/settings`);
+  await openLive(services, `${server.url}/admin/services`);
+  await recordMessages(settings);
+  await recordMessages(services);
+
+  await settingsContext.setOffline(true);
+  await servicesContext.setOffline(true);
+  // The browser's own word, at once: not after the socket's silence.
+  await expect(settings.getByTestId("sync-indicator")).toHaveAttribute("data-status", "offline", { timeout: 2_000 });
+  await expect(services.getByTestId("sync-indicator")).toHaveAttribute("data-status", "offline", { timeout: 2_000 });
+  await expect(services.getByTestId("sync-indicator")).toContainText("Hors ligne");
+
+  await settings.locator("#tagline").fill("Baked while offline");
+  await settings.getByTestId("save").click();
+  await expect(settings.getByTestId("toast").filter({ hasText: QUEUED })).toBeVisible();
+  await expect(settings.getByTestId("sync-indicator")).toContainText("1 en attente");
+
+  await card(services, "Bread").locator('textarea[name="description"]').fill("Bread, offline");
+  await card(services, "Bread").getByTestId("save-item").click();
+  await card(services, "Buns").locator('textarea[name="description"]').fill("Buns, offline");
+  await card(services, "Buns").getByTestId("save-item").click();
+  await expect(services.getByTestId("sync-indicator")).toContainText("2 en attente");
+  // What the editor typed stays on screen while it waits.
+  await expect(card(services, "Bread").locator('textarea[name="description"]')).toHaveValue("Bread, offline");
+  expect((await publicSettings(server.url)).record.tagline).not.toBe("Baked while offline");
+  expect((await staffList(server.url, "services")).map((s) => s.description)).toEqual(["v1", "v1"]);
+
+  await servicesContext.setOffline(false);
+  await settingsContext.setOffline(false);
+  for (const page of [settings, services]) {
+    await expect(page.getByTestId("sync-indicator")).toHaveAttribute("data-status", "live", { timeout: 5_000 });
+    await expect(page.getByTestId("sync-indicator")).not.toContainText("en attente");
+    await expect(page.getByTestId("sync-indicator")).not.toContainText("échec");
+  }
+  await expect(visitor.getByTestId("public-card").filter({ hasText: "Bread, offline" })).toHaveCount(1);
+  await expect(visitor.getByTestId("public-card").filter({ hasText: "Buns, offline" })).toHaveCount(1);
+  expect((await publicSettings(server.url)).record.tagline).toBe("Baked while offline");
+  // The form took the stored version: nothing left to save.
+  await expect(settings.getByTestId("dirty")).toHaveText("");
+
+  // Bread was saved before Buns, and so it was committed.
+  const services_changed = frames
+    .map((f) => JSON.parse(f))
+    .filter((m) => m.type === "change" && m.event?.collection === "services")
+    .map((m) => m.event.record_id);
+  expect(services_changed).toEqual([bread.record.id, buns.record.id]);
+
+  expect(await errorsShown(settings)).toEqual([]);
+  expect(await errorsShown(services)).toEqual([]);
+});
