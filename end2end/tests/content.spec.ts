@@ -201,3 +201,34 @@ test("the backoffice list keeps its filter while records change under it", async
   await editor.getByTestId("filter").selectOption("published");
   await expect(editor.getByTestId("card")).toHaveCount(2);
 });
+
+test("a card the server would refuse cannot be saved: the browser applies the same rules as it types", async ({ page, servers }) => {
+  const server = await servers.startEmpty();
+  await openLive(page, `${server.url}/admin/services`);
+  await page.getByTestId("add").click();
+  const fresh = page.locator('[data-testid="card"][data-new="true"]');
+  const save = fresh.getByTestId("save-item");
+  const price = fresh.locator('input[name="price_cents"]');
+
+  // The model's own rule (a name is required), before anything is sent.
+  await expect(fresh.locator(".field-error").filter({ hasText: "Nom est obligatoire." })).toBeVisible();
+  await expect(save).toBeDisabled();
+  await fresh.locator('input[name="name"]').fill("Éclair");
+  await expect(save).toBeEnabled();
+
+  // A price that cannot be read keeps Save off: it never falls back to the last price read.
+  for (const bad of ["-5", "abc", "4,505"]) {
+    await price.fill(bad);
+    await price.blur();
+    await expect(fresh.locator(".field-error").filter({ hasText: "Saisissez un prix comme 4,50." })).toBeVisible();
+    await expect(price).toHaveAttribute("aria-invalid", "true");
+    await expect(save).toBeDisabled();
+  }
+  await price.fill("4,50");
+  await price.blur();
+  await expect(save).toBeEnabled();
+  await save.click();
+  await expect(card(page, "Éclair")).toHaveAttribute("data-new", "false");
+  const [stored] = await staffList(server.url, "services");
+  expect([stored.name, stored.price_cents]).toEqual(["Éclair", 450]);
+});

@@ -12,10 +12,14 @@ test("an admin invites a member, changes their role and removes them", async ({ 
   const admin = page.locator(`[data-testid=member][data-email="${ADMIN.email}"]`);
   await expect(admin).toContainText("(vous)");
 
-  // A malformed address is refused with what to do.
-  await page.locator("#invite-email").fill("not an address");
-  await page.getByTestId("invite").click();
-  await expect(page.getByRole("alert").filter({ hasText: "Saisissez une adresse e-mail, comme nom@exemple.fr." })).toBeVisible();
+  // A malformed address is refused with what to do, before it is sent (the server refuses it
+  // too: server/tests/it/identity/people.rs).
+  await expect(page.getByTestId("invite")).toBeDisabled();
+  for (const bad of ["not an address", "<script>x</script>@a.com"]) {
+    await page.locator("#invite-email").fill(bad);
+    await expect(page.getByRole("alert").filter({ hasText: "Saisissez une adresse e-mail, comme nom@exemple.fr." })).toBeVisible();
+    await expect(page.getByTestId("invite")).toBeDisabled();
+  }
 
   await page.locator("#invite-email").fill("eve@courant.test");
   await page.locator("#invite-role").selectOption("editor");

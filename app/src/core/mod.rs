@@ -3,6 +3,7 @@
 //! and the wire types of records. Compiled for the server and the browser.
 
 pub mod collection;
+pub mod email;
 pub mod error;
 pub mod locale;
 pub mod merge;

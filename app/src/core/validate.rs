@@ -98,15 +98,7 @@ impl Validator {
 }
 
 fn looks_like_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && !domain.contains('@')
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !s.chars().any(char::is_whitespace)
+    crate::core::email::Email::parse(s).is_some()
 }
 
 #[cfg(test)]
@@ -118,7 +110,16 @@ mod tests {
         for ok in ["a@b.co", "first.last+tag@example.org"] {
             assert!(looks_like_email(ok), "{ok}");
         }
-        for bad in ["", "a", "a@b", "@b.co", "a@b.", "a b@c.de", "a@@b.co"] {
+        for bad in [
+            "",
+            "a",
+            "a@b",
+            "@b.co",
+            "a@b.",
+            "a b@c.de",
+            "a@@b.co",
+            "<script>x</script>@a.com",
+        ] {
             assert!(!looks_like_email(bad), "{bad}");
         }
     }

@@ -1,7 +1,11 @@
 //! How each content collection appears in the backoffice editor: its fields, in order.
 //! Labels and titles are functions of the language, so the specs stay static.
 
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
+
+use crate::content::model::{Service, Solution, TeamMember};
+use crate::core::collection::Collection;
+use crate::core::validate::FieldError;
 
 use crate::core::locale::Locale;
 use crate::i18n::*;
@@ -43,6 +47,8 @@ pub struct CollectionSpec {
     pub label_field: &'static str,
     pub fields: &'static [FieldSpec],
     pub blank: fn() -> Value,
+    /// The model's own rules (the ones the server applies), run on the editor's draft.
+    pub validate: fn(&Map<String, Value>) -> Vec<FieldError>,
 }
 
 impl CollectionSpec {
@@ -66,6 +72,14 @@ impl CollectionSpec {
             None => field.to_string(),
         }
     }
+}
+
+/// What the server would refuse in `draft`, by the model's [`Collection::validate`]. A draft
+/// that does not even read as the model is left to the server to explain.
+fn validate_as<T: Collection>(draft: &Map<String, Value>) -> Vec<FieldError> {
+    serde_json::from_value::<T>(Value::Object(draft.clone()))
+        .map(|record| record.validate())
+        .unwrap_or_default()
 }
 
 const fn field(name: &'static str, label: Text, kind: FieldKind) -> FieldSpec {
@@ -111,6 +125,7 @@ pub static TEAM: CollectionSpec = CollectionSpec {
         ),
     ],
     blank: || json!({ "name": "", "role": "", "email": "", "bio": "", "photo_url": "" }),
+    validate: validate_as::<TeamMember>,
 };
 
 pub static SERVICES: CollectionSpec = CollectionSpec {
@@ -152,6 +167,7 @@ pub static SERVICES: CollectionSpec = CollectionSpec {
         ),
     ],
     blank: || json!({ "name": "", "description": "", "price_cents": 0, "published": false }),
+    validate: validate_as::<Service>,
 };
 
 pub static SOLUTIONS: CollectionSpec = CollectionSpec {
@@ -188,6 +204,7 @@ pub static SOLUTIONS: CollectionSpec = CollectionSpec {
         ),
     ],
     blank: || json!({ "title": "", "description": "", "category": "", "published": false }),
+    validate: validate_as::<Solution>,
 };
 
 /// "4.50" from 450 cents.
@@ -257,8 +274,6 @@ mod tests {
 
     #[test]
     fn specs_only_edit_what_the_model_lets_editors_write() {
-        use crate::content::model::{Service, Solution, TeamMember};
-        use crate::core::collection::Collection;
         for (spec, editable) in [
             (&TEAM, TeamMember::is_editable as fn(&str) -> bool),
             (&SERVICES, Service::is_editable),

@@ -17,16 +17,11 @@ use crate::i18n::*;
 use crate::identity::server::secrets;
 use crate::identity::server::sessions::Revoked;
 
-/// An email address as stored: trimmed, lowercased, roughly checked.
+/// An email address as stored: trimmed, lowercased, read by [`crate::core::email::Email::parse`].
 pub fn normalise_email(raw: &str) -> Result<String, AppError> {
-    let email = raw.trim().to_lowercase();
-    let ok = email.len() <= 254
-        && email
-            .split_once('@')
-            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
-        && !email.contains(char::is_whitespace);
-    if ok {
-        Ok(email)
+    let parsed = crate::core::email::Email::parse(raw);
+    if let Some(email) = parsed {
+        Ok(email.as_str().to_string())
     } else {
         Err(AppError::Validation(vec![FieldError::new(
             "email",

@@ -76,8 +76,15 @@ fn InviteForm(on_invited: Callback<()>) -> impl IntoView {
     let error = RwSignal::new(None::<AppError>);
     let created = RwSignal::new(None::<CreatedInvitation>);
     let busy = RwSignal::new(false);
+    // The server's rule, as the admin types: an address it would refuse cannot be sent.
+    let unreadable = move || {
+        email.with(|e| !e.trim().is_empty() && crate::core::email::Email::parse(e).is_none())
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        if unreadable() || email.with_untracked(|e| e.trim().is_empty()) {
+            return;
+        }
         busy.set(true);
         spawn_local(async move {
             match invite_member(email.get_untracked(), role.get_untracked()).await {
@@ -101,16 +108,20 @@ fn InviteForm(on_invited: Callback<()>) -> impl IntoView {
                 <label class="field">
                     <span>{t!(i18n, identity.members.email)}</span>
                     <input id="invite-email" type="email" autocomplete="off" aria-describedby="invite-email-error" placeholder=move || t_string!(i18n, identity.members.email_placeholder)
-                        prop:value=email on:input=move |ev| email.set(event_target_value(&ev))/>
+                        aria-invalid=move || unreadable().to_string()
+                        prop:value=email on:input=move |ev| { error.set(None); email.set(event_target_value(&ev)) }/>
                 </label>
                 <label class="field">
                     <span>{t!(i18n, identity.members.role)}</span>
                     <RoleSelect id="invite-role" value=role on_change=Callback::new(move |r| role.set(r))/>
                 </label>
             </div>
-            <span class="field-error" id="invite-email-error" role="alert">{move || error.with(|e| e.as_ref().map(|e| e.field_message("email").unwrap_or_else(|| e.message(i18n.get_locale()))))}</span>
+            <span class="field-error" id="invite-email-error" role="alert">
+                {move || error.with(|e| e.as_ref().map(|e| e.field_message("email").unwrap_or_else(|| e.message(i18n.get_locale()))))
+                    .or_else(|| unreadable().then(|| t_string!(i18n, identity.server.invalid_email).to_string()))}
+            </span>
             <div class="actions">
-                <button type="submit" data-testid="invite" disabled=move || busy.get()>{t!(i18n, identity.members.invite)}</button>
+                <button type="submit" data-testid="invite" disabled=move || busy.get() || unreadable() || email.with(|e| e.trim().is_empty())>{t!(i18n, identity.members.invite)}</button>
             </div>
             {move || created.get().map(|c| view! {
                 <p class="notice" role="status" data-testid="invited">

@@ -17,6 +17,7 @@ on_both_backends!(
     generic_sync_can_write_an_unchanged_record_on_purpose,
     opening_a_public_page_counts_a_view_and_drafts_are_not_found,
     a_deleted_record_can_be_restored_with_its_counters,
+    what_the_browser_refuses_the_server_refuses_on_create_and_edit,
 );
 
 fn service(name: &str, published: bool) -> Value {
@@ -633,4 +634,43 @@ async fn made_up_pages_are_not_found_and_cost_the_server_nothing(b: Backend) {
     assert_eq!(status, 422, "an id no record can have");
     assert_eq!(app.engine.views.remembered(), 0, "nothing remembered");
     assert_eq!(app.head().await, head, "nothing written");
+}
+
+async fn what_the_browser_refuses_the_server_refuses_on_create_and_edit(b: Backend) {
+    let app = spawn_app(b).await;
+    let sync = |op: &str, payload: Value| {
+        app.call(
+            "/api/sync",
+            json!({ "collection": "services", "op": op, "payload": payload }),
+        )
+    };
+    let negative =
+        json!({ "name": "Éclair", "description": "", "price_cents": -500, "published": false });
+    let (status, body) = sync("create", negative).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.to_string().contains("price_cents"), "{body}");
+    assert!(staff_services(&app)
+        .await
+        .iter()
+        .all(|s| s["name"] != "Éclair"));
+
+    let (status, created) = sync("create", service("Éclair", false)).await;
+    assert_eq!(status, 200, "{created}");
+    let id = created["record"]["id"].as_str().unwrap().to_string();
+    let edit = json!({ "id": id, "base_version": 1, "changes": { "price_cents": { "from": 450, "to": -5 } } });
+    let (status, body) = sync("update", edit).await;
+    assert_eq!(status, 422, "{body}");
+    let stored = staff_services(&app).await;
+    let eclair = stored.iter().find(|s| s["id"] == id.as_str()).unwrap();
+    assert_eq!(eclair["price_cents"], 450);
+
+    let (status, body) = app
+        .call(
+            "/api/sync",
+            json!({ "collection": "team", "op": "create", "payload": {
+                "name": "Eve", "role": "", "bio": "", "photo_url": "", "email": "<script>x</script>@a.com" } }),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.to_string().contains("email"), "{body}");
 }

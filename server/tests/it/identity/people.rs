@@ -23,6 +23,7 @@ on_both_backends!(
     handing_organisations_over_does_not_reset_the_daily_limit,
     invitations_have_a_daily_limit,
     the_same_person_invited_or_signing_up_twice_at_once_gets_a_clear_answer,
+    an_address_that_is_not_one_is_refused_and_nobody_is_invited,
 );
 
 const CHOSEN: &str = "tulip orbit 77 cellar";
@@ -658,4 +659,32 @@ async fn the_same_person_invited_or_signing_up_twice_at_once_gets_a_clear_answer
     let mut statuses: Vec<u16> = both.iter().map(|r| r.status().as_u16()).collect();
     statuses.sort();
     assert_eq!(statuses, [200, 422]);
+}
+
+async fn an_address_that_is_not_one_is_refused_and_nobody_is_invited(b: Backend) {
+    let app = spawn_app(b).await;
+    let admin = app.session_of(app.admin_id, 1).await;
+    for bad in [
+        "<script>x</script>@a.com",
+        "Eve <eve@x.test>",
+        "eve@[127.0.0.1]",
+        "eve@localhost",
+        "\"eve smith\"@x.test",
+    ] {
+        let (status, body) = app
+            .call_as(
+                &admin,
+                "/api/members/invite",
+                json!({ "email": bad, "role": "editor" }),
+            )
+            .await;
+        assert_eq!(status, 422, "{bad}: {body}");
+        assert!(body.to_string().contains("email"), "{bad}: {body}");
+    }
+    let mut conn = app.engine.db.read.acquire().await.unwrap();
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM invitations")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    assert_eq!(count, 0);
 }

@@ -75,6 +75,18 @@ pub(super) fn ItemCard(
         })
     };
 
+    // The rules the server applies, run as the editor types: a draft it would refuse, or a
+    // field whose text cannot be read, cannot be sent.
+    let problems = Memo::new(move |_| {
+        if dirty() {
+            (spec.validate)(&current())
+        } else {
+            Vec::new()
+        }
+    });
+    let unreadable = RwSignal::new(std::collections::BTreeSet::<&'static str>::new());
+    let savable = move || problems.with(Vec::is_empty) && unreadable.with(|u| u.is_empty());
+
     let save = move |_| {
         let Some(ed) = key.with_value(|k| editing.with_untracked(|e| e.get(k).cloned())) else {
             return;
@@ -174,6 +186,7 @@ pub(super) fn ItemCard(
         });
         new_keys.update(|keys| keys.retain(|x| *x != k));
         error.set(None);
+        unreadable.update(|u| u.clear());
     };
 
     let toggle_published = move |_| {
@@ -273,13 +286,19 @@ pub(super) fn ItemCard(
                 {spec.fields.iter().map(|f| {
                     let f = *f;
                     let value = Signal::derive(move || current().get(f.name).cloned().unwrap_or(Value::Null));
-                    let message = Signal::derive(move || error.with(|e| e.as_ref().and_then(|e| e.field_message(f.name))));
+                    let message = Signal::derive(move || {
+                        error.with(|e| e.as_ref().and_then(|e| e.field_message(f.name)))
+                            .or_else(|| problems.with(|p| p.iter().find(|p| p.field == f.name).map(|p| p.message.clone())))
+                    });
                     let error_id = key.with_value(|k| format!("card-{k}-{}-error", f.name));
-                    view! { <MapField spec=f value message creating=is_new error_id on_change=Callback::new(move |v| set_field(f.name, v))/> }
+                    let on_unreadable = Callback::new(move |bad: bool| unreadable.update(|u| {
+                        if bad { u.insert(f.name); } else { u.remove(f.name); }
+                    }));
+                    view! { <MapField spec=f value message creating=is_new error_id on_unreadable on_change=Callback::new(move |v| set_field(f.name, v))/> }
                 }).collect_view()}
             </div>
             <div class="card-actions">
-                <button data-testid="save-item" on:click=save disabled=move || busy.get() || !dirty()>
+                <button data-testid="save-item" on:click=save disabled=move || busy.get() || !dirty() || !savable()>
                     {move || if busy.get() {
                         t_string!(i18n, content.save.saving)
                     } else if is_new {
@@ -309,7 +328,12 @@ pub(super) fn ItemCard(
                     <HistoryPanel spec key=key.get_value()/>
                 })}
             </div>
-            <p class="form-error" role="alert" data-testid="item-error">{move || error.get().map(|e| e.to_string())}</p>
+            <p class="form-error" role="alert" data-testid="item-error">
+                {move || error.get().map(|e| e.to_string()).or_else(|| problems.with(|p| {
+                    // A rule on a field the card does not show still says why Save is off.
+                    p.iter().find(|p| !spec.has_field(&p.field)).map(|p| p.message.clone())
+                }))}
+            </p>
             {move || match error.get() {
                 Some(AppError::Conflict(conflicts)) => Some(view! {
                     <ConflictPanel spec conflicts on_use_theirs=Callback::new(move |(field, theirs): (String, Value)| {

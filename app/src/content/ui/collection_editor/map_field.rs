@@ -17,6 +17,9 @@ pub(super) fn MapField(
     /// Unique on the page (several cards show the same field): the control names it in
     /// `aria-describedby`, so a screen reader reads the error with the field.
     error_id: String,
+    /// Told whether the field's text can be read as its kind (a price), so the card can
+    /// refuse to save a value it could not read rather than the last one it could.
+    on_unreadable: Callback<bool>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let described_by = error_id.clone();
@@ -52,8 +55,8 @@ pub(super) fn MapField(
                 aria-invalid=move || (invalid_money.get() || message.get().is_some()).to_string()
                 prop:value=move || money_input_text(value.get().as_i64().unwrap_or(0), i18n.get_locale())
                 on:change=move |ev| match parse_money(&event_target_value(&ev)) {
-                    Some(cents) => { invalid_money.set(false); on_change.run(Value::from(cents)) }
-                    None => invalid_money.set(true),
+                    Some(cents) => { invalid_money.set(false); on_unreadable.run(false); on_change.run(Value::from(cents)) }
+                    None => { invalid_money.set(true); on_unreadable.run(true) }
                 }/>
         }
         .into_any(),
