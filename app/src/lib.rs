@@ -62,6 +62,9 @@ lazy_page!(WebhooksRoute, webhooks_page in backoffice, || {
 lazy_page!(MembersRoute, members_page in backoffice, || {
     view! { <crate::identity::ui::members_page::MembersPage/> }
 });
+lazy_page!(DeskRoute, desk_page in backoffice, || {
+    view! { <crate::identity::ui::desk_page::DeskPage/> }
+});
 lazy_page!(AccountRoute, account_page in backoffice, || {
     view! { <crate::identity::ui::account_page::AccountPage/> }
 });
@@ -143,6 +146,7 @@ fn Pages() -> impl IntoView {
                     <Route path=(StaticSegment("admin"), StaticSegment("solutions")) view={Lazy::<SolutionsAdminRoute>::new()}/>
                     <Route path=(StaticSegment("admin"), StaticSegment("webhooks")) view={Lazy::<WebhooksRoute>::new()}/>
                     <Route path=(StaticSegment("admin"), StaticSegment("members")) view={Lazy::<MembersRoute>::new()}/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("desk")) view={Lazy::<DeskRoute>::new()}/>
                     <Route path=(StaticSegment("admin"), StaticSegment("account")) view={Lazy::<AccountRoute>::new()}/>
                     <Route path=StaticSegment("signin") view={Lazy::<SignInRoute>::new()}/>
                     // Whole before it is sent: its form must work without the WASM.

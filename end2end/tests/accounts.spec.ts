@@ -75,16 +75,55 @@ test("a supervisor sees the editors read-only", async ({ page, servers }) => {
   await expect(page.getByTestId("add")).toBeDisabled();
 });
 
-test("an operator is refused the sync centre", async ({ page, problems, servers }) => {
+test("an operator lands on a page of their own, and is told which pages are not for them", async ({ page, problems, servers }) => {
   const server = await servers.start();
-  // The page answers 403. The staff socket opens: operators follow the feed of what their
-  // role may read (customers' records), so it is no console error.
+  // The sync centre's data answers 403 (the page asks before it knows the role). The staff
+  // socket opens: operators follow the feed of what their role may read (customers' records).
   problems.expect(refused(403));
   const password = await invite(server.url, "olga@courant.test", "operator");
-  await signIn(page, server.url, { email: "olga@courant.test", password });
+  const sockets: string[] = [];
+  page.on("websocket", (ws) => sockets.push(ws.url()));
+
+  // Signing in with the form, nowhere asked for: the desk, not the content pages.
+  await page.goto(`${server.url}/signin`);
+  await expect(page.locator("#root")).toHaveAttribute("data-hydrated", "true");
+  await page.getByLabel("E-mail").fill("olga@courant.test");
+  await page.getByLabel("Mot de passe").fill(password);
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  await expect(page).toHaveURL(`${server.url}/admin/desk`);
+  await expect(page.locator("#root")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.getByRole("heading", { name: "Votre poste" })).toBeVisible();
+  await expect(page.getByTestId("desk-coming")).toContainText("Le suivi des commandes et des prospects arrive ici");
+  await expect(page.getByTestId("user-role")).toHaveText("opérateur");
+  await expect(page.getByTestId("read-only")).toHaveCount(0);
+  await expect(page.getByRole("alert")).toHaveCount(0);
+  // Live, and it stays live: one socket, no reconnect loop.
+  const indicator = page.getByTestId("sync-indicator");
+  await expect(indicator).toHaveAttribute("data-status", "live");
+  await page.waitForTimeout(3_000);
+  await expect(indicator).toHaveAttribute("data-status", "live");
+  expect(sockets).toHaveLength(1);
+  // The content and the sync centre are not in their menu.
+  await expect(page.getByRole("link", { name: "Paramètres" })).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "Webhooks" })).toHaveCount(0);
+
+  // A page that is not for them says so, and leads back to theirs.
   await page.goto(`${server.url}/admin/webhooks`);
   await expect(page.locator("#root")).toHaveAttribute("data-hydrated", "true");
-  await expect(page.getByRole("alert").filter({ hasText: "Vous n’avez pas l’autorisation de faire cela." })).toBeVisible();
-  await expect(page.getByTestId("user-role")).toHaveText("opérateur");
-  await expect(page.getByRole("link", { name: "Webhooks" })).toHaveCount(0);
+  const notice = page.getByTestId("not-for-role");
+  await expect(notice).toContainText("Cette page n’est pas prévue pour votre rôle (opérateur).");
+  await expect(page.getByRole("alert")).toHaveCount(0);
+  await notice.getByRole("link", { name: "Aller à ma page" }).click();
+  await expect(page).toHaveURL(`${server.url}/admin/desk`);
+});
+
+test("an editor sees the members read-only, not a form the server would refuse", async ({ page, problems, servers }) => {
+  const server = await servers.start();
+  problems.expect(refused(403));
+  const password = await invite(server.url, "eddy@courant.test", "editor");
+  await signIn(page, server.url, { email: "eddy@courant.test", password });
+  await page.goto(`${server.url}/admin/members`);
+  await expect(page.locator("#root")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.getByTestId("not-for-role")).toContainText("(éditeur)");
+  await expect(page.getByTestId("invite")).toBeHidden();
 });

@@ -10,7 +10,7 @@ use http::Method;
 
 use app::core::error::AppError;
 use app::identity::return_to::{
-    after_sign_in, needs_sign_in, sign_in_url, BACKOFFICE_HOME, SIGN_IN_PATH,
+    after_sign_in, home_for, needs_sign_in, sign_in_url, BACKOFFICE_HOME, SIGN_IN_PATH,
 };
 use app::identity::server::access::identify;
 
@@ -25,12 +25,13 @@ pub async fn gate_backoffice(State(state): State<AppState>, req: Request, next: 
     if !is_sign_in && !needs_sign_in(path) {
         return next.run(req).await;
     }
-    let signed_in = match identify(&state.engine, req.headers(), None).await {
-        Ok(who) => who.is_some(),
-        Err(AppError::Unauthorized) => false,
+    let who = match identify(&state.engine, req.headers(), None).await {
+        Ok(who) => who,
+        Err(AppError::Unauthorized) => None,
         // The page itself will say what went wrong; the sign-in page would not help.
         Err(_) => return next.run(req).await,
     };
+    let signed_in = who.is_some();
     match (signed_in, is_sign_in) {
         (false, false) => {
             let asked = req.uri().path_and_query().map_or(path, |p| p.as_str());
@@ -40,8 +41,9 @@ pub async fn gate_backoffice(State(state): State<AppState>, req: Request, next: 
             let next_page = query_value(req.uri().query(), "next");
             Redirect::to(after_sign_in(next_page.as_deref())).into_response()
         }
-        (true, false) if path == "/admin" || path == "/admin/" => {
-            Redirect::to(BACKOFFICE_HOME).into_response()
+        // The backoffice's front door: the first page the person's role can use.
+        (true, false) if path == BACKOFFICE_HOME || path == "/admin/" => {
+            Redirect::to(home_for(who.and_then(|w| w.role))).into_response()
         }
         _ => next.run(req).await,
     }

@@ -3,8 +3,24 @@
 
 /// The sign-in page.
 pub const SIGN_IN_PATH: &str = "/signin";
-/// Where signing in leads when no page was asked for.
-pub const BACKOFFICE_HOME: &str = "/admin/settings";
+/// Where signing in leads when no page was asked for: the server sends it on to the page of
+/// the person's role ([`home_for`]).
+pub const BACKOFFICE_HOME: &str = "/admin";
+/// The operators' page until their desk exists.
+pub const DESK_PATH: &str = "/admin/desk";
+
+/// The first page a role can use.
+pub fn home_for(role: Option<crate::core::roles::Role>) -> &'static str {
+    use crate::core::roles::{allows, Permission};
+    if allows(role, Permission::ReadContent) {
+        "/admin/settings"
+    } else if allows(role, Permission::ReadCustomers) {
+        DESK_PATH
+    } else {
+        // No role in this organisation any more: one's own account still works.
+        "/admin/account"
+    }
+}
 
 /// `next` if it is a path on this site, otherwise the backoffice's first page.
 pub fn after_sign_in(next: Option<&str>) -> &str {
@@ -35,6 +51,16 @@ pub fn sign_in_url(path_and_query: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_role_lands_on_a_page_it_can_use() {
+        use crate::core::roles::Role;
+        assert_eq!(home_for(Some(Role::Admin)), "/admin/settings");
+        assert_eq!(home_for(Some(Role::Editor)), "/admin/settings");
+        assert_eq!(home_for(Some(Role::Supervisor)), "/admin/settings");
+        assert_eq!(home_for(Some(Role::Operator)), DESK_PATH);
+        assert_eq!(home_for(None), "/admin/account");
+    }
 
     #[test]
     fn only_paths_of_this_site_are_followed() {

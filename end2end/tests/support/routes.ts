@@ -12,5 +12,6 @@ export const BACKOFFICE_PAGES = [
   "/admin/solutions",
   "/admin/webhooks",
   "/admin/members",
+  "/admin/desk",
   "/admin/account",
 ];

@@ -6,6 +6,7 @@ use crate::core::locale::Locale;
 use crate::core::roles::{allows, Permission, Role};
 use crate::i18n::*;
 use crate::identity::api::{me, sign_out, switch_organisation, CurrentUser};
+use crate::identity::return_to::{home_for, DESK_PATH};
 use crate::widgets::indicator::RealtimeSyncIndicator;
 use crate::widgets::language_switch::LanguageSwitch;
 
@@ -50,6 +51,13 @@ pub fn AdminLayout(
     /// The page is about one's own account, which every role may change.
     #[prop(optional)]
     own_account: bool,
+    /// What reading the page takes: a role without it is told the page is not for them
+    /// and pointed to theirs, instead of meeting refusals.
+    #[prop(default = Permission::ReadContent)]
+    read: Permission,
+    /// What changing anything on the page takes: a role without it sees the page read-only.
+    #[prop(default = Permission::WriteContent)]
+    write: Permission,
 ) -> impl IntoView {
     crate::client::use_live_feed().use_staff_audience();
     // Loaded in the browser after hydration, so the server's HTML and the first hydrated
@@ -67,15 +75,13 @@ pub fn AdminLayout(
         });
     });
     let may = move |p: Permission| user.get().is_some_and(|u| allows(u.role, p));
+    let not_for_role = move || !own_account && user.get().is_some_and(|u| !allows(u.role, read));
     let read_only = move || {
-        !own_account
-            && user
-                .get()
-                .is_some_and(|u| !allows(u.role, Permission::WriteContent))
+        !own_account && !not_for_role() && user.get().is_some_and(|u| !allows(u.role, write))
     };
     // The account page's password form works without the WASM; it gates its other forms.
     let hydrated = crate::widgets::hydrated::use_hydrated();
-    let frame_disabled = move || read_only() || (!own_account && !hydrated.get());
+    let frame_disabled = move || read_only() || not_for_role() || (!own_account && !hydrated.get());
     let i18n = use_i18n();
     let viewer_role = move || {
         let locale = i18n.get_locale();
@@ -89,13 +95,16 @@ pub fn AdminLayout(
     view! {
         <div class="admin">
             <header class="topbar">
-                <a class="brand" href="/admin/settings">{t!(i18n, common.brand_backoffice)}</a>
+                <a class="brand" href="/admin" rel="external">{t!(i18n, common.brand_backoffice)}</a>
                 <nav aria-label=move || t_string!(i18n, common.nav.label)>
                     <Show when=move || may(Permission::ReadContent)>
                         <A href="/admin/settings">{t!(i18n, common.nav.settings)}</A>
                         <A href="/admin/team">{t!(i18n, common.nav.team)}</A>
                         <A href="/admin/services">{t!(i18n, common.nav.services)}</A>
                         <A href="/admin/solutions">{t!(i18n, common.nav.solutions)}</A>
+                    </Show>
+                    <Show when=move || may(Permission::ReadCustomers)>
+                        <A href={DESK_PATH}>{t!(i18n, common.nav.desk)}</A>
                     </Show>
                     <Show when=move || may(Permission::ReadSyncCentre)>
                         <A href="/admin/webhooks">{t!(i18n, common.nav.webhooks)}</A>
@@ -112,7 +121,14 @@ pub fn AdminLayout(
                     {t!(i18n, common.user.read_only, role = viewer_role())}
                 </p>
             </Show>
-            <main>
+            <Show when=not_for_role>
+                <p class="notice" role="status" data-testid="not-for-role">
+                    {t!(i18n, common.user.not_for_role, role = viewer_role())} " "
+                    <a href=move || home_for(user.get().and_then(|u| u.role))>{t!(i18n, common.user.go_home)}</a>
+                </p>
+            </Show>
+            // Hidden rather than dropped: the server rendered the page before it knew the role.
+            <main hidden=not_for_role>
                 <fieldset class="frame" disabled=frame_disabled>{children()}</fieldset>
             </main>
         </div>

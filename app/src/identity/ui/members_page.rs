@@ -9,7 +9,7 @@ use leptos_meta::Title;
 
 use crate::core::error::AppError;
 use crate::core::locale::relative_time;
-use crate::core::roles::Role;
+use crate::core::roles::{Permission, Role};
 use crate::core::time::now_ms;
 use crate::i18n::*;
 use crate::identity::members_api::{
@@ -32,7 +32,7 @@ pub fn MembersPage() -> impl IntoView {
         invitations.refetch();
     });
     view! {
-        <AdminLayout>
+        <AdminLayout read=Permission::ReadSyncCentre write=Permission::ManagePeople>
             <Title text=move || t_string!(i18n, identity.members.page_title)/>
             <h1>{t!(i18n, identity.members.heading)}</h1>
             <p class="meta">{t!(i18n, identity.members.intro)}</p>

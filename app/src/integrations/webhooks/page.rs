@@ -7,6 +7,7 @@ use leptos_meta::Title;
 
 use crate::core::error::AppError;
 use crate::core::locale::{relative_time, Locale};
+use crate::core::roles::Permission;
 use crate::core::time::now_ms;
 use crate::i18n::*;
 use crate::identity::ui::layout::AdminLayout;
@@ -46,7 +47,7 @@ pub fn WebhooksPage() -> impl IntoView {
     };
 
     view! {
-        <AdminLayout>
+        <AdminLayout read=Permission::ReadSyncCentre write=Permission::ManageSyncCentre>
             <Title text=move || t_string!(i18n, webhooks.page.title)/>
             <h1>{t!(i18n, webhooks.page.heading)}</h1>
             <p class="meta">{t!(i18n, webhooks.page.intro)}</p>

@@ -6,7 +6,8 @@ use base64::Engine as _;
 use reqwest::header::{ACCEPT, LOCATION, ORIGIN, REFERER, SET_COOKIE};
 use reqwest::redirect::Policy;
 
-use crate::common::{spawn_app, Backend, TestApp, ADMIN_EMAIL, PASSWORD};
+use crate::common::{member, spawn_app, Backend, TestApp, ADMIN_EMAIL, PASSWORD};
+use app::core::roles::Role;
 
 /// What Chromium sends with a form submission or a link.
 const HTML: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
@@ -237,7 +238,8 @@ async fn a_next_page_elsewhere_is_not_followed() {
             ],
         )
         .await;
-        assert_eq!(location(&res), "/admin/settings", "{hostile}");
+        // The backoffice's front door, which then opens on the role's first page.
+        assert_eq!(location(&res), "/admin", "{hostile}");
     }
 }
 
@@ -321,4 +323,30 @@ async fn a_password_changed_without_script_lands_on_the_account_page() {
     )
     .await;
     assert!(session_cookie(&res).is_some(), "the new password signs in");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_backoffice_front_door_opens_on_the_first_page_the_role_can_use() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let operator = member(&app.engine, "olga@courant.test", 1, Role::Operator).await;
+    let editor = member(&app.engine, "eddy@courant.test", 1, Role::Editor).await;
+    for (user, home) in [
+        (app.admin_id, "/admin/settings"),
+        (editor, "/admin/settings"),
+        (operator, "/admin/desk"),
+    ] {
+        let cookie = format!("courant_session={}", app.session_of(user, 1).await);
+        let res = get_page(&app, "/admin", Some(&cookie)).await;
+        assert_eq!(
+            (res.status().as_u16(), location(&res)),
+            (303, home.to_string())
+        );
+        // Signing in with nowhere asked for goes through the same door.
+        let res = get_page(&app, "/signin", Some(&cookie)).await;
+        assert_eq!(location(&res), "/admin");
+    }
+    // The operator's page is theirs: it renders, with no permission error.
+    let cookie = format!("courant_session={}", app.session_of(operator, 1).await);
+    let res = get_page(&app, "/admin/desk", Some(&cookie)).await;
+    assert_eq!(res.status(), 200);
 }
