@@ -228,6 +228,10 @@ test("a card the server would refuse cannot be saved: the browser applies the sa
   await price.blur();
   await expect(save).toBeEnabled();
   await save.click();
+  // The feed's created event can arrive before the save's answer: for that moment the draft
+  // and the stored card both carry the name, so wait for the draft to go first.
+  await expect(fresh).toHaveCount(0);
+  await expect(card(page, "Éclair")).toHaveCount(1);
   await expect(card(page, "Éclair")).toHaveAttribute("data-new", "false");
   const [stored] = await staffList(server.url, "services");
   expect([stored.name, stored.price_cents]).toEqual(["Éclair", 450]);
