@@ -40,8 +40,9 @@ if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then pin=(taskset -c 0
 for n in $SWEEP; do
   dir="$(mktemp -d "${TMPDIR:-/tmp}/courant-bench-XXXXXX")"
   ulimit -n "$(ulimit -Hn)"
+  # Every subscriber connects from loopback: lift the per-address cap on live sockets.
   DATABASE_URL="sqlite://$dir/courant.db" COURANT_DEMO_CONTENT=0 RUST_LOG=warn \
-    LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_SITE_ROOT="$root/target/site" \
+    COURANT_LIVE_MAX_PER_ADDRESS=100000 LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_SITE_ROOT="$root/target/site" \
     "${pin[@]}" target/release/server &
   server_pid=$!
   for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done

@@ -39,13 +39,61 @@ pub async fn start(database_url: &str, settings: Settings) -> Result<Engine, Sta
         gate: Arc::new(IdentityGate),
         features: Default::default(),
         on_new_organisation: Vec::new(),
+        log_holds: Vec::new(),
     };
     crate::identity::server::access::plug_in(&mut parts, settings.auth);
     crate::content::server::plug_in(&mut parts);
     crate::integrations::webhooks::plug_in(&mut parts, settings.outbound);
     #[cfg(feature = "test-collections")]
     crate::testing::plug_in(&mut parts);
+    crate::core::call::declare(server_functions());
     let engine = Engine::open(database_url, settings.live, parts).await?;
     crate::content::server::demo::seed_if_empty(&engine, settings.with_examples).await?;
     Ok(engine)
+}
+
+/// Every server function with the encoding it reads its arguments in (from its type), so a
+/// body it cannot read is answered with what to send (core/call.rs). A function missing here
+/// fails the server's malformed-body test.
+pub fn server_functions() -> Vec<(&'static str, crate::core::call::BodyEncoding)> {
+    use crate::content::settings_api as settings;
+    use crate::core::call::reads;
+    use crate::engine::api as engine;
+    use crate::identity::{api as identity, members_api as members};
+    use crate::integrations::webhooks::api as webhooks;
+    vec![
+        reads::<engine::Sync>(),
+        reads::<engine::PublicList>(),
+        reads::<engine::PublicRecord>(),
+        reads::<engine::StaffList>(),
+        reads::<engine::SyncList>(),
+        reads::<engine::History>(),
+        reads::<engine::Deleted>(),
+        reads::<engine::Restore>(),
+        reads::<identity::SignIn>(),
+        reads::<identity::SignOut>(),
+        reads::<identity::Me>(),
+        reads::<identity::ChangePassword>(),
+        reads::<identity::CreateApiToken>(),
+        reads::<identity::ListApiTokens>(),
+        reads::<identity::RevokeApiToken>(),
+        reads::<identity::SwitchOrganisation>(),
+        reads::<identity::CreateOrganisation>(),
+        reads::<members::ListMembers>(),
+        reads::<members::InviteMember>(),
+        reads::<members::ListInvitations>(),
+        reads::<members::RevokeInvitation>(),
+        reads::<members::SetMemberRole>(),
+        reads::<members::RemoveMember>(),
+        reads::<members::ViewInvitation>(),
+        reads::<members::AcceptInvitationAsNew>(),
+        reads::<members::AcceptInvitation>(),
+        reads::<settings::PublicSettings>(),
+        reads::<settings::EditableSettings>(),
+        reads::<settings::SaveSettings>(),
+        reads::<webhooks::ListWebhooks>(),
+        reads::<webhooks::CreateWebhook>(),
+        reads::<webhooks::DeleteWebhook>(),
+        reads::<webhooks::WebhookDeliveries>(),
+    ]
 }

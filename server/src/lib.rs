@@ -5,6 +5,7 @@ pub mod cross_site;
 pub mod limits;
 pub mod live_socket;
 pub mod request_locale;
+pub mod request_log;
 pub mod security_headers;
 pub mod sign_in_gate;
 
@@ -13,7 +14,6 @@ use axum::routing::get;
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use tower_http::trace::TraceLayer;
 
 use app::core::protocol::LIVE_PATH;
 use app::engine::Engine;
@@ -63,7 +63,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(
             request_locale::answer_in_asked_language,
         ))
-        .layer(TraceLayer::new_for_http())
+        .layer(request_log::layer())
         .with_state(state)
 }
 

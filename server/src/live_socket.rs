@@ -4,9 +4,8 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
 use axum::response::Response;
 use futures::{SinkExt, StreamExt};
 use serde::Deserialize;
@@ -15,9 +14,10 @@ use tokio::time::{interval_at, Instant, MissedTickBehavior};
 
 use app::core::error::AppError;
 use app::core::principal::{Credential, Identity, Principal};
-use app::core::protocol::{ClientMsg, ServerMsg, MAX_CLIENT_MESSAGE_BYTES};
+use app::core::protocol::{close, ClientMsg, ServerMsg, MAX_CLIENT_MESSAGE_BYTES};
 use app::core::roles::Permission;
 use app::engine::hub::{frame_of, Audience};
+use app::engine::sockets::SocketSlot;
 use app::engine::subscription::Subscription;
 use app::engine::Engine;
 use app::identity::server::access::authorize;
@@ -55,12 +55,13 @@ pub async fn upgrade(
     ws: WebSocketUpgrade,
     State(state): State<AppState>,
     Query(q): Query<LiveQuery>,
-    headers: HeaderMap,
+    parts: http::request::Parts,
 ) -> Result<Response, AppError> {
+    let headers = &parts.headers;
     // A page on another site must not ride on the visitor's cookie (cross-site WebSocket
     // hijacking): browsers always send Origin on a WebSocket handshake.
     check_same_site(
-        &headers,
+        headers,
         &app::identity::server::access::auth(&state.engine).config,
     )
     .map_err(AppError::CrossSite)?;
@@ -74,7 +75,7 @@ pub async fn upgrade(
     };
     let who = authorize(
         &state.engine,
-        &headers,
+        headers,
         q.access_token.as_deref(),
         permission,
     )
@@ -86,21 +87,42 @@ pub async fn upgrade(
         _ => Audience::Public,
     };
     let engine = state.engine.clone();
+    let address = engine.gate().client_address(&engine, &parts);
+    let slot = engine
+        .sockets
+        .take(&address, engine.live.max_sockets_per_address);
     Ok(ws
         .read_buffer_size(READ_BUFFER_BYTES)
         // Frames handed over together go out in one write; one alone is written at once.
         .write_buffer_size(WRITE_BATCH_BYTES)
         .max_message_size(MAX_CLIENT_MESSAGE_BYTES)
         .max_frame_size(MAX_CLIENT_MESSAGE_BYTES)
-        .on_upgrade(move |socket| session(socket, engine, who, audience, q)))
+        .on_upgrade(move |socket| async move {
+            let timeout = engine.live.send_timeout;
+            let out = Outgoing { socket, timeout };
+            match slot {
+                Some(slot) => session(out, engine, who, audience, q, slot).await,
+                // A browser never sees an HTTP status on a WebSocket: the refusal is the
+                // Close frame's code, which the page reads.
+                None => {
+                    tracing::info!(%address, "refused a live socket: too many from this address");
+                    out.close(
+                        close::TOO_MANY_SOCKETS,
+                        "too many live connections from this address",
+                    )
+                    .await
+                }
+            }
+        }))
 }
 
 async fn session(
-    socket: WebSocket,
+    mut out: Outgoing<WebSocket>,
     engine: Engine,
     who: Principal,
     audience: Audience,
     q: LiveQuery,
+    _slot: SocketSlot,
 ) {
     let org = who.org;
     // Signing out, revoking the token or changing the member's role closes the socket; the
@@ -112,10 +134,6 @@ async fn session(
     });
     let mut revoked = std::pin::pin!(next_revocation(revocations));
     let live = &engine.live;
-    let mut out = Outgoing {
-        socket,
-        timeout: live.send_timeout,
-    };
     // Boxed, as the credential checks below: awaited inline, the biggest of these database
     // calls would set the size of every idle socket's task.
     let started = Box::pin(Subscription::start(
@@ -130,7 +148,8 @@ async fn session(
         Ok(started) => started,
         Err(e) => {
             tracing::error!(error = %e, "cannot start live subscription");
-            out.close().await;
+            out.close(close::SERVER_ERROR, "cannot start the live feed")
+                .await;
             return;
         }
     };
@@ -143,10 +162,11 @@ async fn session(
     );
     ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let mut last_heard = Instant::now();
-    loop {
+    // Why the loop ended, for the Close frame; `None`: the client closed or vanished.
+    let ended: Option<(u16, &str)> = loop {
         tokio::select! {
             frames = sub.next() => match frames {
-                Ok(frames) if frames.is_empty() => break,
+                Ok(frames) if frames.is_empty() => break Some((close::GOING_AWAY, "the live feed ended")),
                 Ok(frames) => {
                     if !out.send_all(frames).await {
                         // Gone, or too slow to take events: it resumes from the log when it
@@ -157,16 +177,17 @@ async fn session(
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "live subscription failed; the client will resume");
-                    break;
+                    break Some((close::SERVER_ERROR, "the live feed failed; resume"));
                 }
             },
             incoming = out.socket.next() => match incoming {
-                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
+                // The socket answers a Close by itself.
+                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break None,
                 Some(Ok(Message::Text(text))) => {
                     last_heard = Instant::now();
                     if let Ok(ClientMsg::Ping) = serde_json::from_str(&text) {
                         if !out.send(frame_of(&ServerMsg::Pong)).await {
-                            break;
+                            break None;
                         }
                     }
                 }
@@ -174,33 +195,46 @@ async fn session(
             },
             (revocation, receiver) = &mut revoked => {
                 match (revocation, &who.identity) {
-                    (Ok(r), Some(me)) if r.applies_to(me) => break,
+                    (Ok(r), Some(me)) if r.applies_to(me) => break Some(ACCESS_CHANGED),
                     // Missed some: check the credential against the database.
-                    (Err(RecvError::Lagged(_)), Some(me)) if !Box::pin(still_valid(&engine, me)).await => break,
-                    (Err(RecvError::Closed), _) => break,
+                    (Err(RecvError::Lagged(_)), Some(me)) if !Box::pin(still_valid(&engine, me)).await => break Some(ACCESS_CHANGED),
+                    (Err(RecvError::Closed), _) => break Some((close::GOING_AWAY, "the server is stopping")),
                     _ => {}
                 }
                 revoked.set(next_revocation(Some(receiver)));
             },
             _ = ping.tick() => {
                 if last_heard.elapsed() > live.idle_timeout {
-                    break;
+                    break Some((close::GOING_AWAY, "no answer to pings"));
                 }
                 // Revocations on another server process reach this one through the database.
                 if let Some(me) = &who.identity {
                     if !Box::pin(still_valid(&engine, me)).await {
-                        break;
+                        break Some(ACCESS_CHANGED);
                     }
                 }
                 if !out.send(frame_of(&ServerMsg::Ping)).await {
-                    break;
+                    break None;
                 }
             }
         }
+    };
+    match ended {
+        Some((code, reason)) => out.close(code, reason).await,
+        None => out.finish().await,
     }
-    out.close().await;
     tracing::debug!(org, last = sub.last_delivered(), "live session ended");
 }
+
+const ACCESS_CHANGED: (u16, &str) = (
+    close::ACCESS_CHANGED,
+    "your access changed (signed out, password changed or role changed): reconnect",
+);
+
+/// How long a closing socket waits for the client's own Close frame. Dropping the connection
+/// before it arrives can reset it, and the browser then reports 1006 (abnormal) instead of
+/// the code and reason it was sent.
+const CLOSE_HANDSHAKE: Duration = Duration::from_secs(2);
 
 /// When in the ping period this socket's pings fall. Sockets opened together (a server
 /// restart, a load test) would otherwise ping together: thousands of pings, and the staff
@@ -253,9 +287,33 @@ where
         })
         .await
     }
+}
 
-    async fn close(mut self) {
-        within(self.timeout, self.socket.send(Message::Close(None))).await;
+impl Outgoing<WebSocket> {
+    /// Close with `code` and `reason` and wait for the client's answering Close frame.
+    async fn close(mut self, code: u16, reason: &str) {
+        let frame = CloseFrame {
+            code,
+            reason: reason.into(),
+        };
+        if within(self.timeout, self.socket.send(Message::Close(Some(frame)))).await {
+            self.finish().await;
+        }
+    }
+
+    /// Let the closing handshake end (the client's Close, or the connection's end) before
+    /// the connection is dropped.
+    async fn finish(mut self) {
+        let _ = tokio::time::timeout(CLOSE_HANDSHAKE, async {
+            // Sends the answer to a client's Close, which the socket queued by itself.
+            let _ = self.socket.flush().await;
+            while let Some(Ok(message)) = self.socket.next().await {
+                if matches!(message, Message::Close(_)) {
+                    break;
+                }
+            }
+        })
+        .await;
     }
 }
 

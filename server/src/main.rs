@@ -51,6 +51,7 @@ async fn main() -> ExitCode {
         engine.clone(),
         Default::default(),
     );
+    app::engine::retention::spawn(engine.clone());
     let addr = leptos_options.site_addr;
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(l) => l,

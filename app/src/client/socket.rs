@@ -4,12 +4,12 @@
 
 use futures::future::{select, Either};
 use futures::{SinkExt, StreamExt};
-use gloo_net::websocket::{futures::WebSocket, Message};
+use gloo_net::websocket::{futures::WebSocket, Message, WebSocketError};
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 
 use super::feed::{FeedStatus, LiveFeed};
-use crate::core::protocol::{ClientMsg, ServerMsg, LIVE_PATH};
+use crate::core::protocol::{close, ClientMsg, ServerMsg, LIVE_PATH};
 use crate::core::time::now_ms;
 
 /// How often the loop looks at the browser's connectivity and the socket's silence: the
@@ -22,6 +22,9 @@ const PING_EVERY_MS: i64 = 3_000;
 const SILENCE_MS: i64 = 7_000;
 /// After this many failed attempts in a row the indicator says "offline" (retries go on).
 const OFFLINE_AFTER: u32 = 5;
+/// Refused for holding too many sockets from this address: other tabs hold them, so try
+/// again much later rather than adding to the load.
+const TOO_MANY_WAIT_MS: u32 = 30_000;
 
 /// `since`: resume after this sequence; `None`: from the head the server reports.
 pub(super) async fn run(feed: LiveFeed, mut since: Option<i64>) {
@@ -33,6 +36,8 @@ pub(super) async fn run(feed: LiveFeed, mut since: Option<i64>) {
             feed.status.set(FeedStatus::Offline);
             back_online().await;
         }
+        // The code of the server's Close frame, when it sent one.
+        let mut closed_with = None;
         if let Ok(ws) = WebSocket::open(&url(since, epoch.as_deref(), feed.is_staff())) {
             let (mut tx, mut rx) = ws.split();
             let (mut heard_at, mut pinged_at) = (now_ms(), now_ms());
@@ -40,6 +45,10 @@ pub(super) async fn run(feed: LiveFeed, mut since: Option<i64>) {
                 let msg = match select(rx.next(), TimeoutFuture::new(TICK_MS)).await {
                     Either::Left((Some(Ok(Message::Text(text))), _)) => text,
                     Either::Left((Some(Ok(Message::Bytes(_))), _)) => continue,
+                    Either::Left((Some(Err(WebSocketError::ConnectionClose(event))), _)) => {
+                        closed_with = Some(event.code);
+                        break;
+                    }
                     // Closed or failed: reconnect.
                     Either::Left(_) => break,
                     Either::Right(_) => {
@@ -101,7 +110,11 @@ pub(super) async fn run(feed: LiveFeed, mut since: Option<i64>) {
         } else {
             FeedStatus::Reconnecting
         });
-        wait_or_back_online(backoff_ms(failures)).await;
+        let wait = match closed_with {
+            Some(close::TOO_MANY_SOCKETS) => TOO_MANY_WAIT_MS,
+            _ => backoff_ms(failures),
+        };
+        wait_or_back_online(wait).await;
     }
 }
 

@@ -4,6 +4,7 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
+use crate::core::call::BodyEncoding;
 use crate::core::locale::{current, Locale};
 use crate::core::merge::FieldConflict;
 use crate::core::validate::FieldError;
@@ -33,6 +34,16 @@ pub enum AppError {
     Throttled(u64),
     /// A cross-site request (a page on another site tried to act for you).
     CrossSite(String),
+    /// A body the server function cannot read (wrong encoding, missing or mistyped
+    /// arguments, too deep): what it expects, when known, and the message saying so in the
+    /// request's language, for a script as much as for the page. The parser's words stay in
+    /// the log.
+    Unreadable {
+        expects: Option<BodyEncoding>,
+        message: String,
+    },
+    /// A method the function is not called with.
+    MethodNotAllowed,
     Internal(String),
     Transport(String),
 }
@@ -75,6 +86,8 @@ impl AppError {
             AppError::Throttled(secs) => {
                 td_string!(locale, errors.throttled, wait = wait_text(*secs, locale)).to_string()
             }
+            AppError::Unreadable { message, .. } => message.clone(),
+            AppError::MethodNotAllowed => td_string!(locale, errors.method_not_allowed).to_string(),
             AppError::Internal(what) => td_string!(locale, errors.internal, what).to_string(),
             // What the browser said is for the console, not for the person.
             AppError::Transport(_) => td_string!(locale, errors.transport).to_string(),
@@ -96,6 +109,8 @@ impl AppError {
             AppError::TooManyRequests | AppError::Throttled(_) => 429,
             AppError::SignIn(_) => 401,
             AppError::CrossSite(_) => 403,
+            AppError::Unreadable { .. } => 400,
+            AppError::MethodNotAllowed => 405,
             AppError::Internal(_) => 500,
             AppError::Transport(_) => 502,
         }
@@ -156,10 +171,80 @@ fn list_conflicts(conflicts: &[FieldConflict]) -> String {
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
+    /// The one mapping of server_fn's own errors. On the server, the argument errors come
+    /// before the function runs (so before `with_request` could give a status): the status is
+    /// set here, on the response options leptos_axum applies after the handler.
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        match value {
+        let error = match value {
             ServerFnErrorErr::Request(e) | ServerFnErrorErr::Response(e) => AppError::Transport(e),
-            other => AppError::Internal(other.to_string()),
+            // On the server these are the request's body; in the browser, `Deserialization` is
+            // an answer it could not read, which is the connection's fault as far as a person
+            // can tell.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Args(detail)
+            | ServerFnErrorErr::MissingArg(detail)
+            | ServerFnErrorErr::Deserialization(detail) => {
+                tracing::info!(%detail, "unreadable server function arguments");
+                let expects = server::expected_here();
+                AppError::Unreadable {
+                    expects,
+                    message: server::unreadable_message(expects, current()),
+                }
+            }
+            #[cfg(not(feature = "ssr"))]
+            ServerFnErrorErr::Deserialization(e) => AppError::Transport(e),
+            ServerFnErrorErr::UnsupportedRequestMethod(_) => AppError::MethodNotAllowed,
+            other => {
+                #[cfg(feature = "ssr")]
+                tracing::error!(error = %other, "server function failed outside its body");
+                #[cfg(not(feature = "ssr"))]
+                let _ = other;
+                AppError::Internal("server function".into())
+            }
+        };
+        #[cfg(feature = "ssr")]
+        server::set_status(&error);
+        error
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use leptos::prelude::use_context;
+
+    use super::AppError;
+    use crate::core::call::{expected, is_plain_form_post, BodyEncoding};
+    use crate::core::locale::Locale;
+    use crate::i18n::*;
+
+    /// What to send instead of a body a server function could not read.
+    pub(super) fn unreadable_message(expects: Option<BodyEncoding>, locale: Locale) -> String {
+        let Some(expects) = expects else {
+            return td_string!(locale, errors.unreadable).to_string();
+        };
+        let content_type = expects.content_type();
+        match expects {
+            BodyEncoding::Json => {
+                td_string!(locale, errors.unreadable_json, content_type).to_string()
+            }
+            BodyEncoding::Form => {
+                td_string!(locale, errors.unreadable_form, content_type).to_string()
+            }
+        }
+    }
+
+    /// What the server function being called reads, from the request's path.
+    pub(super) fn expected_here() -> Option<BodyEncoding> {
+        use_context::<http::request::Parts>().and_then(|p| expected(p.uri.path()))
+    }
+
+    /// A browser's plain form post keeps the redirect to its page (the error in the URL):
+    /// a status would replace it with a bare error page.
+    pub(super) fn set_status(error: &AppError) {
+        let plain_form =
+            use_context::<http::request::Parts>().is_some_and(|p| is_plain_form_post(&p));
+        if let (Some(res), false) = (use_context::<leptos_axum::ResponseOptions>(), plain_form) {
+            res.set_status(http::StatusCode::from_u16(error.status()).unwrap_or_default());
         }
     }
 }

@@ -2,6 +2,7 @@
 //! the collection trait, the merge, the live protocol, errors, roles and who is asking, time,
 //! and the wire types of records. Compiled for the server and the browser.
 
+pub mod call;
 pub mod collection;
 pub mod email;
 pub mod error;

@@ -6,6 +6,22 @@ pub const LIVE_PATH: &str = "/live";
 /// Clients only send tiny control messages; anything larger is refused.
 pub const MAX_CLIENT_MESSAGE_BYTES: usize = 64 * 1024;
 
+/// Why the server closed a live socket: the Close frame's code, which the page reads to
+/// decide what to do (4000–4999 are the application's own).
+pub mod close {
+    /// The server is stopping or the client went silent: reconnect.
+    pub const GOING_AWAY: u16 = 1001;
+    /// The server could not start the subscription: reconnect after the usual wait.
+    pub const SERVER_ERROR: u16 = 1011;
+    /// The credential was revoked or its role changed (signed out elsewhere, password
+    /// changed, removed): reconnect with whatever rights remain; a page that needed them
+    /// offers to sign in again.
+    pub const ACCESS_CHANGED: u16 = 4001;
+    /// This address has as many live sockets open as the server allows: wait longer before
+    /// trying again (another tab or device on the same network holds them).
+    pub const TOO_MANY_SOCKETS: u16 = 4029;
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ChangeOp {

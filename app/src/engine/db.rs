@@ -109,6 +109,27 @@ impl Db {
     }
 }
 
+/// Lock the row `id` of `table` until the transaction ends, so that a count-then-insert under
+/// it (a daily limit, a maximum per organisation) holds against parallel requests: `FOR
+/// UPDATE` on PostgreSQL; on SQLite the write transaction is exclusive already. Returns
+/// whether the row exists. `table` is one of ours, never input.
+pub async fn lock_row(
+    conn: &mut AnyConnection,
+    table: &'static str,
+    id: i64,
+) -> Result<bool, sqlx::Error> {
+    let lock = if conn.backend_name() == "PostgreSQL" {
+        " FOR UPDATE"
+    } else {
+        ""
+    };
+    let found = sqlx::query(&format!("SELECT id FROM {table} WHERE id = $1{lock}"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(found.is_some())
+}
+
 fn sqlite_pool(max: u32) -> AnyPoolOptions {
     AnyPoolOptions::new()
         .max_connections(max)

@@ -8,7 +8,10 @@ use crate::core::error::AppError;
 use crate::core::principal::{OrgId, Principal};
 use crate::core::roles::Permission;
 
+use sqlx::AnyConnection;
+
 use super::registry::Registry;
+use super::store::LoggedChange;
 use super::{doorbell, store, views, writer};
 
 pub use super::db::{Backend, Db};
@@ -32,9 +35,21 @@ pub trait Gate: Send + Sync + 'static {
     fn client_address(&self, engine: &Engine, request: &http::request::Parts) -> String;
 }
 
-/// What a feature does when an organisation is created (its first records, say).
-pub type OnNewOrganisation =
-    Arc<dyn Fn(Engine, OrgId, String) -> BoxFuture<'static, Result<(), AppError>> + Send + Sync>;
+/// What a feature writes when an organisation is created (its first records, say): inside
+/// the creation's transaction, so an organisation never exists without them. Returns the
+/// changes it logged, published once committed.
+pub type OnNewOrganisation = Arc<
+    dyn for<'c> Fn(&'c Db, &'c mut AnyConnection, OrgId, &'c str) -> BoxFuture<'c, HookResult>
+        + Send
+        + Sync,
+>;
+
+/// What an [`OnNewOrganisation`] hook returns.
+pub type HookResult = Result<Vec<LoggedChange>, AppError>;
+
+/// Writes a new organisation's own rows in the caller's transaction and returns its id.
+pub type InsertOrganisation =
+    Box<dyn for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Result<OrgId, AppError>> + Send>;
 
 /// What the features bring to the engine when it starts.
 pub struct Parts {
@@ -43,6 +58,8 @@ pub struct Parts {
     /// Each feature's own state, by type (identity's sign-in state, webhooks' address policy).
     pub features: http::Extensions,
     pub on_new_organisation: Vec<OnNewOrganisation>,
+    /// What each feature still needs of the change log (retention keeps it).
+    pub log_holds: Vec<super::retention::LogHold>,
 }
 
 /// Everything a request needs: the database, the live hub, the collections and the features'
@@ -59,11 +76,14 @@ pub struct Engine {
     pub doorbell: Option<Arc<doorbell::Doorbell>>,
     /// Which visitor saw which public page lately (views count once per period).
     pub views: views::SeenViews,
+    /// Live sockets open per client address.
+    pub sockets: super::sockets::SocketsPerAddress,
     /// The collections, by name.
     pub registry: Arc<Registry>,
     gate: Arc<dyn Gate>,
     features: Arc<http::Extensions>,
     on_new_organisation: Arc<[OnNewOrganisation]>,
+    pub(super) log_holds: Arc<[super::retention::LogHold]>,
     /// Group commit on SQLite; `None` on PostgreSQL, where saves run concurrently.
     pub(super) writer: Option<writer::GroupWriter>,
 }
@@ -89,10 +109,12 @@ impl Engine {
             epoch,
             doorbell: shared.then(Default::default),
             views: Default::default(),
+            sockets: Default::default(),
             registry,
             gate: parts.gate,
             features: Arc::new(parts.features),
             on_new_organisation: parts.on_new_organisation.into(),
+            log_holds: parts.log_holds.into(),
             writer: None,
         };
         engine.writer = engine.spawn_writer();
@@ -132,12 +154,42 @@ impl Engine {
         &*self.gate
     }
 
-    /// Tell every feature an organisation was created, in the order they were given.
-    pub async fn organisation_created(&self, org: OrgId, name: &str) -> Result<(), AppError> {
-        for hook in self.on_new_organisation.iter() {
-            hook(self.clone(), org, name.to_string()).await?;
-        }
-        Ok(())
+    /// Create an organisation: `insert` writes its own rows, then every feature's hook its
+    /// first records, in the order they were given — all in one transaction, so a failure
+    /// anywhere leaves nothing (no organisation without its settings, none counted against a
+    /// limit). Returns its id once committed and its first changes published.
+    pub async fn create_organisation(
+        &self,
+        name: &str,
+        insert: InsertOrganisation,
+    ) -> Result<OrgId, AppError> {
+        let hooks = self.on_new_organisation.clone();
+        let (db, name) = (self.db.clone(), name.to_string());
+        // The new organisation's changes are published below, under its id, which the
+        // job learns only once it has inserted it: the write itself publishes nothing.
+        let (org, changes) = self
+            .write(
+                crate::core::principal::DEFAULT_ORG,
+                move |conn: &mut AnyConnection| {
+                    Box::pin(async move {
+                        writer::savepoint(conn, "new_organisation").await?;
+                        let created = async {
+                            let org = insert(conn).await?;
+                            let mut changes = Vec::new();
+                            for hook in hooks.iter() {
+                                changes.extend(hook(&db, conn, org, &name).await?);
+                            }
+                            Ok::<_, AppError>((org, changes))
+                        }
+                        .await;
+                        writer::end_savepoint(conn, "new_organisation", created.is_ok()).await?;
+                        Ok((created?, Vec::new()))
+                    })
+                },
+            )
+            .await?;
+        writer::publish(&self.hub, self.doorbell.as_deref(), org, &changes);
+        Ok(org)
     }
 }
 

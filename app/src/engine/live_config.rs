@@ -17,6 +17,11 @@ pub struct LiveConfig {
     pub idle_timeout: Duration,
     /// Only one server process uses this PostgreSQL database: skip the cross-node doorbell.
     pub single_node: bool,
+    /// Live sockets one client address may hold open at once (an IPv6 client counts by its
+    /// /64); the next is closed with [`crate::core::protocol::close::TOO_MANY_SOCKETS`].
+    pub max_sockets_per_address: usize,
+    /// How much of the change log is kept beyond the replay window.
+    pub retention: super::retention::Retention,
 }
 
 impl Default for LiveConfig {
@@ -28,13 +33,16 @@ impl Default for LiveConfig {
             ping_every: Duration::from_secs(15),
             idle_timeout: Duration::from_secs(45),
             single_node: false,
+            max_sockets_per_address: 100,
+            retention: Default::default(),
         }
     }
 }
 
 impl LiveConfig {
     /// `COURANT_REPLAY_MAX_CHANGES`, `COURANT_REPLAY_MAX_AGE_SECS`,
-    /// `COURANT_LIVE_SEND_TIMEOUT_MS`, `COURANT_SINGLE_NODE=1`; anything unset or unreadable
+    /// `COURANT_LIVE_SEND_TIMEOUT_MS`, `COURANT_SINGLE_NODE=1`, `COURANT_LIVE_MAX_PER_ADDRESS`,
+    /// `COURANT_LOG_KEEP_VERSIONS`, `COURANT_LOG_PRUNE_SECS`; anything unset or unreadable
     /// keeps its default.
     pub fn from_env() -> LiveConfig {
         let var = |name: &str| {
@@ -51,6 +59,9 @@ impl LiveConfig {
             send_timeout: var("COURANT_LIVE_SEND_TIMEOUT_MS")
                 .map_or(d.send_timeout, Duration::from_millis),
             single_node: var("COURANT_SINGLE_NODE") == Some(1),
+            max_sockets_per_address: var("COURANT_LIVE_MAX_PER_ADDRESS")
+                .map_or(d.max_sockets_per_address, |n| n.max(1) as usize),
+            retention: super::retention::Retention::from_env(),
             ..d
         }
     }

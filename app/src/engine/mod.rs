@@ -16,9 +16,13 @@ pub mod live_config;
 #[cfg(feature = "ssr")]
 pub mod registry;
 #[cfg(feature = "ssr")]
+pub mod retention;
+#[cfg(feature = "ssr")]
 pub mod save;
 #[cfg(feature = "ssr")]
 pub mod server_fn;
+#[cfg(feature = "ssr")]
+pub mod sockets;
 #[cfg(feature = "ssr")]
 pub mod store;
 #[cfg(feature = "ssr")]

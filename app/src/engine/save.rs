@@ -97,6 +97,17 @@ pub async fn create_with<T: Collection>(
     .await
 }
 
+/// Store a new record inside the caller's write transaction (an [`crate::engine::OnNewOrganisation`]
+/// hook's first records); returns the change to publish once committed.
+pub async fn create_in<T: Collection>(
+    db: &Db,
+    conn: &mut AnyConnection,
+    who: &Principal,
+    record: T,
+) -> Result<(T, LoggedChange), AppError> {
+    create_in_tx::<T>(db, conn, who, record, 1, WriteOptions::default()).await
+}
+
 /// Delete a record. Its last state stays in the change log, so it can be restored.
 pub async fn delete<T: Collection>(
     engine: &Engine,
@@ -326,16 +337,20 @@ async fn restore_in_tx<T: Collection>(
     if version < 1 || version > stored.version {
         return Err(AppError::NotFound(version_of::<T>(version, id)));
     }
-    let target = base_at_version::<T>(conn, who, &stored, version).await?;
+    // A version retention pruned cannot be restored.
+    let target = record_at::<T>(conn, who, &stored, version)
+        .await?
+        .ok_or_else(|| AppError::NotFound(version_of::<T>(version, id)))?;
     let current = stored.to_map();
     let edit = RecordEdit::between_maps::<T>(id, stored.version, &current, target);
     let applied = update_in_tx::<T>(db, conn, who, &edit, WriteOptions::default()).await?;
     Ok(applied.outcome())
 }
 
-/// Bring back a deleted record as it was at `version`: rebuilt from the state logged with its
-/// deletion, created again under its own id with the next version, its counters and creation
-/// time kept.
+/// Bring back a deleted record as it was at `version`: its last state (logged with its
+/// deletion) with the content of `version` (logged whole by the change that made it), created
+/// again under its own id with the next version, its counters and creation time kept. Two
+/// rows read, however long its history.
 async fn restore_deleted<T: Collection>(
     db: &Db,
     conn: &mut AnyConnection,
@@ -343,17 +358,20 @@ async fn restore_deleted<T: Collection>(
     id: &str,
     version: i64,
 ) -> Result<(SaveOutcome<T>, Vec<LoggedChange>), AppError> {
-    let history = store::record_history(conn, who.org, T::NAME, id, 0, i64::MAX).await?;
     let not_found = || AppError::NotFound(version_of::<T>(version, id));
-    let Some(deletion) = history.first().filter(|r| r.op == ChangeOp::Deleted) else {
-        return Err(not_found());
-    };
+    let deletion = store::last_change(conn, who.org, T::NAME, id)
+        .await?
+        .filter(|c| c.op == ChangeOp::Deleted)
+        .ok_or_else(not_found)?;
     if version < 1 || version >= deletion.version {
         return Err(not_found());
     }
-    let mut map = deletion.before.clone().unwrap_or_default();
-    for row in history.iter().skip(1).filter(|r| r.version > version) {
-        for (field, value) in row.before.clone().unwrap_or_default() {
+    let at_version = store::record_at_version(conn, who.org, T::NAME, id, version)
+        .await?
+        .ok_or_else(not_found)?;
+    let mut map = deletion.before.unwrap_or_default();
+    for (field, value) in at_version {
+        if T::is_editable(&field) {
             map.insert(field, value);
         }
     }
@@ -665,25 +683,46 @@ async fn create_in_tx<T: Collection>(
     Ok((typed(full)?, change))
 }
 
-/// The record as it was at `version`, rebuilt from the current state and the changed fields'
-/// previous values in the change log.
+/// The record as it was at `version`: the whole record the change that made it logged, one
+/// row however long the history (a draft without a version is based on the record as
+/// created); `None` when retention has pruned that change.
+async fn record_at<T: Collection>(
+    conn: &mut AnyConnection,
+    who: &Principal,
+    stored: &StoredRecord,
+    version: i64,
+) -> Result<Option<Map<String, Value>>, AppError> {
+    if version >= stored.version {
+        return Ok(Some(stored.to_map()));
+    }
+    let logged =
+        store::record_at_version(conn, who.org, T::NAME, &stored.id, version.max(1)).await?;
+    Ok(logged.map(|mut map| {
+        map.insert("version".into(), version.into());
+        map
+    }))
+}
+
+/// The base a draft of `version` is merged against. When its version was pruned the base is
+/// unknown: every editable field is taken as empty, so a draft that differs from the stored
+/// record conflicts there (the editor chooses) instead of overwriting what others saved.
 async fn base_at_version<T: Collection>(
     conn: &mut AnyConnection,
     who: &Principal,
     stored: &StoredRecord,
     version: i64,
 ) -> Result<Map<String, Value>, AppError> {
-    let mut map = stored.to_map();
-    if version >= stored.version {
-        return Ok(map);
+    if let Some(base) = record_at::<T>(conn, who, stored, version).await? {
+        return Ok(base);
     }
-    for row in store::record_history(conn, who.org, T::NAME, &stored.id, version, i64::MAX).await? {
-        for (field, value) in row.before.unwrap_or_default() {
-            map.insert(field, value);
+    let mut unknown = stored.to_map();
+    for (field, value) in unknown.iter_mut() {
+        if T::is_editable(field) {
+            *value = Value::Null;
         }
     }
-    map.insert("version".into(), version.into());
-    Ok(map)
+    unknown.insert("version".into(), version.into());
+    Ok(unknown)
 }
 
 /// What the public sees of a change from `before` to `after` (`None` = no record).

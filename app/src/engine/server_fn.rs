@@ -39,7 +39,8 @@ where
     // A form posted without the WASM is sent to a page instead (`answer_plain_form`); an
     // error status would replace that redirect with a bare error page.
     let plain_form = use_context::<AnswersPlainForms>().is_some()
-        && use_context::<http::request::Parts>().is_some_and(|p| is_plain_form_post(&p));
+        && use_context::<http::request::Parts>()
+            .is_some_and(|p| crate::core::call::is_plain_form_post(&p));
     if let Err(e) = &result {
         if let (Some(res), false) = (use_context::<leptos_axum::ResponseOptions>(), plain_form) {
             res.set_status(http::StatusCode::from_u16(e.status()).unwrap_or_default());
@@ -69,24 +70,14 @@ where
 
     provide_context(AnswersPlainForms);
     let result = call.await;
-    if use_context::<http::request::Parts>().is_some_and(|p| is_plain_form_post(&p)) {
+    if use_context::<http::request::Parts>()
+        .is_some_and(|p| crate::core::call::is_plain_form_post(&p))
+    {
         // Replaces the Referer that server_fn's own form redirect would use: a browser may
         // not send one, and the error it would put in the URL is free text.
         leptos_axum::redirect(&to(&result));
     }
     result
-}
-
-/// A browser's own submission of an HTML form, not the WASM's call or a script's: it asks
-/// for HTML, sends the form encoding, and (where the browser says) navigates.
-#[cfg(feature = "ssr")]
-fn is_plain_form_post(parts: &http::request::Parts) -> bool {
-    let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
-    parts.method == http::Method::POST
-        && header("accept").is_some_and(|v| v.contains("text/html"))
-        && header("content-type")
-            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
-        && header("sec-fetch-mode").is_none_or(|v| v == "navigate")
 }
 
 /// Who is asking, for counting page views once per visitor: their address (as the trusted

@@ -345,6 +345,69 @@ pub async fn record_history(
         .collect()
 }
 
+/// The whole record as the change that made `version` logged it (one row, by the record's
+/// index), or `None` when no change made that version or retention has pruned it. A record
+/// created again under a deleted one's id has versions of its own: the latest is taken.
+pub async fn record_at_version(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    collection: &str,
+    id: &str,
+    version: i64,
+) -> Result<Option<Map<String, Value>>, sqlx::Error> {
+    // No ORDER BY: sorting by seq lets SQLite walk the record's whole history by its seq
+    // index; the version index finds the row (two, for a record created again) at once.
+    let rows: Vec<(i64, Option<String>)> = sqlx::query_as(
+        "SELECT seq, data FROM change_log \
+         WHERE org_id = $1 AND collection = $2 AND record_id = $3 AND version = $4",
+    )
+    .bind(org)
+    .bind(collection)
+    .bind(id)
+    .bind(version)
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .max_by_key(|(seq, _)| *seq)
+        .and_then(|(_, data)| data)
+        .as_deref()
+        .map(parse_object)
+        .transpose()
+}
+
+/// A record's last logged change: its operation, version and the state before it.
+pub struct LastChange {
+    pub op: ChangeOp,
+    pub version: i64,
+    pub before: Option<Map<String, Value>>,
+}
+
+/// The latest change logged for a record (one row, by the record's index), if any is kept.
+pub async fn last_change(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    collection: &str,
+    id: &str,
+) -> Result<Option<LastChange>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT op, version, before FROM change_log \
+         WHERE org_id = $1 AND collection = $2 AND record_id = $3 ORDER BY seq DESC LIMIT 1",
+    )
+    .bind(org)
+    .bind(collection)
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    row.map(|r| {
+        Ok(LastChange {
+            op: parse_op(&r.try_get::<String, _>("op")?)?,
+            version: r.try_get("version")?,
+            before: parse_object_opt(r.try_get("before")?)?,
+        })
+    })
+    .transpose()
+}
+
 /// A deletion logged for a record that does not exist now.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeletedRow {

@@ -201,7 +201,12 @@ fn stopped() -> AppError {
 
 /// Tell this node's subscribers, and on a shared feed the other nodes, about committed
 /// changes, in the order they were committed.
-fn publish(hub: &Hub, doorbell: Option<&Doorbell>, org: OrgId, changes: &[LoggedChange]) {
+pub(super) fn publish(
+    hub: &Hub,
+    doorbell: Option<&Doorbell>,
+    org: OrgId,
+    changes: &[LoggedChange],
+) {
     for change in changes {
         hub.publish(org, change);
     }

@@ -14,3 +14,7 @@ mod identity;
 mod integrations;
 // French by default, English on request: pages and server messages.
 mod language;
+// Limits under parallel requests, and on input: invitations, webhooks, live sockets.
+mod limits;
+// Every server function given bodies it cannot read: 4xx, never 500.
+mod malformed_bodies;

@@ -52,12 +52,14 @@ pub async fn seed_if_empty(
     Ok(())
 }
 
-/// The settings record of a new organisation, named after it.
+/// The settings record of a new organisation, named after it, inside its creation's
+/// transaction.
 pub async fn seed_settings(
-    engine: &Engine,
+    db: &crate::engine::Db,
+    conn: &mut sqlx::AnyConnection,
     who: &Principal,
     name: &str,
-) -> Result<(), crate::core::error::AppError> {
+) -> crate::engine::HookResult {
     let settings = SiteSettings {
         meta: Meta {
             id: SiteSettings::SINGLETON_ID.into(),
@@ -66,8 +68,8 @@ pub async fn seed_settings(
         company_name: name.into(),
         ..Default::default()
     };
-    save::create(engine, who, settings).await?;
-    Ok(())
+    let (_, change) = save::create_in(db, conn, who, settings).await?;
+    Ok(vec![change])
 }
 
 async fn load_examples(

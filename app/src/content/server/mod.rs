@@ -18,9 +18,9 @@ pub fn plug_in(parts: &mut Parts) {
     parts.registry.add::<Solution>();
     parts
         .on_new_organisation
-        .push(Arc::new(|engine, org, name| {
+        .push(Arc::new(|db, conn, org, name| {
             Box::pin(async move {
-                demo::seed_settings(&engine, &Principal::system(org, "setup"), &name).await
+                demo::seed_settings(db, conn, &Principal::system(org, "setup"), name).await
             })
         }));
 }

@@ -27,6 +27,27 @@ pub struct AuthConfig {
     /// client's address is the connection's).
     pub trusted_proxies: usize,
     pub limits: Limits,
+    pub quotas: Quotas,
+}
+
+/// How much one organisation or account may do in a day; counted under a lock, so parallel
+/// requests cannot go past them.
+#[derive(Debug, Clone, Copy)]
+pub struct Quotas {
+    /// Invitations one organisation may send (`COURANT_INVITATIONS_PER_DAY`): plenty for a
+    /// team, and a bound on the accounts anyone can make through organisations of their own.
+    pub invitations_per_day: i64,
+    /// Organisations one account may create (`COURANT_ORGANISATIONS_PER_DAY`).
+    pub organisations_per_day: i64,
+}
+
+impl Default for Quotas {
+    fn default() -> Self {
+        Quotas {
+            invitations_per_day: 50,
+            organisations_per_day: 5,
+        }
+    }
 }
 
 impl AuthConfig {
@@ -49,6 +70,14 @@ impl AuthConfig {
                     usize::from(var("COURANT_TRUST_PROXY").is_some_and(|v| v == "1" || v == "true"))
                 }),
             limits: Limits::default(),
+            quotas: Quotas {
+                invitations_per_day: var("COURANT_INVITATIONS_PER_DAY")
+                    .and_then(|v| v.trim().parse().ok())
+                    .unwrap_or(Quotas::default().invitations_per_day),
+                organisations_per_day: var("COURANT_ORGANISATIONS_PER_DAY")
+                    .and_then(|v| v.trim().parse().ok())
+                    .unwrap_or(Quotas::default().organisations_per_day),
+            },
         }
     }
 }

@@ -106,14 +106,26 @@ pub async fn email_of(engine: &Engine, user: UserId) -> Result<String, AppError>
     )
 }
 
-pub async fn set_password(engine: &Engine, user: UserId, password: &str) -> Result<(), AppError> {
+/// Check a new password against the rules and hash it (slow: before any transaction).
+pub async fn new_password_hash(
+    engine: &Engine,
+    user: UserId,
+    password: &str,
+) -> Result<Secret, AppError> {
     password_error(password, &email_of(engine, user).await?)?;
-    let hash = secrets::hash_password(password.to_string()).await?;
-    let mut conn = engine.db.writer().await?;
+    secrets::hash_password(password.to_string()).await
+}
+
+/// Store a password hash, inside the caller's transaction.
+pub async fn store_password_hash(
+    conn: &mut AnyConnection,
+    user: UserId,
+    hash: &Secret,
+) -> Result<(), AppError> {
     sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
         .bind(hash.expose())
         .bind(user)
-        .execute(&mut *conn)
+        .execute(conn)
         .await?;
     Ok(())
 }
@@ -402,9 +414,6 @@ pub async fn organisations_of(engine: &Engine, user: UserId) -> Result<Vec<OrgIn
         .map_err(Into::into)
 }
 
-/// How many organisations one account may create in a day.
-pub const ORGANISATIONS_PER_DAY: i64 = 5;
-
 /// A new organisation with `creator` as its admin, its settings record, and an empty feed.
 pub async fn create_organisation(
     engine: &Engine,
@@ -418,30 +427,42 @@ pub async fn create_organisation(
             td_string!(crate::core::locale::current(), identity.server.org_name).to_string(),
         )]));
     }
-    let mut conn = engine.db.writer().await?;
-    let mut tx = engine.db.begin_write(&mut conn).await?;
-    // One creation at a time per account, so the daily limit holds under parallel requests.
-    sqlx::query(&format!(
-        "SELECT id FROM users WHERE id = $1{}",
-        engine.db.for_update()
-    ))
-    .bind(creator)
-    .fetch_one(&mut *tx)
-    .await?;
+    let per_day = crate::identity::server::access::auth(engine)
+        .config
+        .quotas
+        .organisations_per_day;
+    let name_owned = name.to_string();
+    let insert: crate::engine::InsertOrganisation = Box::new(move |conn: &mut AnyConnection| {
+        Box::pin(async move { insert_organisation(conn, &name_owned, creator, per_day).await })
+    });
+    engine.create_organisation(name, insert).await
+}
+
+/// The organisation's own rows (its feed's head, its creator's membership), unless the
+/// creator has reached the daily limit.
+async fn insert_organisation(
+    conn: &mut AnyConnection,
+    name: &str,
+    creator: UserId,
+    per_day: i64,
+) -> Result<OrgId, AppError> {
+    // One creation at a time per account, so the daily limit holds under parallel requests
+    // (SQLite's write transaction is exclusive already).
+    crate::engine::db::lock_row(conn, "users", creator).await?;
     let now = now_ms();
     let today: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM organisations WHERE created_by = $1 AND created_at > $2",
     )
     .bind(creator)
     .bind(now - 86_400_000)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *conn)
     .await?;
-    if today >= ORGANISATIONS_PER_DAY {
+    if today >= per_day {
         return Err(AppError::LimitReached(
             td_string!(
                 crate::core::locale::current(),
                 identity.server.org_limit,
-                n = ORGANISATIONS_PER_DAY
+                n = per_day
             )
             .to_string(),
         ));
@@ -455,11 +476,11 @@ pub async fn create_organisation(
     .bind(name)
     .bind(now)
     .bind(creator)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *conn)
     .await?;
     sqlx::query("INSERT INTO change_heads (org_id, last_seq) VALUES ($1, 0)")
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
     sqlx::query(
         "INSERT INTO memberships (user_id, org_id, role, created_at) VALUES ($1, $2, 'admin', $3)",
@@ -467,11 +488,8 @@ pub async fn create_organisation(
     .bind(creator)
     .bind(id)
     .bind(now)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    tx.commit().await?;
-    drop(conn);
-    engine.organisation_created(id, name).await?;
     Ok(id)
 }
 

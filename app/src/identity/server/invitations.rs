@@ -30,10 +30,6 @@ fn already_invited() -> String {
     .to_string()
 }
 
-/// Invitations one organisation may send in a day: plenty for a team, and a bound on the
-/// accounts anyone can make through organisations of their own.
-pub const INVITATIONS_PER_DAY: i64 = 50;
-
 /// Invite `email` to `org` with `role`, unless an invitation to them is waiting already
 /// (422; an expired one makes way). Returns the invitation and its link's secret (shown
 /// once). The answer is the same whether or not the email has an account, so it reveals none.
@@ -54,8 +50,14 @@ pub async fn invite(
         created_at: now,
         expires_at: now + INVITATION_DAYS * 86_400_000,
     };
+    let per_day = crate::identity::server::access::auth(engine)
+        .config
+        .quotas
+        .invitations_per_day;
     let mut conn = engine.db.writer().await?;
     let mut tx = engine.db.begin_write(&mut conn).await?;
+    // One invitation at a time per organisation, so the daily limit holds.
+    crate::engine::db::lock_row(&mut tx, "organisations", org).await?;
     let already: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM memberships m JOIN users u ON u.id = m.user_id \
          WHERE m.org_id = $1 AND u.email = $2",
@@ -81,12 +83,12 @@ pub async fn invite(
     .bind(now - 86_400_000)
     .fetch_one(&mut *tx)
     .await?;
-    if today >= INVITATIONS_PER_DAY {
+    if today >= per_day {
         return Err(AppError::LimitReached(
             td_string!(
                 crate::core::locale::current(),
                 identity.server.invitation_limit,
-                n = INVITATIONS_PER_DAY
+                n = per_day
             )
             .to_string(),
         ));

@@ -137,42 +137,50 @@ pub async fn close_session(engine: &Engine, session_hash: &str) -> Result<(), Ap
     Ok(())
 }
 
-/// Sign out everywhere else: every session of `user` but `keep`, and their live sockets.
-pub async fn close_other_sessions(
-    engine: &Engine,
+/// Sign out every other session of `user`'s (all of them when `keep` is `None`), inside the
+/// caller's transaction; announce it with [`announce_other_sessions_closed`] once committed.
+pub async fn close_other_sessions_in(
+    conn: &mut AnyConnection,
     user: UserId,
     keep: Option<&str>,
 ) -> Result<(), AppError> {
-    let mut conn = engine.db.writer().await?;
     sqlx::query(
         "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL AND id_hash <> $3",
     )
     .bind(now_ms())
     .bind(user)
     .bind(keep.unwrap_or(""))
-    .execute(&mut *conn)
+    .execute(conn)
     .await?;
+    Ok(())
+}
+
+/// Their live sockets close at once.
+pub fn announce_other_sessions_closed(engine: &Engine, user: UserId, keep: Option<&str>) {
     crate::identity::server::access::auth(engine)
         .revocations
         .announce(Revoked::OtherSessions {
             user,
             keep: keep.map(str::to_string),
         });
-    Ok(())
 }
 
-/// Revoke every API token of `user`'s; live sockets opened with them close.
-pub async fn revoke_all_tokens(engine: &Engine, user: UserId) -> Result<(), AppError> {
-    let mut conn = engine.db.writer().await?;
+/// Revoke every API token of `user`'s, inside the caller's transaction; announce it with
+/// [`announce_tokens_revoked`] once committed.
+pub async fn revoke_all_tokens_in(conn: &mut AnyConnection, user: UserId) -> Result<(), AppError> {
     sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
         .bind(now_ms())
         .bind(user)
-        .execute(&mut *conn)
+        .execute(conn)
         .await?;
+    Ok(())
+}
+
+/// Live sockets opened with them close.
+pub fn announce_tokens_revoked(engine: &Engine, user: UserId) {
     crate::identity::server::access::auth(engine)
         .revocations
         .announce(Revoked::Tokens(user));
-    Ok(())
 }
 
 /// Switch a session to another organisation the user belongs to.

@@ -93,14 +93,25 @@ pub async fn change_password(
         ]));
     }
     throttle.succeeded(&me.email, address);
-    accounts::set_password(engine, me.user, new).await?;
+    let hash = accounts::new_password_hash(engine, me.user, new).await?;
     let keep = match &me.credential {
         Credential::Session(hash) => Some(hash.as_str()),
         Credential::Token { .. } => None,
     };
-    sessions::close_other_sessions(engine, me.user, keep).await?;
+    // The password, the other sessions and the tokens change together or not at all: a new
+    // password with the old sessions still open would leave out nobody it was meant to.
+    let mut conn = engine.db.writer().await?;
+    let mut tx = engine.db.begin_write(&mut conn).await?;
+    accounts::store_password_hash(&mut tx, me.user, &hash).await?;
+    sessions::close_other_sessions_in(&mut tx, me.user, keep).await?;
     if revoke_tokens {
-        sessions::revoke_all_tokens(engine, me.user).await?;
+        sessions::revoke_all_tokens_in(&mut tx, me.user).await?;
+    }
+    tx.commit().await?;
+    drop(conn);
+    sessions::announce_other_sessions_closed(engine, me.user, keep);
+    if revoke_tokens {
+        sessions::announce_tokens_revoked(engine, me.user);
     }
     Ok(())
 }

@@ -184,6 +184,7 @@ pub async fn spawn_app_configured(
     // Tests' webhook receivers listen on loopback, as COURANT_WEBHOOK_ALLOW_PRIVATE=1 allows.
     let local = OutboundPolicy {
         allow_private: true,
+        ..Default::default()
     };
     spawn_app_sending_to(database_url, auth, live, local).await
 }
@@ -211,7 +212,7 @@ pub async fn spawn_app_public_only(backend: Backend) -> TestApp {
     .await
 }
 
-async fn spawn_app_sending_to(
+pub async fn spawn_app_sending_to(
     database_url: String,
     auth: AuthConfig,
     live: LiveConfig,
@@ -537,4 +538,60 @@ pub fn validation_fields(body: &Value) -> Vec<&str> {
         .iter()
         .map(|e| e["field"].as_str().unwrap())
         .collect()
+}
+
+/// Make the database refuse every `event` (`INSERT` or `UPDATE`) on `table` for which `when`
+/// holds (a condition on `NEW`), as a full disk or a broken connection would at that step;
+/// [`remove_failure`] takes it away.
+pub async fn inject_failure(app: &TestApp, name: &str, event: &str, table: &str, when: &str) {
+    use sqlx::Executor;
+    let pool = &app.engine.db.write;
+    match app.engine.db.backend {
+        app::engine::Backend::Sqlite => {
+            pool.execute(
+                format!(
+                    "CREATE TRIGGER {name} BEFORE {event} ON {table} WHEN {when} \
+                     BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
+                )
+                .as_str(),
+            )
+            .await
+            .unwrap();
+        }
+        app::engine::Backend::Postgres => {
+            pool.execute(
+                format!(
+                    "CREATE FUNCTION {name}() RETURNS trigger AS $$ \
+                     BEGIN RAISE EXCEPTION 'injected failure'; END $$ LANGUAGE plpgsql"
+                )
+                .as_str(),
+            )
+            .await
+            .unwrap();
+            pool.execute(
+                format!(
+                    "CREATE TRIGGER {name} BEFORE {event} ON {table} FOR EACH ROW \
+                     WHEN ({when}) EXECUTE FUNCTION {name}()"
+                )
+                .as_str(),
+            )
+            .await
+            .unwrap();
+        }
+    }
+}
+
+/// Take away a failure [`inject_failure`] made.
+pub async fn remove_failure(app: &TestApp, name: &str, table: &str) {
+    use sqlx::Executor;
+    let statement = match app.engine.db.backend {
+        app::engine::Backend::Sqlite => format!("DROP TRIGGER {name}"),
+        app::engine::Backend::Postgres => format!("DROP TRIGGER {name} ON {table}"),
+    };
+    app.engine
+        .db
+        .write
+        .execute(statement.as_str())
+        .await
+        .unwrap();
 }

@@ -4,6 +4,8 @@
 mod concurrency;
 mod feed;
 mod group_commit;
+// Bounded history reads and change-log retention.
+mod history;
 mod processes;
 mod subscription;
 mod sync_loop;

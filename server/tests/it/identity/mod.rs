@@ -2,6 +2,8 @@
 //! people and invitations, sign-in forms.
 
 mod access;
+// Password changes and new organisations: all or nothing.
+mod atomic_writes;
 mod live_access;
 mod people;
 mod sign_in_forms;

@@ -8,7 +8,8 @@ use serde_json::{json, Value};
 
 use crate::common::*;
 use app::core::roles::Role;
-use app::identity::server::{accounts, invitations};
+use app::identity::server::access::Quotas;
+use app::identity::server::accounts;
 
 on_both_backends!(
     an_invitation_never_lets_the_inviter_know_or_set_a_password,
@@ -398,7 +399,7 @@ async fn organisations_created_at_once_each_get_their_own_id_and_the_day_has_a_l
     assert_eq!(ids.len(), 10);
 
     // One account: five a day, then a clear refusal.
-    for i in 1..accounts::ORGANISATIONS_PER_DAY {
+    for i in 1..Quotas::default().organisations_per_day {
         let (status, _) = app
             .call_form_as(
                 &sessions[0],
@@ -555,7 +556,7 @@ async fn handing_organisations_over_does_not_reset_the_daily_limit(b: Backend) {
         .await
         .unwrap();
     let mut kept = first_org;
-    for i in 1..accounts::ORGANISATIONS_PER_DAY {
+    for i in 1..Quotas::default().organisations_per_day {
         kept = accounts::create_organisation(&app.engine, &format!("More {i}"), founder)
             .await
             .unwrap();
@@ -599,7 +600,7 @@ async fn handing_organisations_over_does_not_reset_the_daily_limit(b: Backend) {
 async fn invitations_have_a_daily_limit(b: Backend) {
     let app = spawn_app(b).await;
     let admin = app.session_of(app.admin_id, 1).await;
-    for i in 0..invitations::INVITATIONS_PER_DAY {
+    for i in 0..Quotas::default().invitations_per_day {
         invite(&app, &admin, &format!("person{i}@x.test"), "editor").await;
     }
     let (status, body) = app

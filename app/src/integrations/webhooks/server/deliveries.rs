@@ -34,7 +34,9 @@ pub const SIGNATURE_HEADER: &str = "x-courant-signature";
 pub const TIMESTAMP_HEADER: &str = "x-courant-timestamp";
 pub const DELIVERY_HEADER: &str = "x-courant-delivery";
 const MAX_URL: usize = 2_000;
-const MAX_WEBHOOKS_PER_ORG: i64 = 20;
+/// Longest secret an admin may set: a signing key, not a document (HMAC hashes longer keys
+/// down anyway).
+pub const MAX_SECRET: usize = 256;
 
 #[derive(Debug, Clone)]
 pub struct WebhookConfig {
@@ -109,6 +111,11 @@ pub async fn register(
             "secret",
             td_string!(current(), webhooks.errors.secret_too_short),
         ));
+    } else if secret.chars().count() > MAX_SECRET {
+        errors.push(FieldError::new(
+            "secret",
+            td_string!(current(), webhooks.errors.secret_too_long, max = MAX_SECRET).to_string(),
+        ));
     }
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
@@ -118,22 +125,20 @@ pub async fn register(
     } else {
         secret.to_string()
     };
+    let max = engine.feature::<OutboundPolicy>().max_webhooks;
     let db = &engine.db;
     let mut conn = db.writer().await?;
     let mut tx = db.begin_write(&mut conn).await?;
+    // One registration at a time per organisation, so the maximum holds.
+    crate::engine::db::lock_row(&mut tx, "organisations", who.org).await?;
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webhooks WHERE org_id = $1")
         .bind(who.org)
         .fetch_one(&mut *tx)
         .await?;
-    if count >= MAX_WEBHOOKS_PER_ORG {
+    if count >= max {
         return Err(AppError::Validation(vec![FieldError::new(
             "url",
-            td_string!(
-                current(),
-                webhooks.errors.too_many,
-                max = MAX_WEBHOOKS_PER_ORG
-            )
-            .to_string(),
+            td_string!(current(), webhooks.errors.too_many, max).to_string(),
         )]));
     }
     let (head, _) = store::head(&mut tx, who.org).await?;
@@ -153,6 +158,22 @@ pub async fn register(
         .await?;
     tx.commit().await?;
     Ok((hook, secret))
+}
+
+/// The oldest change of `org`'s that a delivery will still read: pending deliveries, and the
+/// changes not yet queued for an endpoint.
+pub async fn oldest_unsent(
+    db: &crate::engine::Db,
+    org: crate::core::principal::OrgId,
+) -> Result<Option<i64>, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT MIN(s) FROM ( \
+           SELECT MIN(seq) AS s FROM webhook_deliveries WHERE org_id = $1 AND status = 'pending' \
+           UNION ALL SELECT MIN(queued_through) + 1 AS s FROM webhooks WHERE org_id = $1) held",
+    )
+    .bind(org)
+    .fetch_one(&db.read)
+    .await?)
 }
 
 pub async fn list(engine: &Engine, who: &Principal) -> Result<Vec<Webhook>, AppError> {

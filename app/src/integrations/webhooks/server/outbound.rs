@@ -14,10 +14,23 @@ use serde::{Deserialize, Serialize};
 use crate::core::locale::Locale;
 use crate::i18n::*;
 
-/// Whether the server may reach private and local addresses.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// Where webhooks may be delivered (whether the server may reach private and local
+/// addresses), and how many one organisation may register.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OutboundPolicy {
     pub allow_private: bool,
+    /// Endpoints per organisation (`COURANT_MAX_WEBHOOKS`): each one is a delivery worker's
+    /// load and a signed copy of every change.
+    pub max_webhooks: i64,
+}
+
+impl Default for OutboundPolicy {
+    fn default() -> Self {
+        OutboundPolicy {
+            allow_private: false,
+            max_webhooks: 20,
+        }
+    }
 }
 
 impl OutboundPolicy {
@@ -26,6 +39,10 @@ impl OutboundPolicy {
         OutboundPolicy {
             allow_private: std::env::var("COURANT_WEBHOOK_ALLOW_PRIVATE")
                 .is_ok_and(|v| v == "1" || v == "true"),
+            max_webhooks: std::env::var("COURANT_MAX_WEBHOOKS")
+                .ok()
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(OutboundPolicy::default().max_webhooks),
         }
     }
 
@@ -160,9 +177,11 @@ fn local_name(name: &str) -> bool {
     name == "localhost" || name.ends_with(".localhost") || name.ends_with(".local")
 }
 
-/// Loopback, private, link-local, unique-local, shared (CGNAT), multicast, unspecified,
-/// broadcast, reserved, benchmarking and documentation ranges, and IPv4 hidden in IPv6
-/// (mapped, compatible, NAT64, 6to4).
+/// Every block of IANA's IPv4 and IPv6 Special-Purpose Address Registries (loopback,
+/// private, shared, link-local, documentation, benchmarking, protocol assignments, AS112,
+/// AMT, translation and tunnels, reserved; 2025 editions), multicast and broadcast, and IPv4
+/// hidden in IPv6 (mapped, compatible, translated). A webhook goes to a public address or
+/// nowhere.
 pub fn forbidden(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => forbidden_v4(v4),
@@ -170,54 +189,68 @@ pub fn forbidden(ip: IpAddr) -> bool {
     }
 }
 
+/// IPv4 special-purpose blocks (RFC 6890 and its updates), with multicast (224/4).
+const SPECIAL_V4: &[([u8; 4], u8)] = &[
+    ([0, 0, 0, 0], 8),       // "this network"
+    ([10, 0, 0, 0], 8),      // private
+    ([100, 64, 0, 0], 10),   // shared address space (CGNAT)
+    ([127, 0, 0, 0], 8),     // loopback
+    ([169, 254, 0, 0], 16),  // link-local (cloud metadata)
+    ([172, 16, 0, 0], 12),   // private
+    ([192, 0, 0, 0], 24),    // IETF protocol assignments (DS-Lite, PCP, TURN, NAT64 discovery)
+    ([192, 0, 2, 0], 24),    // documentation (TEST-NET-1)
+    ([192, 31, 196, 0], 24), // AS112-v4
+    ([192, 52, 193, 0], 24), // AMT
+    ([192, 88, 99, 0], 24),  // deprecated 6to4 relay anycast
+    ([192, 168, 0, 0], 16),  // private
+    ([192, 175, 48, 0], 24), // direct delegation AS112
+    ([198, 18, 0, 0], 15),   // benchmarking
+    ([198, 51, 100, 0], 24), // documentation (TEST-NET-2)
+    ([203, 0, 113, 0], 24),  // documentation (TEST-NET-3)
+    ([224, 0, 0, 0], 4),     // multicast
+    ([240, 0, 0, 0], 4),     // reserved, and the limited broadcast address
+];
+
+/// IPv6 special-purpose blocks (RFC 6890 and its updates), with multicast and the
+/// deprecated site-local and IPv4-compatible forms.
+const SPECIAL_V6: &[([u16; 8], u8)] = &[
+    ([0, 0, 0, 0, 0, 0, 0, 0], 96), // ::/128, ::1/128, IPv4-compatible ::/96
+    ([0, 0, 0, 0, 0, 0xffff, 0, 0], 96), // IPv4-mapped
+    ([0, 0, 0, 0, 0xffff, 0, 0, 0], 96), // IPv4-translated (SIIT)
+    ([0x64, 0xff9b, 0, 0, 0, 0, 0, 0], 96), // IPv4/IPv6 translation (NAT64)
+    ([0x64, 0xff9b, 1, 0, 0, 0, 0, 0], 48), // local-use translation
+    ([0x100, 0, 0, 0, 0, 0, 0, 0], 64), // discard-only
+    ([0x100, 0, 0, 1, 0, 0, 0, 0], 64), // dummy prefix
+    ([0x2001, 0, 0, 0, 0, 0, 0, 0], 23), // IETF protocol assignments (Teredo, PCP,
+    // TURN, benchmarking, AMT, AS112, ORCHID)
+    ([0x2001, 0xdb8, 0, 0, 0, 0, 0, 0], 32), // documentation
+    ([0x2002, 0, 0, 0, 0, 0, 0, 0], 16),     // 6to4
+    ([0x2620, 0x4f, 0x8000, 0, 0, 0, 0, 0], 48), // direct delegation AS112
+    ([0x3fff, 0, 0, 0, 0, 0, 0, 0], 20),     // documentation
+    ([0x5f00, 0, 0, 0, 0, 0, 0, 0], 16),     // segment routing SIDs
+    ([0xfc00, 0, 0, 0, 0, 0, 0, 0], 7),      // unique-local
+    ([0xfe80, 0, 0, 0, 0, 0, 0, 0], 10),     // link-local
+    ([0xfec0, 0, 0, 0, 0, 0, 0, 0], 10),     // site-local (deprecated)
+    ([0xff00, 0, 0, 0, 0, 0, 0, 0], 8),      // multicast
+];
+
+fn in_block(ip: u128, block: u128, len: u8, bits: u32) -> bool {
+    let shift = bits - u32::from(len);
+    ip >> shift == block >> shift
+}
+
 fn forbidden_v4(ip: Ipv4Addr) -> bool {
-    let [a, b, c, _] = ip.octets();
-    ip.is_loopback()
-        || ip.is_private()
-        || ip.is_link_local()
-        || ip.is_multicast()
-        || ip.is_unspecified()
-        || ip.is_broadcast()
-        || ip.is_documentation()
-        || a == 0
-        || a >= 240
-        || (a == 100 && (64..128).contains(&b))
-        || (a == 198 && (18..20).contains(&b))
-        || (a == 192 && b == 0 && c == 0)
+    let ip = u32::from(ip) as u128;
+    SPECIAL_V4
+        .iter()
+        .any(|(block, len)| in_block(ip, u32::from(Ipv4Addr::from(*block)) as u128, *len, 32))
 }
 
 fn forbidden_v6(ip: Ipv6Addr) -> bool {
-    if let Some(v4) = ip.to_ipv4_mapped() {
-        return forbidden_v4(v4);
-    }
-    let s = ip.segments();
-    let embedded = |hi: u16, lo: u16| Ipv4Addr::from(((hi as u32) << 16) | lo as u32);
-    // ::a.b.c.d (IPv4-compatible), 64:ff9b::a.b.c.d (NAT64), 2002:AABB:CCDD:: (6to4).
-    if s[..6] == [0, 0, 0, 0, 0, 0] && !ip.is_loopback() && !ip.is_unspecified() {
-        return forbidden_v4(embedded(s[6], s[7]));
-    }
-    if s[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
-        return forbidden_v4(embedded(s[6], s[7]));
-    }
-    if s[0] == 0x2002 {
-        return forbidden_v4(embedded(s[1], s[2]));
-    }
-    // ::ffff:0:a.b.c.d (IPv4-translated, SIIT).
-    if s[..6] == [0, 0, 0, 0, 0xffff, 0] {
-        return forbidden_v4(embedded(s[6], s[7]));
-    }
-    ip.is_loopback()
-        // 64:ff9b:1::/48: NAT64 for a local network's own prefix.
-        || s[..3] == [0x64, 0xff9b, 1]
-        // 2001::/32: Teredo, a tunnel whose far end is written in the address.
-        || (s[0] == 0x2001 && s[1] == 0)
-        || ip.is_unspecified()
-        || ip.is_multicast()
-        || (s[0] & 0xfe00) == 0xfc00
-        || (s[0] & 0xffc0) == 0xfe80
-        || (s[0] & 0xffc0) == 0xfec0
-        || (s[0] == 0x2001 && s[1] == 0x0db8)
-        || s[0] == 0x0100 && s[1..4] == [0, 0, 0]
+    let ip = u128::from(ip);
+    SPECIAL_V6
+        .iter()
+        .any(|(block, len)| in_block(ip, u128::from(Ipv6Addr::from(*block)), *len, 128))
 }
 
 #[cfg(test)]
@@ -226,6 +259,7 @@ mod tests {
 
     const DENY: OutboundPolicy = OutboundPolicy {
         allow_private: false,
+        max_webhooks: 20,
     };
 
     #[test]
@@ -271,6 +305,28 @@ mod tests {
             "https://[ff02::1]/hook",
             "https://[::]/hook",
             "https://[2001:db8::1]/hook",
+            // One address in each block of IANA's special-purpose registries.
+            "https://[2001:2::1]/hook",
+            "https://[2001:1::1]/hook",
+            "https://[2001:3::1]/hook",
+            "https://[2001:4:112::1]/hook",
+            "https://[2001:20::1]/hook",
+            "https://[2002:808:808::1]/hook",
+            "https://[64:ff9b::808:808]/hook",
+            "https://[100::1]/hook",
+            "https://[100:0:0:1::1]/hook",
+            "https://[2620:4f:8000::1]/hook",
+            "https://[3fff::1]/hook",
+            "https://[5f00::1]/hook",
+            "https://[fec0::1]/hook",
+            "https://[::8.8.8.8]/hook",
+            "https://192.0.0.9/hook",
+            "https://192.0.0.170/hook",
+            "https://192.31.196.1/hook",
+            "https://192.52.193.1/hook",
+            "https://192.88.99.1/hook",
+            "https://192.175.48.1/hook",
+            "https://198.19.255.255/hook",
         ] {
             assert!(DENY.check_url(url).is_err(), "{url} was accepted");
         }
@@ -283,6 +339,13 @@ mod tests {
             "https://93.184.216.34/hook",
             "https://[2606:4700::1111]/hook",
             "https://172.32.0.1/hook",
+            // Just outside the special-purpose blocks around them.
+            "https://192.0.3.1/hook",
+            "https://198.20.0.1/hook",
+            "https://100.128.0.1/hook",
+            "https://[2001:200::1]/hook",
+            "https://[2001:4860:4860::8888]/hook",
+            "https://[2003::1]/hook",
         ] {
             assert!(DENY.check_url(url).is_ok(), "{url} was refused");
         }
@@ -297,6 +360,7 @@ mod tests {
         }
         let local = OutboundPolicy {
             allow_private: true,
+            ..Default::default()
         };
         assert!(local.check_url("http://127.0.0.1:8080/hook").is_ok());
         assert!(local.check_url("http://u:p@127.0.0.1/hook").is_err());
@@ -312,6 +376,7 @@ mod tests {
         let name: Name = "localhost".parse().unwrap();
         let allowed = OutboundPolicy {
             allow_private: true,
+            ..Default::default()
         };
         let addrs: Vec<SocketAddr> = allowed.resolver().resolve(name).await.unwrap().collect();
         assert!(addrs.iter().all(|a| a.ip().is_loopback()));
