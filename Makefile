@@ -5,7 +5,7 @@
 SHELL := /bin/bash
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test setup lint size bench-latency bench-live clean-test-dbs
+.PHONY: run test setup lint size screenshots bench-latency bench-live clean-test-dbs
 
 run:
 	@scripts/setup.sh run
@@ -28,6 +28,13 @@ size:
 	@scripts/setup.sh test
 	cargo leptos build --release --split
 	@cd end2end && node bundle-size.mjs
+
+# Every page at 1280 and 375 px into docs/screenshots/$(SHOTS) (default "after"): for people
+# to look at, not a test.
+screenshots:
+	@scripts/setup.sh test
+	cargo leptos build --release --split
+	@cd end2end && SHOTS=$${SHOTS:-after} COURANT_BUILD=release COURANT_SERVER_BIN=$(CURDIR)/target/release/server npx playwright test --config screenshots.config.ts --reporter=line
 
 # The live-feed sweep (1 to 10,000 subscribers) and the save-rate comparison: BENCHMARKS.md.
 bench-live:

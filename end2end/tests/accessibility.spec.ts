@@ -163,14 +163,26 @@ test("every page fits a 375 px wide screen: nothing scrolls sideways", async ({ 
   await signIn(page, server.url);
   for (const path of BACKOFFICE) {
     await open(page, `${server.url}${path}`);
+    // The menu is folded behind its button; opened, its every entry is on screen.
+    const toggle = page.getByTestId("menu-toggle");
+    await expect(toggle).toHaveAttribute("aria-expanded", "false");
+    await expect(page.getByTestId("user-email")).toBeHidden();
+    await measure();
+    await toggle.click();
+    await expect(toggle).toHaveAttribute("aria-expanded", "true");
     await expect(page.getByTestId("user-email")).toBeVisible();
-    // The menu's every entry can be reached on screen.
-    for (const link of await page.getByRole("navigation").getByRole("link").all()) {
+    const links = await page.getByRole("navigation").getByRole("link").all();
+    expect(links.length, `${path}: the menu has entries`).toBeGreaterThan(1);
+    for (const link of links) {
       const box = await link.boundingBox();
       expect(box && box.x >= 0 && box.x + box.width <= 375, `${path}: ${await link.textContent()} is off screen`).toBe(true);
     }
     await measure();
   }
+  // Choosing an entry goes there and folds the menu again.
+  await page.getByRole("navigation").getByRole("link", { name: "Services" }).click();
+  await expect(page).toHaveURL(`${server.url}/admin/services`);
+  await expect(page.getByTestId("menu-toggle")).toHaveAttribute("aria-expanded", "false");
   // A collection's history, the widest thing an editor opens.
   await open(page, `${server.url}/admin/services`);
   await page.getByTestId("card").first().getByTestId("history").click();

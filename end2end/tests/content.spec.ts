@@ -113,7 +113,7 @@ test("history lists each change and restoring an old version updates every open 
   const server = await servers.startEmpty();
   const created = await syncRecord(server.url, "services", "create", { name: "Bread", description: "v1", price_cents: 100, published: true });
   const id = created.record.id;
-  await syncRecord(server.url, "services", "update", { id, base_version: 1, changes: { description: { from: "v1", to: "v2" } } });
+  await syncRecord(server.url, "services", "update", { id, base_version: 1, changes: { description: { from: "v1", to: "v2" }, price_cents: { from: 100, to: 120 } } });
   const visitor = await (await browser.newContext()).newPage();
   const editor = await (await browser.newContext()).newPage();
   await openLive(visitor, `${server.url}/services`);
@@ -125,6 +125,12 @@ test("history lists each change and restoring an old version updates every open 
   const entries = bread.getByTestId("history-entries").locator("li");
   await expect(entries).toHaveCount(2);
   await expect(entries.first()).toContainText("Description : v1 → v2");
+  // Fields by their labels, values as people write them: money as money, booleans as words.
+  await expect(entries.first()).toContainText(/Prix \(€\) : 1,00\s€ → 1,20\s€/);
+  await expect(entries.last()).toContainText("Publié : oui");
+  for (const internal of ["price_cents", "published", "order", "true"]) {
+    await expect(bread.getByTestId("history-entries")).not.toContainText(internal);
+  }
   await bread.getByTestId("restore").click();
   await expect(publicCard(visitor, "Bread")).toContainText("v1");
   await expect(bread.locator('textarea[name="description"]')).toHaveValue("v1");
@@ -235,4 +241,45 @@ test("a card the server would refuse cannot be saved: the browser applies the sa
   await expect(card(page, "Éclair")).toHaveAttribute("data-new", "false");
   const [stored] = await staffList(server.url, "services");
   expect([stored.name, stored.price_cents]).toEqual(["Éclair", 450]);
+});
+
+test("nothing vanishes: a record deleted or unpublished by someone else keeps the editor's card and text", async ({ browser, servers }) => {
+  const server = await servers.startEmpty();
+  const made = await syncRecord(server.url, "services", "create", { name: "Brioche", description: "Au beurre", price_cents: 250, published: true });
+  const other = await syncRecord(server.url, "services", "create", { name: "Pain", description: "", price_cents: 120, published: true });
+  const editor = await (await browser.newContext()).newPage();
+  await openLive(editor, `${server.url}/admin/services`);
+  const brioche = card(editor, "Brioche");
+  await brioche.locator('textarea[name="description"]').fill("Au beurre de Charentes, dorée");
+
+  // Someone else deletes it: the card stays, with the text and who did it.
+  await syncRecord(server.url, "services", "delete", { id: made.record.id });
+  await expect(brioche.getByTestId("deleted-under-edit")).toContainText(`Supprimé par ${"admin@courant.test"}`);
+  await expect(brioche.locator('textarea[name="description"]')).toHaveValue("Au beurre de Charentes, dorée");
+  await expect(brioche.getByTestId("save-item")).toBeHidden();
+
+  // Restoring brings the record back with the editor's changes still to save.
+  await brioche.getByTestId("restore-with-edits").click();
+  await expect(brioche.getByTestId("deleted-under-edit")).toHaveCount(0);
+  await expect(brioche.locator('textarea[name="description"]')).toHaveValue("Au beurre de Charentes, dorée");
+  await brioche.getByTestId("save-item").click();
+  await expect(brioche.getByTestId("save-item")).toBeDisabled();
+  const stored = (await staffList(server.url, "services")).find((s) => s.id === made.record.id);
+  expect(stored.description).toBe("Au beurre de Charentes, dorée");
+
+  // Abandoning lets the card go.
+  await brioche.locator('textarea[name="description"]').fill("Encore une idée");
+  await syncRecord(server.url, "services", "delete", { id: made.record.id });
+  await brioche.getByTestId("abandon").click();
+  await expect(brioche).toHaveCount(0);
+
+  // Unpublished by someone else under the "published" filter: still shown while edited.
+  await editor.getByTestId("filter").selectOption("published");
+  const pain = card(editor, "Pain");
+  await pain.locator('textarea[name="description"]').fill("Levain");
+  const edit = { id: other.record.id, base_version: 1, changes: { published: { from: true, to: false } } };
+  await syncRecord(server.url, "services", "update", edit);
+  await expect(pain.getByTestId("kept-by-filter")).toBeVisible();
+  await expect(pain.locator('textarea[name="description"]')).toHaveValue("Levain");
+  await expect(pain).toHaveAttribute("data-published", "false");
 });

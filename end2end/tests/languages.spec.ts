@@ -54,7 +54,8 @@ test("the backoffice reads in French, then in English; the server's errors follo
   await page.getByTestId("save").click();
   const fieldError = page.getByTestId("company_name-error");
   await expect(fieldError).toHaveText("Nom de l’entreprise est obligatoire.");
-  await expect(page.getByTestId("form-error")).toContainText("Corrigez les champs signalés");
+  await expect(page.getByTestId("form-error")).toContainText("Corrigez les champs signalés, puis enregistrez à nouveau : Nom de l’entreprise est obligatoire.");
+  await expect(page.getByTestId("form-error")).not.toContainText("company_name");
 
   await page.getByTestId("language-en").click();
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
@@ -62,7 +63,7 @@ test("the backoffice reads in French, then in English; the server's errors follo
   // The server answers the next save in English: the field's message and the form's.
   await page.getByTestId("save").click();
   await expect(fieldError).toHaveText("Company name is required.");
-  await expect(page.getByTestId("form-error")).toContainText("Please correct the highlighted fields");
+  await expect(page.getByTestId("form-error")).toContainText("Please correct the highlighted fields, then save again: Company name is required.");
   await page.locator("#company_name").fill(`Courant Bakery ${Date.now()}`);
   await page.getByTestId("save").click();
   await expect(page.getByTestId("toast").filter({ hasText: /^Saved\./ })).toBeVisible();

@@ -86,7 +86,8 @@ test.describe("live site settings", () => {
 
     await bob.getByTestId("save").click();
     await expect(bob.getByTestId("tagline-error")).toContainText("Alice's tagline");
-    await expect(bob.getByTestId("form-error")).toContainText("Quelqu’un d’autre a modifié tagline");
+    await expect(bob.getByTestId("form-error")).toContainText("Quelqu’un d’autre a modifié les champs signalés");
+    await expect(bob.getByTestId("form-error")).not.toContainText("tagline");
     expect((await publicSettings(server.url)).record.tagline).toBe("Alice's tagline");
 
     // Bob has seen Alice's value; saving again keeps his on purpose.

@@ -48,6 +48,8 @@ pub fn router(state: AppState) -> Router {
             move || shell(options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // A server function called with GET, a page posted to: say which method works.
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             sign_in_gate::gate_backoffice,
@@ -65,6 +67,22 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(request_log::layer())
         .with_state(state)
+}
+
+/// 405 with the allowed method and a message in the request's language, instead of axum's
+/// empty answer.
+async fn method_not_allowed(method: axum::http::Method) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let allow = if method == axum::http::Method::POST {
+        "GET, HEAD"
+    } else {
+        "POST"
+    };
+    (
+        [(axum::http::header::ALLOW, allow)],
+        app::core::error::AppError::MethodNotAllowed,
+    )
+        .into_response()
 }
 
 /// Serve until `shutdown` resolves.

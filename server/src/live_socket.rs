@@ -170,9 +170,10 @@ async fn session(
                 Ok(frames) => {
                     if !out.send_all(frames).await {
                         // Gone, or too slow to take events: it resumes from the log when it
-                        // reconnects.
+                        // reconnects. The Close frame gets a moment, not the send timeout.
                         tracing::debug!(org, last = sub.last_delivered(), "closing a live socket that does not read");
-                        return;
+                        out.timeout = STALLED_CLOSE;
+                        break Some((close::TOO_SLOW, "events were not read in time; resume"));
                     }
                 }
                 Err(e) => {
@@ -230,6 +231,9 @@ const ACCESS_CHANGED: (u16, &str) = (
     close::ACCESS_CHANGED,
     "your access changed (signed out, password changed or role changed): reconnect",
 );
+
+/// How long a socket that stopped reading gets to take its Close frame.
+const STALLED_CLOSE: Duration = Duration::from_secs(1);
 
 /// How long a closing socket waits for the client's own Close frame. Dropping the connection
 /// before it arrives can reset it, and the browser then reports 1006 (abnormal) instead of

@@ -48,10 +48,8 @@ async fn bursts_of_sign_ins_leave_memory_bounded() {
                 .as_u16()
         }))
         .await;
-        assert!(
-            answers.iter().all(|s| *s == 401 || *s == 429),
-            "{answers:?}"
-        );
+        // Every one was hashed and refused (none turned away before hashing).
+        assert!(answers.iter().all(|s| *s == 401), "{answers:?}");
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
         after.push(rss_mib());
     }

@@ -63,11 +63,10 @@ impl AppError {
     pub fn message(&self, locale: Locale) -> String {
         match self {
             AppError::Validation(errors) => {
-                td_string!(locale, errors.validation, fields = list_fields(errors)).to_string()
+                td_string!(locale, errors.validation, problems = list_problems(errors)).to_string()
             }
-            AppError::Conflict(c) => {
-                td_string!(locale, errors.conflict, fields = list_conflicts(c)).to_string()
-            }
+            // The fields are highlighted, under their labels, where the person sees them.
+            AppError::Conflict(_) => td_string!(locale, errors.conflict).to_string(),
             AppError::NotFound(what) => td_string!(locale, errors.not_found, what).to_string(),
             AppError::Unauthorized => td_string!(locale, errors.unauthorized).to_string(),
             AppError::Forbidden => td_string!(locale, errors.forbidden).to_string(),
@@ -152,20 +151,14 @@ fn wait_text(seconds: u64, locale: Locale) -> String {
     }
 }
 
-fn list_fields(errors: &[FieldError]) -> String {
+/// The fields' own messages (they name the field by its label), so the reason shows even
+/// where no field is highlighted — a rule on a field the form does not show.
+fn list_problems(errors: &[FieldError]) -> String {
     errors
         .iter()
-        .map(|e| e.field.as_str())
+        .map(|e| e.message.as_str())
         .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn list_conflicts(conflicts: &[FieldConflict]) -> String {
-    conflicts
-        .iter()
-        .map(|c| c.field.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
+        .join(" ")
 }
 
 impl FromServerFnError for AppError {
@@ -184,7 +177,8 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Args(detail)
             | ServerFnErrorErr::MissingArg(detail)
             | ServerFnErrorErr::Deserialization(detail) => {
-                tracing::info!(%detail, "unreadable server function arguments");
+                // The parser quotes what was sent: for debugging, not for the usual log.
+                tracing::debug!(%detail, "unreadable server function arguments");
                 let expects = server::expected_here();
                 AppError::Unreadable {
                     expects,
@@ -299,5 +293,23 @@ mod tests {
         assert!(AppError::Internal("database".into())
             .message(Locale::en)
             .contains("try again"));
+    }
+
+    #[test]
+    fn messages_name_no_internal_field() {
+        let e = AppError::Validation(vec![FieldError::new(
+            "company_name",
+            "Company name is required.",
+        )]);
+        let text = e.message(Locale::en);
+        assert!(text.contains("Company name is required."), "{text}");
+        assert!(!text.contains("company_name"), "{text}");
+        let c = AppError::Conflict(vec![FieldConflict {
+            field: "price_cents".into(),
+            base: serde_json::json!(100),
+            mine: serde_json::json!(120),
+            theirs: serde_json::json!(130),
+        }]);
+        assert!(!c.message(Locale::fr).contains("price_cents"));
     }
 }

@@ -80,8 +80,22 @@ pub fn money(cents: i64, locale: Locale) -> String {
 
 /// A day as the locale writes it: "2 déc. 2026" / "2 Dec 2026" (UTC).
 pub fn date(ms: i64, locale: Locale) -> String {
-    let days = ms.div_euclid(86_400_000);
-    let (y, m, d) = civil_from_days(days);
+    let (y, m, d) = civil_from_days(ms.div_euclid(86_400_000));
+    day_text(y, m, d, locale)
+}
+
+/// A stored "YYYY-MM-DD" as the locale writes it; `None` if it is not such a day.
+pub fn iso_day(text: &str, locale: Locale) -> Option<String> {
+    let mut parts = text.splitn(3, '-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let (y, m, d): (i64, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| day_text(y, m, d, locale))
+}
+
+fn day_text(y: i64, m: u32, d: u32, locale: Locale) -> String {
     let month = match locale {
         Locale::fr => [
             "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
@@ -134,6 +148,21 @@ mod tests {
         assert_eq!(money(123_450, Locale::en), "€1,234.50");
         assert_eq!(money(5, Locale::en), "€0.05");
         assert_eq!(money(-450, Locale::fr), "-4,50\u{a0}€");
+    }
+
+    #[test]
+    fn stored_days_as_each_language_writes_them() {
+        assert_eq!(
+            iso_day("2026-12-02", Locale::fr).as_deref(),
+            Some("2 déc. 2026")
+        );
+        assert_eq!(
+            iso_day("2026-03-15", Locale::en).as_deref(),
+            Some("15 Mar 2026")
+        );
+        for bad in ["", "2026-13-01", "26-12-02", "2026-12-2x", "hello"] {
+            assert_eq!(iso_day(bad, Locale::en), None, "{bad}");
+        }
     }
 
     #[test]

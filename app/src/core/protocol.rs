@@ -13,6 +13,9 @@ pub mod close {
     pub const GOING_AWAY: u16 = 1001;
     /// The server could not start the subscription: reconnect after the usual wait.
     pub const SERVER_ERROR: u16 = 1011;
+    /// The page did not take the events sent to it in time (a stalled tab): reconnect and
+    /// resume from the log.
+    pub const TOO_SLOW: u16 = 4008;
     /// The credential was revoked or its role changed (signed out elsewhere, password
     /// changed, removed): reconnect with whatever rights remain; a page that needed them
     /// offers to sign in again.

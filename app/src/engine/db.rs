@@ -110,16 +110,17 @@ impl Db {
 }
 
 /// Lock the row `id` of `table` until the transaction ends, so that a count-then-insert under
-/// it (a daily limit, a maximum per organisation) holds against parallel requests: `FOR
-/// UPDATE` on PostgreSQL; on SQLite the write transaction is exclusive already. Returns
-/// whether the row exists. `table` is one of ours, never input.
+/// it (a daily limit, a maximum per organisation) holds against parallel requests: `FOR NO
+/// KEY UPDATE` on PostgreSQL (it does not block the foreign-key checks of every save in the
+/// organisation, as `FOR UPDATE` would); on SQLite the write transaction is exclusive
+/// already. Returns whether the row exists. `table` is one of ours, never input.
 pub async fn lock_row(
     conn: &mut AnyConnection,
     table: &'static str,
     id: i64,
 ) -> Result<bool, sqlx::Error> {
     let lock = if conn.backend_name() == "PostgreSQL" {
-        " FOR UPDATE"
+        " FOR NO KEY UPDATE"
     } else {
         ""
     };

@@ -56,47 +56,69 @@ impl Retention {
 /// Rows deleted per statement: short write transactions, so saves interleave with pruning.
 const BATCH: i64 = 500;
 
+/// Beyond the replay window, a margin: a page that passed the window check as it connected
+/// reads its catch-up a moment later, and must find every change still there.
+const MARGIN_MS: i64 = 3_600_000;
+
 /// Prune every organisation's log once, as of `now` (ms); returns how many changes went.
+/// Candidates are found on a reader (SQLite's writer is never held for the search), then
+/// deleted by sequence number in short write statements.
 pub async fn prune(engine: &Engine, now: i64) -> Result<u64, AppError> {
     let keep = engine.live.retention.keep_versions;
     if keep <= 0 {
         return Ok(0);
     }
-    let older_than = now - engine.live.replay_max_age.as_millis() as i64;
+    let older_than = now - engine.live.replay_max_age.as_millis() as i64 - MARGIN_MS;
     let orgs: Vec<OrgId> = sqlx::query_scalar("SELECT id FROM organisations ORDER BY id")
         .fetch_all(&engine.db.read)
         .await?;
     let mut pruned = 0;
     for org in orgs {
-        // Never past what a feature still needs, nor the head (the feed's position lives in
-        // change_heads, but the newest change also dates the head for a resuming page).
+        // Never what a feature still needs.
         let mut below = i64::MAX;
         for hold in engine.log_holds.iter() {
             if let Some(seq) = hold(&engine.db, org).await? {
                 below = below.min(seq);
             }
         }
+        let mut after = 0;
         loop {
-            let mut conn = engine.db.writer().await?;
-            let gone = sqlx::query(
-                "DELETE FROM change_log WHERE org_id = $1 AND seq IN ( \
-                   SELECT c.seq FROM change_log c WHERE c.org_id = $1 AND c.at < $2 AND c.seq < $3 \
-                   AND c.version <= (SELECT MAX(n.version) FROM change_log n \
-                       WHERE n.org_id = c.org_id AND n.collection = c.collection \
-                       AND n.record_id = c.record_id) - $4 \
-                   ORDER BY c.seq LIMIT $5)",
+            // A change is kept while it is one of its record's last `keep` (by sequence, so a
+            // record created again under an old id counts its own changes).
+            let doomed: Vec<i64> = sqlx::query_scalar(
+                "SELECT c.seq FROM change_log c WHERE c.org_id = $1 AND c.seq > $2 \
+                   AND c.at < $3 AND c.seq < $4 \
+                   AND c.seq < (SELECT n.seq FROM change_log n WHERE n.org_id = c.org_id \
+                       AND n.collection = c.collection AND n.record_id = c.record_id \
+                       ORDER BY n.seq DESC LIMIT 1 OFFSET $5) \
+                 ORDER BY c.seq LIMIT $6",
             )
             .bind(org)
+            .bind(after)
             .bind(older_than)
             .bind(below)
-            .bind(keep)
+            .bind(keep - 1)
             .bind(BATCH)
+            .fetch_all(&engine.db.read)
+            .await?;
+            let Some(&last) = doomed.last() else { break };
+            after = last;
+            let list = doomed
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(",");
+            let mut conn = engine.db.writer().await?;
+            // Numbers the database gave, never input.
+            pruned += sqlx::query(&format!(
+                "DELETE FROM change_log WHERE org_id = $1 AND seq IN ({list})"
+            ))
+            .bind(org)
             .execute(&mut *conn)
             .await?
             .rows_affected();
             drop(conn);
-            pruned += gone;
-            if gone < BATCH as u64 {
+            if doomed.len() < BATCH as usize {
                 break;
             }
             tokio::task::yield_now().await;

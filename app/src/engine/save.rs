@@ -9,7 +9,7 @@ use sqlx::AnyConnection;
 use crate::core::collection::{Collection, META_FIELDS};
 use crate::core::error::AppError;
 use crate::core::locale;
-use crate::core::merge::{merge, to_map, MergeOutcome, RecordEdit};
+use crate::core::merge::{merge, to_map, FieldConflict, MergeOutcome, RecordEdit};
 use crate::core::protocol::ChangeOp;
 use crate::core::time::now_ms;
 use crate::core::validate::FieldError;
@@ -225,9 +225,13 @@ async fn save_list_in_tx<T: Collection>(
             }
             Some(stored) => {
                 let version = map.get("version").and_then(Value::as_i64).unwrap_or(0);
-                let base = base_at_version::<T>(conn, who, &stored, version).await?;
-                let edit = RecordEdit::between_maps::<T>(&id, version, &base, map);
-                update_in_tx::<T>(db, conn, who, &edit, WriteOptions::default()).await
+                match record_at::<T>(conn, who, &stored, version).await? {
+                    Some(base) => {
+                        let edit = RecordEdit::between_maps::<T>(&id, version, &base, map);
+                        update_in_tx::<T>(db, conn, who, &edit, WriteOptions::default()).await
+                    }
+                    None => unknown_base::<T>(&stored, &map),
+                }
             }
         };
         match result {
@@ -703,26 +707,30 @@ async fn record_at<T: Collection>(
     }))
 }
 
-/// The base a draft of `version` is merged against. When its version was pruned the base is
-/// unknown: every editable field is taken as empty, so a draft that differs from the stored
-/// record conflicts there (the editor chooses) instead of overwriting what others saved.
-async fn base_at_version<T: Collection>(
-    conn: &mut AnyConnection,
-    who: &Principal,
+/// A draft whose version retention has pruned: what its editor changed cannot be told from
+/// what they merely had not seen, so every editable field where it differs from the stored
+/// record is a conflict for them to settle (never a silent overwrite, nor a lost change).
+fn unknown_base<T: Collection>(
     stored: &StoredRecord,
-    version: i64,
-) -> Result<Map<String, Value>, AppError> {
-    if let Some(base) = record_at::<T>(conn, who, stored, version).await? {
-        return Ok(base);
+    draft: &Map<String, Value>,
+) -> Result<Applied<T>, AppError> {
+    let current = stored.to_map();
+    let conflicts: Vec<FieldConflict> = draft
+        .iter()
+        .filter(|(field, _)| T::is_editable(field))
+        .filter(|(field, mine)| current.get(*field).unwrap_or(&Value::Null) != *mine)
+        .map(|(field, mine)| FieldConflict {
+            field: field.clone(),
+            base: Value::Null,
+            mine: mine.clone(),
+            theirs: current.get(field).cloned().unwrap_or(Value::Null),
+        })
+        .collect();
+    if conflicts.is_empty() {
+        Ok(Applied::Unchanged(typed(current)?))
+    } else {
+        Err(AppError::Conflict(conflicts))
     }
-    let mut unknown = stored.to_map();
-    for (field, value) in unknown.iter_mut() {
-        if T::is_editable(field) {
-            *value = Value::Null;
-        }
-    }
-    unknown.insert("version".into(), version.into());
-    Ok(unknown)
 }
 
 /// What the public sees of a change from `before` to `after` (`None` = no record).

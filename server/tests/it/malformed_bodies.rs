@@ -164,6 +164,11 @@ async fn the_answer_names_what_the_function_expects(b: Backend) {
     assert!(text.contains(JSON), "{text}");
     assert!(text.contains("illisible"), "{text}");
     assert!(!text.contains("results"), "{text}");
+    // The wrong method: 405, which one works, and why in words.
+    let res = app.anon.get(app.url("/api/sync")).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 405);
+    assert_eq!(res.headers()["allow"], "POST");
+    assert!(res.text().await.unwrap().contains("POST"));
 }
 
 /// The answer names what each function reads only if startup.rs declares every function.

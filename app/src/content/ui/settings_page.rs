@@ -145,7 +145,7 @@ fn SettingsForm(snap: Snapshot<SiteSettings>) -> impl IntoView {
     };
 
     view! {
-        <form class="editor" on:submit=on_submit novalidate>
+        <form class="editor form-grid" on:submit=on_submit novalidate>
             <TextField label=move || t_string!(i18n, content.fields.company_name) name="company_name" draft error
                 get=|s: &SiteSettings| s.company_name.clone() set=|s, v| s.company_name = v/>
             <TextField label=move || t_string!(i18n, content.fields.tagline) name="tagline" draft error

@@ -7,7 +7,7 @@ use crate::content::model::{Service, Solution, TeamMember};
 use crate::core::collection::Collection;
 use crate::core::validate::FieldError;
 
-use crate::core::locale::Locale;
+use crate::core::locale::{iso_day, money, Locale};
 use crate::i18n::*;
 
 /// A text shown to people, in the language asked for.
@@ -70,6 +70,32 @@ impl CollectionSpec {
             Some(f) => (f.label)(locale).to_string(),
             None if field == "order" => td_string!(locale, content.fields.position).to_string(),
             None => field.to_string(),
+        }
+    }
+}
+
+impl CollectionSpec {
+    /// A stored value as people read it (history, conflicts): money as money, days as
+    /// days, booleans as words, positions counted from 1.
+    pub fn show_value(&self, field: &str, value: &Value, locale: Locale) -> String {
+        let kind = self.fields.iter().find(|f| f.name == field).map(|f| f.kind);
+        match value {
+            Value::Null => td_string!(locale, content.values.empty).to_string(),
+            Value::Bool(true) => td_string!(locale, content.values.yes).to_string(),
+            Value::Bool(false) => td_string!(locale, content.values.no).to_string(),
+            Value::Number(n) => match (kind, n.as_i64()) {
+                (Some(FieldKind::Money), Some(cents)) => money(cents, locale),
+                (None, Some(i)) if field == "order" => (i + 1).to_string(),
+                _ => match locale {
+                    Locale::fr => n.to_string().replace('.', ","),
+                    Locale::en => n.to_string(),
+                },
+            },
+            Value::String(s) if s.is_empty() => {
+                td_string!(locale, content.values.empty).to_string()
+            }
+            Value::String(s) => iso_day(s, locale).unwrap_or_else(|| s.clone()),
+            other => other.to_string(),
         }
     }
 }
@@ -270,6 +296,23 @@ mod tests {
         assert_eq!((TEAM.title)(Locale::fr), "Équipe");
         assert_eq!(SOLUTIONS.label_of("order", Locale::en), "Position");
         assert_eq!(SOLUTIONS.label_of("unknown", Locale::fr), "unknown");
+    }
+
+    #[test]
+    fn values_read_as_people_write_them() {
+        let show = |f: &str, v: Value, l| SERVICES.show_value(f, &v, l);
+        assert_eq!(show("price_cents", json!(120), Locale::fr), "1,20\u{a0}€");
+        assert_eq!(show("price_cents", json!(120), Locale::en), "€1.20");
+        assert_eq!(show("published", json!(true), Locale::fr), "oui");
+        assert_eq!(show("published", json!(false), Locale::en), "no");
+        assert_eq!(show("rating", json!(4.5), Locale::fr), "4,5");
+        assert_eq!(show("order", json!(0), Locale::en), "1");
+        assert_eq!(show("description", json!(""), Locale::fr), "(vide)");
+        assert_eq!(show("name", json!("Pain"), Locale::fr), "Pain");
+        assert_eq!(
+            TEAM.show_value("join_date", &json!("2026-12-02"), Locale::en),
+            "2 Dec 2026"
+        );
     }
 
     #[test]

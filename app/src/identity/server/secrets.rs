@@ -69,18 +69,21 @@ static HASHERS: LazyLock<std::sync::mpsc::SyncSender<HashJob>> = LazyLock::new(|
 async fn with_hashing_slot<T: Send + 'static>(
     work: impl FnOnce(&mut Vec<Block>) -> T + Send + 'static,
 ) -> Result<T, AppError> {
-    let _slot = tokio::time::timeout(HASHING_WAIT, HASHING.acquire())
+    let slot = tokio::time::timeout(HASHING_WAIT, HASHING.acquire())
         .await
         .map_err(|_| AppError::TooManyRequests)?
         .map_err(|e| AppError::Internal(e.to_string()))?;
     let (done, answer) = tokio::sync::oneshot::channel();
+    // The slot goes with the job and is given back when the hash is done, not when the
+    // caller stops waiting (a client that gives up): so at most HASHES_AT_ONCE jobs are ever
+    // queued or running, and the queue, as big, always has room.
     let job: HashJob = Box::new(move |area| {
         let _ = done.send(work(area));
+        drop(slot);
     });
-    // Holding a slot, there is room in the queue: this never waits.
     HASHERS
-        .send(job)
-        .map_err(|_| AppError::Internal("password hashing".into()))?;
+        .try_send(job)
+        .map_err(|_| AppError::TooManyRequests)?;
     answer
         .await
         .map_err(|_| AppError::Internal("password hashing".into()))
@@ -267,6 +270,22 @@ mod tests {
         }
         let most = most.load(std::sync::atomic::Ordering::SeqCst);
         assert!((1..=HASHES_AT_ONCE).contains(&most), "{most} at once");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn callers_who_give_up_leave_no_queue_behind() {
+        // Sign-ins whose clients leave at once: their hashes still run, but hold their slots.
+        for _ in 0..24 {
+            let give_up = verify_password("guess".into(), None);
+            let _ = tokio::time::timeout(Duration::from_millis(1), give_up).await;
+        }
+        // The runtime is not blocked, and the next hash gets its turn.
+        let next = tokio::time::timeout(
+            Duration::from_secs(30),
+            verify_password("guess".into(), None),
+        )
+        .await;
+        assert!(matches!(next, Ok(Ok(false))), "{next:?}");
     }
 
     #[test]

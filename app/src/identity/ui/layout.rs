@@ -83,6 +83,7 @@ pub fn AdminLayout(
     let hydrated = crate::widgets::hydrated::use_hydrated();
     let frame_disabled = move || read_only() || not_for_role() || (!own_account && !hydrated.get());
     let i18n = use_i18n();
+    let menu_open = RwSignal::new(false);
     let viewer_role = move || {
         let locale = i18n.get_locale();
         user.get()
@@ -94,9 +95,14 @@ pub fn AdminLayout(
 
     view! {
         <div class="admin">
-            <header class="topbar">
+            <header class="topbar" data-menu=move || if menu_open.get() { "open" } else { "closed" }>
                 <a class="brand" href="/admin" rel="external">{t!(i18n, common.brand_backoffice)}</a>
-                <nav aria-label=move || t_string!(i18n, common.nav.label)>
+                // Narrow screens fold the menu and the user bar behind this button.
+                <button type="button" class="menu-toggle secondary" data-testid="menu-toggle" aria-controls="admin-menu"
+                    aria-expanded=move || menu_open.get().to_string()
+                    on:click=move |_| menu_open.update(|o| *o = !*o)>{t!(i18n, common.nav.menu)}</button>
+                <div class="topbar-menu" id="admin-menu">
+                <nav aria-label=move || t_string!(i18n, common.nav.label) on:click=move |_| menu_open.set(false)>
                     <Show when=move || may(Permission::ReadContent)>
                         <A href="/admin/settings">{t!(i18n, common.nav.settings)}</A>
                         <A href="/admin/team">{t!(i18n, common.nav.team)}</A>
@@ -112,9 +118,10 @@ pub fn AdminLayout(
                     </Show>
                     <a href="/" target="_blank" rel="noopener">{t!(i18n, common.nav.view_site)}</a>
                 </nav>
+                {move || user.get().map(|u| view! { <UserBar user=u/> })}
+                </div>
                 <RealtimeSyncIndicator/>
                 <LanguageSwitch/>
-                {move || user.get().map(|u| view! { <UserBar user=u/> })}
             </header>
             <Show when=read_only>
                 <p class="notice read-only" data-testid="read-only">

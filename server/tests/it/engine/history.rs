@@ -151,8 +151,8 @@ async fn retention_keeps_the_window_and_the_last_versions_and_nothing_else(b: Ba
         item["description"] = json!(format!("Batch {i}"));
         assert_eq!(list_save(&app, json!([item])).await.0, 200);
     }
-    // Version 20 now; all of it two hours old, older than the replay window.
-    sqlx::query("UPDATE change_log SET at = at - 7200000")
+    // Version 20 now; all of it three hours old, older than the replay window and its margin.
+    sqlx::query("UPDATE change_log SET at = at - 10800000")
         .execute(&app.engine.db.write)
         .await
         .unwrap();
@@ -271,7 +271,7 @@ async fn retention_keeps_what_webhooks_have_yet_to_send(b: Backend) {
         item["description"] = json!(format!("Batch {i}"));
         assert_eq!(list_save(&app, json!([item])).await.0, 200);
     }
-    sqlx::query("UPDATE change_log SET at = at - 7200000")
+    sqlx::query("UPDATE change_log SET at = at - 10800000")
         .execute(&app.engine.db.write)
         .await
         .unwrap();

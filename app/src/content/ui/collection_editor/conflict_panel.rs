@@ -8,8 +8,6 @@ use crate::content::ui::specs::CollectionSpec;
 use crate::core::merge::FieldConflict;
 use crate::i18n::*;
 
-use super::history_panel::show;
-
 #[component]
 pub(super) fn ConflictPanel(
     spec: &'static CollectionSpec,
@@ -34,8 +32,8 @@ pub(super) fn ConflictPanel(
                 view! {
                     <div class="conflict" data-field=c.field.clone()>
                         <strong>{label}</strong>
-                        <span>" " {t!(i18n, content.conflicts.theirs)} " " <q data-testid="theirs">{show(&c.theirs)}</q></span>
-                        <span>" " {t!(i18n, content.conflicts.yours)} " " <q data-testid="mine">{show(&c.mine)}</q></span>
+                        <span>" " {t!(i18n, content.conflicts.theirs)} " " <q data-testid="theirs">{let (f, v) = (c.field.clone(), c.theirs.clone()); move || spec.show_value(&f, &v, i18n.get_locale())}</q></span>
+                        <span>" " {t!(i18n, content.conflicts.yours)} " " <q data-testid="mine">{let (f, v) = (c.field.clone(), c.mine.clone()); move || spec.show_value(&f, &v, i18n.get_locale())}</q></span>
                         <button class="secondary" data-testid="keep-mine" on:click=move |_| resolved.set(Some(Resolved::Mine))>{t!(i18n, content.conflicts.keep_mine)}</button>
                         <button class="secondary" data-testid="use-theirs" on:click=use_theirs>{t!(i18n, content.conflicts.use_theirs)}</button>
                         <span class="resolved" data-testid="resolved">{move || resolved.get().map(|r| match r {

@@ -36,6 +36,12 @@ pub(super) fn HistoryPanel(spec: &'static CollectionSpec, key: String) -> impl I
                 Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
                 Ok(list) => {
                     let latest = list.first().map(|e| e.version).unwrap_or(0);
+                    // Retention prunes old changes (and the page shows the latest ones): when
+                    // the record's creation is not in the list, say where its history starts.
+                    let starts_at = list
+                        .last()
+                        .filter(|e| e.op != ChangeOp::Created)
+                        .map(|e| e.version);
                     view! {
                         <ol data-testid="history-entries">
                             {list.into_iter().map(|e| {
@@ -46,9 +52,9 @@ pub(super) fn HistoryPanel(spec: &'static CollectionSpec, key: String) -> impl I
                                     changes.iter().map(|c| {
                                         let field = spec.label_of(&c.field, l);
                                         match op {
-                                            ChangeOp::Created => td_string!(l, content.history.change_set, field, value = show(&c.after)).to_string(),
-                                            ChangeOp::Deleted => td_string!(l, content.history.change_set, field, value = show(&c.before)).to_string(),
-                                            ChangeOp::Updated => td_string!(l, content.history.change_from_to, field, before = show(&c.before), after = show(&c.after)).to_string(),
+                                            ChangeOp::Created => td_string!(l, content.history.change_set, field, value = spec.show_value(&c.field, &c.after, l)).to_string(),
+                                            ChangeOp::Deleted => td_string!(l, content.history.change_set, field, value = spec.show_value(&c.field, &c.before, l)).to_string(),
+                                            ChangeOp::Updated => td_string!(l, content.history.change_from_to, field, before = spec.show_value(&c.field, &c.before, l), after = spec.show_value(&c.field, &c.after, l)).to_string(),
                                         }
                                     }).collect::<Vec<_>>().join("; ")
                                 };
@@ -71,6 +77,9 @@ pub(super) fn HistoryPanel(spec: &'static CollectionSpec, key: String) -> impl I
                                 }
                             }).collect_view()}
                         </ol>
+                        {starts_at.map(|version| view! {
+                            <p class="note" data-testid="history-starts">{t!(i18n, content.history.starts_at, version)}</p>
+                        })}
                     }.into_any()
                 }
             })}

@@ -13,7 +13,7 @@ use crate::content::ui::specs::CollectionSpec;
 use crate::core::error::AppError;
 use crate::core::merge::RecordEdit;
 use crate::core::wire::{SyncOp, SyncOutcome};
-use crate::engine::api::{sync, sync_list};
+use crate::engine::api::{restore, sync, sync_list};
 use crate::i18n::*;
 use crate::widgets::dialog::confirm;
 use crate::widgets::toast::{use_toasts, ToastKind};
@@ -21,7 +21,7 @@ use crate::widgets::toast::{use_toasts, ToastKind};
 use super::conflict_panel::ConflictPanel;
 use super::history_panel::HistoryPanel;
 use super::map_field::MapField;
-use super::Editing;
+use super::{Editing, Filter, Gone};
 
 /// One record: its fields, and the actions on it. `key` is the record id, or `new-N` for a
 /// record not saved yet.
@@ -31,6 +31,8 @@ pub(super) fn ItemCard(
     list: RwSignal<Vec<Item>>,
     editing: RwSignal<HashMap<String, Editing>>,
     new_keys: RwSignal<Vec<String>>,
+    gone: RwSignal<HashMap<String, Gone>>,
+    filter: RwSignal<Filter>,
     key: String,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -63,17 +65,15 @@ pub(super) fn ItemCard(
     };
     let dirty = move || {
         key.with_value(|k| {
-            editing.with(|e| {
-                e.get(k).is_some_and(|ed| {
-                    is_new
-                        || !RecordEdit::between_maps_by(k, 0, &ed.base, ed.draft.clone(), |f| {
-                            spec.is_editable(f)
-                        })
-                        .is_empty()
-                })
-            })
+            editing.with(|e| e.get(k).is_some_and(|ed| is_new || ed.has_edits(spec)))
         })
     };
+    let deleted_by =
+        Memo::new(move |_| key.with_value(|k| gone.with(|g| g.get(k).map(|g| g.by.clone()))));
+    let is_gone = move || deleted_by.with(Option::is_some);
+    // Shown only because it is being edited: the filter alone would hide it.
+    let kept_by_filter =
+        move || stored.with(|m| m.as_ref().is_some_and(|m| !filter.get().keeps(m)));
 
     // The rules the server applies, run as the editor types: a draft it would refuse, or a
     // field whose text cannot be read, cannot be sent.
@@ -245,6 +245,10 @@ pub(super) fn ItemCard(
             return;
         }
         let id = id_of(&base).to_string();
+        // Deleting is a choice about the whole record, unsaved changes included.
+        editing.update(|e| {
+            e.remove(&id);
+        });
         spawn_local(async move {
             let payload = json!({ "id": id });
             let send = sync(
@@ -264,6 +268,37 @@ pub(super) fn ItemCard(
         });
     };
 
+    // Bring the record back at the version this editor started from; its created event
+    // rebases the draft, so the changes stay, ready to save.
+    let restore_mine = move |_| {
+        let k = key.get_value();
+        let Some(version) = editing.with_untracked(|e| e.get(&k).map(|ed| version_of(&ed.base)))
+        else {
+            return;
+        };
+        busy.set(true);
+        spawn_local(async move {
+            let result = sync_state
+                .track(restore(spec.name.to_string(), k, version))
+                .await;
+            busy.set(false);
+            match result {
+                Ok(_) => error.set(None),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let abandon = move |_| {
+        let k = key.get_value();
+        editing.update(|e| {
+            e.remove(&k);
+        });
+        gone.update(|g| {
+            g.remove(&k);
+        });
+        error.set(None);
+    };
+
     let has_published = spec.has_field("published");
     let label = move || {
         current()
@@ -281,6 +316,7 @@ pub(super) fn ItemCard(
 
     view! {
         <li class="card" data-testid="card" data-label=label data-new=is_new.to_string()
+            data-gone=move || is_gone().to_string()
             data-published=move || published().to_string()>
             <div class="card-fields">
                 {spec.fields.iter().map(|f| {
@@ -297,7 +333,19 @@ pub(super) fn ItemCard(
                     view! { <MapField spec=f value message creating=is_new error_id on_unreadable on_change=Callback::new(move |v| set_field(f.name, v))/> }
                 }).collect_view()}
             </div>
-            <div class="card-actions">
+            {move || deleted_by.get().map(|who| view! {
+                <div class="banner warning" role="status" data-testid="deleted-under-edit">
+                    <p>{t!(i18n, content.card.deleted_under_edit, who = who.clone())}</p>
+                    <button data-testid="restore-with-edits" on:click=restore_mine disabled=move || busy.get()>
+                        {t!(i18n, content.card.restore_with_edits)}
+                    </button>
+                    <button class="secondary" data-testid="abandon" on:click=abandon>{t!(i18n, content.card.abandon)}</button>
+                </div>
+            })}
+            {move || kept_by_filter().then(|| view! {
+                <p class="note" data-testid="kept-by-filter">{t!(i18n, content.card.kept_by_filter)}</p>
+            })}
+            <div class="card-actions" hidden=is_gone>
                 <button data-testid="save-item" on:click=save disabled=move || busy.get() || !dirty() || !savable()>
                     {move || if busy.get() {
                         t_string!(i18n, content.save.saving)

@@ -12,7 +12,8 @@ use serde_json::Value;
 use crate::client::list::{id_of, use_live_list, version_of, Item};
 use crate::client::use_live_feed;
 use crate::content::ui::specs::CollectionSpec;
-use crate::core::merge::rebase_maps;
+use crate::core::merge::{rebase_maps, RecordEdit};
+use crate::core::protocol::ChangeOp;
 use crate::core::wire::Snapshot;
 use crate::engine::api::staff_list;
 use crate::i18n::*;
@@ -31,6 +32,23 @@ use item_card::ItemCard;
 pub(super) struct Editing {
     pub(super) base: Item,
     pub(super) draft: Item,
+}
+
+impl Editing {
+    /// Whether the draft changes a field the editor may write.
+    pub(super) fn has_edits(&self, spec: &CollectionSpec) -> bool {
+        !RecordEdit::between_maps_by("", 0, &self.base, self.draft.clone(), |f| {
+            spec.is_editable(f)
+        })
+        .is_empty()
+    }
+}
+
+/// Someone else deleted a record this editor has unsaved changes to: the card stays, with
+/// their name, until it is restored or the changes are abandoned.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Gone {
+    pub(super) by: String,
 }
 
 #[component]
@@ -60,16 +78,29 @@ fn CollectionEditor(spec: &'static CollectionSpec, snap: Snapshot<Vec<Value>>) -
     let list = use_live_list(spec.name, snap);
     let editing = RwSignal::new(HashMap::<String, Editing>::new());
     let new_keys = RwSignal::new(Vec::<String>::new());
+    let gone = RwSignal::new(HashMap::<String, Gone>::new());
     // The page's filter; derived from the live list, so records move in and out of view as
-    // others publish or unpublish them.
+    // others publish or unpublish them — except a record being edited, which stays with its
+    // text, and a deleted one with unsaved changes, which stays until restored or abandoned.
     let filter = RwSignal::new(Filter::All);
     let visible_ids = move || {
-        list.with(|l| {
+        let held = |id: &str| editing.with(|e| e.contains_key(id));
+        let f = filter.get();
+        let mut ids = list.with(|l| {
             l.iter()
-                .filter(|m| filter.get().keeps(m))
+                .filter(|m| f.keeps(m) || held(id_of(m)))
                 .map(|m| id_of(m).to_string())
                 .collect::<Vec<_>>()
-        })
+        });
+        let mut lost = gone.with(|g| {
+            g.keys()
+                .filter(|id| !ids.contains(id))
+                .cloned()
+                .collect::<Vec<_>>()
+        });
+        lost.sort();
+        ids.extend(lost);
+        ids
     };
     let next_new = StoredValue::new(0u32);
 
@@ -80,8 +111,26 @@ fn CollectionEditor(spec: &'static CollectionSpec, snap: Snapshot<Vec<Value>>) -
             return;
         }
         let Some(incoming) = event.data.as_ref().and_then(Value::as_object) else {
+            if event.op == ChangeOp::Deleted {
+                let id = &event.record_id;
+                if editing.with_untracked(|e| e.get(id).is_some_and(|ed| ed.has_edits(spec))) {
+                    let by = event.actor.clone();
+                    gone.update(|g| {
+                        g.insert(id.clone(), Gone { by });
+                    });
+                } else {
+                    editing.update(|e| {
+                        e.remove(id);
+                    });
+                }
+            }
             return;
         };
+        if gone.with_untracked(|g| g.contains_key(&event.record_id)) {
+            gone.update(|g| {
+                g.remove(&event.record_id);
+            });
+        }
         editing.update(|e| {
             if let Some(ed) = e.get_mut(&event.record_id) {
                 if version_of(incoming) > version_of(&ed.base) {
@@ -125,10 +174,10 @@ fn CollectionEditor(spec: &'static CollectionSpec, snap: Snapshot<Vec<Value>>) -
             })}
             <ul class="cards">
                 <For each=move || new_keys.get() key=|k| k.clone() let:key>
-                    <ItemCard spec list editing new_keys key/>
+                    <ItemCard spec list editing new_keys gone filter key/>
                 </For>
                 <For each=visible_ids key=|id| id.clone() let:id>
-                    <ItemCard spec list editing new_keys key=id/>
+                    <ItemCard spec list editing new_keys gone filter key=id/>
                 </For>
             </ul>
             <p class="empty" data-testid="empty">
