@@ -22,7 +22,11 @@ const BIN = process.env.COURANT_SERVER_BIN ?? path.join(ROOT, "target/release/se
 //   593 KiB (one chunk per page was 677 KiB: each chunk repeats its share of the glue).
 // The public budget is tight: a public page that does not fit is made lazy or argued. The
 // whole site's leaves room for the next backoffice surfaces, which staff download once.
-const BUDGET = { public: 310, total: 650 };
+// 2026-12-06: the backoffice redesign (issue 32: the app shell, the table and drawer editor,
+// the dialogs, the design page) took the whole site from 635.7 to 714.1 KiB (`/` 305.2 to
+// 308.3): the ceiling follows to 730. Issue 34's targets stay the targets (`/` <= 200, the
+// whole site <= 450 KiB); until they are met, CI gates here.
+const BUDGET = { public: 310, total: 730 };
 const PUBLIC_BUDGET_KIB = BUDGET.public;
 const TOTAL_BUDGET_KIB = BUDGET.total;
 

@@ -65,6 +65,9 @@ lazy_page!(MembersRoute, members_page in backoffice, || {
 lazy_page!(DeskRoute, desk_page in backoffice, || {
     view! { <crate::identity::ui::desk_page::DeskPage/> }
 });
+lazy_page!(DesignRoute, design_page in backoffice, || {
+    view! { <crate::identity::ui::design_page::DesignPage/> }
+});
 lazy_page!(AccountRoute, account_page in backoffice, || {
     view! { <crate::identity::ui::account_page::AccountPage/> }
 });
@@ -131,7 +134,7 @@ fn Pages() -> impl IntoView {
                 // meanwhile. The stack is fixed on screen, so its place in the page is free.
                 <crate::widgets::toast::ToastStack/>
                 // Flat: with nested `<Routes>` a lazy page's hydration panicked (leptos_router 0.8.17).
-                <FlatRoutes fallback=move || view! { <p class="error">{crate::i18n::t!(i18n, common.page_not_found)}</p> }>
+                <FlatRoutes fallback=crate::widgets::not_found::NotFoundPage>
                     // The public page waits for its data so the title and content are in the first
                     // response, as search engines and link previews need.
                     <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async/>
@@ -148,6 +151,7 @@ fn Pages() -> impl IntoView {
                     <Route path=(StaticSegment("admin"), StaticSegment("members")) view={Lazy::<MembersRoute>::new()}/>
                     <Route path=(StaticSegment("admin"), StaticSegment("desk")) view={Lazy::<DeskRoute>::new()}/>
                     <Route path=(StaticSegment("admin"), StaticSegment("account")) view={Lazy::<AccountRoute>::new()}/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("design")) view={Lazy::<DesignRoute>::new()}/>
                     <Route path=StaticSegment("signin") view={Lazy::<SignInRoute>::new()}/>
                     // Whole before it is sent: its form must work without the WASM.
                     <Route path=(StaticSegment("invite"), ParamSegment("token")) view={Lazy::<InvitationRoute>::new()} ssr=SsrMode::Async/>

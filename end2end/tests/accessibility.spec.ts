@@ -7,7 +7,7 @@ import AxeBuilder from "@axe-core/playwright";
 import type { Locator, Page } from "@playwright/test";
 import { expect, test } from "./support/test";
 import { invitationLink, publicSettings } from "./support/api";
-import { ADMIN, openLive, signIn } from "./support/courant";
+import { ADMIN, addRecord, menuAction, openLive, openRecord, signIn } from "./support/courant";
 import { BACKOFFICE_PAGES as BACKOFFICE, PUBLIC_PAGES } from "./support/routes";
 
 const PUBLIC = [...PUBLIC_PAGES, "/signin"];
@@ -86,6 +86,29 @@ for (const lang of ["fr", "en"] as const) {
       await expect(page.getByTestId("user-email")).toBeVisible();
       found.push(...(await check(page)));
     }
+    // What opens over the pages: the editor's drawer with unsaved edits, the user menu, a
+    // confirmation, a new record with its errors, the design page's drawer.
+    await open(page, `${server.url}/admin/services`);
+    const first = await page.getByTestId("row").first().getAttribute("data-label");
+    const editor = await openRecord(page, first!);
+    await editor.locator('textarea[name="description"]').fill("Changed, not saved");
+    found.push(...(await check(page)));
+    await menuAction(editor, "delete");
+    await expect(page.getByTestId("confirm-dialog")).toBeVisible();
+    found.push(...(await check(page)));
+    await page.getByTestId("confirm-cancel").click();
+    await page.getByTestId("close-editor").click();
+    const fresh = await addRecord(page);
+    await fresh.locator('input[name="price_cents"]').fill("abc");
+    await expect(fresh.locator(".field-error").first()).not.toBeEmpty();
+    found.push(...(await check(page)));
+    await page.getByTestId("close-editor").click();
+    await page.getByTestId("user-menu").click();
+    found.push(...(await check(page)));
+    await open(page, `${server.url}/admin/design`);
+    await page.getByTestId("design-drawer").click();
+    await expect(page.getByTestId("design-drawer-dialog")).toBeVisible();
+    found.push(...(await check(page)));
     expect(found, found.join("\n")).toEqual([]);
   });
 }
@@ -163,15 +186,19 @@ test("every page fits a 375 px wide screen: nothing scrolls sideways", async ({ 
   await signIn(page, server.url);
   for (const path of BACKOFFICE) {
     await open(page, `${server.url}${path}`);
-    // The menu is folded behind its button; opened, its every entry is on screen.
+    // The top bar stays one short row: the menu is folded behind its button, who is signed
+    // in behind an initial.
+    const bar = await page.locator("header.topbar").boundingBox();
+    expect(bar!.height, `${path}: the top bar's height`).toBeLessThanOrEqual(64);
     const toggle = page.getByTestId("menu-toggle");
     await expect(toggle).toHaveAttribute("aria-expanded", "false");
-    await expect(page.getByTestId("user-email")).toBeHidden();
+    await expect(page.locator("#sidebar")).toBeHidden();
+    await expect(page.getByTestId("user-menu")).toBeVisible();
     await measure();
     await toggle.click();
     await expect(toggle).toHaveAttribute("aria-expanded", "true");
-    await expect(page.getByTestId("user-email")).toBeVisible();
-    const links = await page.getByRole("navigation").getByRole("link").all();
+    await expect(page.locator("#sidebar")).toBeVisible();
+    const links = await page.locator("#sidebar").getByRole("link").all();
     expect(links.length, `${path}: the menu has entries`).toBeGreaterThan(1);
     for (const link of links) {
       const box = await link.boundingBox();
@@ -180,13 +207,15 @@ test("every page fits a 375 px wide screen: nothing scrolls sideways", async ({ 
     await measure();
   }
   // Choosing an entry goes there and folds the menu again.
-  await page.getByRole("navigation").getByRole("link", { name: "Services" }).click();
+  await page.locator("#sidebar").getByRole("link", { name: "Services" }).click();
   await expect(page).toHaveURL(`${server.url}/admin/services`);
   await expect(page.getByTestId("menu-toggle")).toHaveAttribute("aria-expanded", "false");
-  // A collection's history, the widest thing an editor opens.
+  // A record's editor with its history, the widest thing an editor opens.
   await open(page, `${server.url}/admin/services`);
-  await page.getByTestId("card").first().getByTestId("history").click();
-  await expect(page.getByTestId("card").first().getByTestId("history-entries")).toBeVisible();
+  const first = await page.getByTestId("row").first().getAttribute("data-label");
+  const editor = await openRecord(page, first!);
+  await editor.getByTestId("history").click();
+  await expect(editor.getByTestId("history-entries")).toBeVisible();
   await measure();
   expect(tooWide, tooWide.join("\n")).toEqual([]);
 });

@@ -1,7 +1,7 @@
 import { Page } from "@playwright/test";
 import { expect, refused, test } from "./support/test";
-import { invite } from "./support/api";
-import { ADMIN, openLive, signIn } from "./support/courant";
+import { invite, staffList } from "./support/api";
+import { ADMIN, menuAction, openLive, openRecord, signIn, signOutFromMenu } from "./support/courant";
 
 async function signInWithForm(page: Page, email: string, password: string) {
   await expect(page.locator("#root")).toHaveAttribute("data-hydrated", "true");
@@ -32,7 +32,7 @@ test("sign in, edit, sign out", async ({ page, servers }) => {
   });
   expect((await history.json())[0].actor).toBe(ADMIN.email);
 
-  await page.getByTestId("sign-out").click();
+  await signOutFromMenu(page);
   await expect(page).toHaveURL(`${server.url}/signin`);
   const signedOut = await page.context().request.post(`${server.url}/api/settings/edit`);
   expect(signedOut.status()).toBe(401);
@@ -71,7 +71,7 @@ test("a supervisor sees the editors read-only", async ({ page, servers }) => {
   });
   expect(res.status()).toBe(403);
   await openLive(page, `${server.url}/admin/services`);
-  await expect(page.getByTestId("card").first()).toBeVisible();
+  await expect(page.getByTestId("row").first()).toBeVisible();
   await expect(page.getByTestId("add")).toBeDisabled();
 });
 
@@ -126,4 +126,50 @@ test("an editor sees the members read-only, not a form the server would refuse",
   await expect(page.locator("#root")).toHaveAttribute("data-hydrated", "true");
   await expect(page.getByTestId("not-for-role")).toContainText("(éditeur)");
   await expect(page.getByTestId("invite")).toBeHidden();
+});
+
+test("a session ended in another tab: the page says so, keeps what waits, stops retrying, and signs in again to the same page", async ({ browser, problems, servers }) => {
+  const server = await servers.start();
+  // The socket's reconnection after the sign-out is refused (401) before it opens.
+  problems.expect(/WebSocket connection to .* failed/, /net::ERR_INTERNET_DISCONNECTED \(.*\/api\/sync\)/, /status of 401/);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await openLive(page, `${server.url}/admin/services`);
+  const first = (await page.getByTestId("row").first().getAttribute("data-label"))!;
+  const [before] = (await staffList(server.url, "services")).filter((s) => s.name === first);
+
+  // A save waits in the queue (the server cannot be reached for now).
+  await page.route("**/api/sync", (route) => route.abort("internetdisconnected"));
+  await menuAction(await openRecord(page, first), "toggle-published");
+  await expect(page.getByTestId("sync-indicator")).toContainText("1 en attente");
+
+  // Signed out in another tab of the same browser.
+  const other = await context.newPage();
+  await openLive(other, `${server.url}/admin/settings`);
+  await signOutFromMenu(other);
+  await expect(other).toHaveURL(`${server.url}/signin`);
+
+  const dialog = page.getByTestId("session-ended");
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText("Session terminée");
+  await expect(page.getByTestId("sync-indicator")).toHaveAttribute("data-status", "session-ended");
+  await page.unroute("**/api/sync");
+  await expect(dialog.getByTestId("session-pending")).toContainText("1 modification");
+  // No retry loop: the page stops knocking.
+  let attempts = 0;
+  page.on("websocket", () => attempts++);
+  await page.waitForTimeout(4_000);
+  expect(attempts).toBe(0);
+
+  // Signing in again comes back here, and what waited is sent.
+  await dialog.getByTestId("sign-in-again").click();
+  await expect(page).toHaveURL(/\/signin\?next=%2Fadmin%2Fservices/);
+  await expect(page.locator("#root")).toHaveAttribute("data-hydrated", "true");
+  await page.locator("#email").fill(ADMIN.email);
+  await page.locator("#password").fill(ADMIN.password);
+  await page.locator("#password").press("Enter");
+  await expect(page).toHaveURL(new RegExp(`${server.url}/admin/services`));
+  await expect(page.getByTestId("sync-indicator")).not.toContainText("en attente", { timeout: 15_000 });
+  const [after] = (await staffList(server.url, "services")).filter((s) => s.name === first);
+  expect(after.published).toBe(!before.published);
 });

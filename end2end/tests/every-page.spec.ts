@@ -40,9 +40,9 @@ test("every page hydrates cleanly, signed out and signed in, and a save shows li
   await editor.locator("#password").press("Enter");
   await expect(editor).toHaveURL(`${server.url}/admin/members`);
   await expect(editor.getByTestId("user-email")).toHaveText(ADMIN.email);
-  // On a wide screen the menu is in the bar: no button folds it.
+  // On a wide screen the sidebar is always there: no button folds it.
   await expect(editor.getByTestId("menu-toggle")).toBeHidden();
-  await expect(editor.getByRole("navigation").getByRole("link", { name: "Membres" })).toBeVisible();
+  await expect(editor.locator("#sidebar").getByRole("link", { name: "Membres" })).toBeVisible();
   for (const path of BACKOFFICE) {
     await openLive(editor, `${server.url}${path}`);
     await expect(editor.getByTestId("user-role")).toHaveText("administrateur");

@@ -1,6 +1,6 @@
 import { expect, refused, test } from "./support/test";
 import { invite, signedInAs } from "./support/api";
-import { ADMIN, openLive, signIn } from "./support/courant";
+import { ADMIN, openLive, signIn, confirmDialog } from "./support/courant";
 
 test("an admin invites a member, changes their role and removes them", async ({ page, browser, problems, servers }) => {
   const server = await servers.start();
@@ -67,8 +67,8 @@ test("an admin invites a member, changes their role and removes them", async ({ 
   await expect(admin.getByTestId("role")).toHaveValue("admin");
 
   // Removed, her session in this organisation ends.
-  page.once("dialog", (d) => d.accept());
   await eve.getByTestId("remove-member").click();
+  await confirmDialog(page);
   await expect(eve).toHaveCount(0);
   const afterRemoval = await evePage.context().request.post(`${server.url}/api/settings/edit`);
   expect(afterRemoval.status()).toBe(401);
@@ -103,13 +103,13 @@ test("creating an organisation switches to it, empty and with oneself as admin",
   await openLive(page, `${server.url}/admin/members`);
   await expect(page.getByTestId("member")).toHaveCount(1);
   await openLive(page, `${server.url}/admin/team`);
-  await expect(page.getByTestId("card")).toHaveCount(0);
+  await expect(page.getByTestId("row")).toHaveCount(0);
 
   // Back to the first organisation with the switcher: its content is there again.
   const first = await page.getByTestId("org-switcher").locator("option", { hasNotText: "Acme" }).getAttribute("value");
   await page.getByTestId("org-switcher").selectOption(first!);
   await expect(page.getByTestId("org-switcher").locator("option:checked")).not.toHaveText("Acme");
-  await expect(page.getByTestId("card").first()).toBeVisible();
+  await expect(page.getByTestId("row").first()).toBeVisible();
 });
 
 test("someone with an account signs in, then accepts an invitation to another organisation", async ({ browser, servers }) => {

@@ -4,9 +4,8 @@
 import { Page } from "@playwright/test";
 import { expect, test } from "./support/test";
 import { publicSettings, staffList, syncRecord } from "./support/api";
-import { openLive } from "./support/courant";
+import { closeEditor, openLive, openRecord, row } from "./support/courant";
 
-const card = (page: Page, label: string) => page.locator(`[data-testid="card"][data-label="${label}"]`);
 const QUEUED = "Hors ligne : la modification est gardée et sera envoyée dès le retour de la connexion.";
 
 /** Every toast and inline error the page shows, kept for a check at the end: none may be an error. */
@@ -54,13 +53,22 @@ test("saves made offline are kept, then delivered in order when the connection r
   await expect(settings.getByTestId("toast").filter({ hasText: QUEUED })).toBeVisible();
   await expect(settings.getByTestId("sync-indicator")).toContainText("1 en attente");
 
-  await card(services, "Bread").locator('textarea[name="description"]').fill("Bread, offline");
-  await card(services, "Bread").getByTestId("save-item").click();
-  await card(services, "Buns").locator('textarea[name="description"]').fill("Buns, offline");
-  await card(services, "Buns").getByTestId("save-item").click();
+  let editor = await openRecord(services, "Bread");
+  await editor.locator('textarea[name="description"]').fill("Bread, offline");
+  await editor.getByTestId("save-item").click();
+  await expect(editor.getByTestId("save-status")).toHaveText("En attente d’envoi");
+  await closeEditor(services);
+  editor = await openRecord(services, "Buns");
+  await editor.locator('textarea[name="description"]').fill("Buns, offline");
+  await editor.getByTestId("save-item").click();
   await expect(services.getByTestId("sync-indicator")).toContainText("2 en attente");
-  // What the editor typed stays on screen while it waits.
-  await expect(card(services, "Bread").locator('textarea[name="description"]')).toHaveValue("Bread, offline");
+  // What the editor typed stays on screen while it waits, and each row says it waits.
+  await expect(editor.locator('textarea[name="description"]')).toHaveValue("Buns, offline");
+  await closeEditor(services);
+  await expect(row(services, "Bread").getByTestId("row-pending")).toHaveText("en attente");
+  await expect(row(services, "Buns").getByTestId("row-pending")).toHaveText("en attente");
+  editor = await openRecord(services, "Bread");
+  await expect(editor.locator('textarea[name="description"]')).toHaveValue("Bread, offline");
   expect((await publicSettings(server.url)).record.tagline).not.toBe("Baked while offline");
   expect((await staffList(server.url, "services")).map((s) => s.description)).toEqual(["v1", "v1"]);
 

@@ -1,4 +1,4 @@
-import { expect, refused, test } from "./support/test";
+import { expect, test } from "./support/test";
 import { openLive } from "./support/courant";
 
 test("a save's toast is announced, can be dismissed, and hides after 5 s unless the pointer is on it", async ({
@@ -41,13 +41,24 @@ test("a save's toast is announced, can be dismissed, and hides after 5 s unless 
   await expect(saved).toHaveCount(0, { timeout: 4_000 });
 });
 
-test("a failed save says so in a toast, beside the field's own message", async ({ page, problems, servers }) => {
+test("a failed save says so once: a field's error at the field, any other above the button", async ({ page, problems, servers }) => {
   const server = await servers.start();
-  problems.expect(refused(422));
+  problems.expect(/status of 500/);
   await openLive(page, `${server.url}/admin/settings`);
   await page.locator("#email").fill("not an email");
   await page.getByTestId("save").click();
-  const failed = page.getByTestId("toast").filter({ hasText: "Non enregistré" });
-  await expect(failed).toHaveAttribute("data-kind", "error");
   await expect(page.getByTestId("email-error")).not.toBeEmpty();
+  await expect(page.getByTestId("form-error")).toBeEmpty();
+  await expect(page.getByTestId("toast")).toHaveCount(0);
+
+  // The server fails: said once, above the button, with what to do.
+  await page.locator("#email").fill("orders@courant.example");
+  await page.route("**/api/settings/save", (route) =>
+    route.fulfill({ status: 500, contentType: "application/json", body: JSON.stringify({ Internal: "database" }) }),
+  );
+  await page.getByTestId("save").click();
+  await expect(page.getByTestId("form-error")).toContainText("réessayez");
+  await expect(page.getByTestId("form-error")).not.toContainText("database");
+  await expect(page.getByTestId("toast").filter({ hasText: "Non enregistré" })).toHaveCount(0);
+  await expect(page.getByTestId("email-error")).toBeEmpty();
 });

@@ -16,6 +16,9 @@ pub enum FeedStatus {
     Live,
     Reconnecting,
     Offline,
+    /// The page's session ended (signed out elsewhere, password changed, removed): the
+    /// socket stopped trying, and the page offers to sign in again.
+    SessionEnded,
 }
 
 impl FeedStatus {
@@ -25,6 +28,7 @@ impl FeedStatus {
             FeedStatus::Live => "live",
             FeedStatus::Reconnecting => "reconnecting",
             FeedStatus::Offline => "offline",
+            FeedStatus::SessionEnded => "session-ended",
         }
     }
 
@@ -35,6 +39,7 @@ impl FeedStatus {
             FeedStatus::Live => td_string!(locale, common.sync.live),
             FeedStatus::Reconnecting => td_string!(locale, common.sync.reconnecting),
             FeedStatus::Offline => td_string!(locale, common.sync.offline),
+            FeedStatus::SessionEnded => td_string!(locale, common.sync.session_ended),
         }
     }
 }
@@ -49,6 +54,12 @@ pub struct LiveFeed {
     pub last_change_at: RwSignal<Option<i64>>,
     /// Highest sequence number delivered to listeners.
     pub last_seq: RwSignal<i64>,
+    /// Bumped when the page's access may have ended: the server closed the socket because the
+    /// credential changed, a staff socket could not connect, or a save was refused as signed
+    /// out. The backoffice layout then asks who is signed in and calls [`LiveFeed::end_session`]
+    /// if nobody is.
+    pub access_check: RwSignal<u64>,
+    ended: Arc<AtomicBool>,
     listeners: Arc<Mutex<Vec<(u64, Listener)>>>,
     next_id: Arc<AtomicU64>,
     started: Arc<AtomicBool>,
@@ -61,6 +72,8 @@ impl LiveFeed {
             status: RwSignal::new(FeedStatus::Connecting),
             last_change_at: RwSignal::new(None),
             last_seq: RwSignal::new(0),
+            access_check: RwSignal::new(0),
+            ended: Default::default(),
             listeners: Default::default(),
             next_id: Default::default(),
             started: Default::default(),
@@ -89,6 +102,21 @@ impl LiveFeed {
 
     pub fn is_staff(&self) -> bool {
         self.staff.load(Ordering::SeqCst)
+    }
+
+    /// Ask whether the page's access still stands (see [`LiveFeed::access_check`]).
+    pub fn check_access(&self) {
+        self.access_check.update(|n| *n += 1);
+    }
+
+    /// Nobody is signed in any more: stop the socket for good and say so.
+    pub fn end_session(&self) {
+        self.ended.store(true, Ordering::SeqCst);
+        self.status.set(FeedStatus::SessionEnded);
+    }
+
+    pub fn session_ended(&self) -> bool {
+        self.ended.load(Ordering::SeqCst)
     }
 
     /// Open the socket, resuming after `since` (the sequence the page's data was read at).

@@ -32,12 +32,18 @@ pub(super) async fn run(feed: LiveFeed, mut since: Option<i64>) {
     // The epoch `since` belongs to; unknown for the first connection of the page.
     let mut epoch: Option<String> = None;
     loop {
+        if feed.session_ended() {
+            // No retrying: the page offers to sign in again.
+            feed.status.set(FeedStatus::SessionEnded);
+            return;
+        }
         if !online() {
             feed.status.set(FeedStatus::Offline);
             back_online().await;
         }
-        // The code of the server's Close frame, when it sent one.
+        // The code of the server's Close frame, when it sent one; whether the server greeted.
         let mut closed_with = None;
+        let mut greeted = false;
         if let Ok(ws) = WebSocket::open(&url(since, epoch.as_deref(), feed.is_staff())) {
             let (mut tx, mut rx) = ws.split();
             let (mut heard_at, mut pinged_at) = (now_ms(), now_ms());
@@ -74,6 +80,7 @@ pub(super) async fn run(feed: LiveFeed, mut since: Option<i64>) {
                         epoch: e,
                     }) => {
                         failures = 0;
+                        greeted = true;
                         epoch = Some(e);
                         if since.is_none() {
                             since = Some(head);
@@ -103,6 +110,11 @@ pub(super) async fn run(feed: LiveFeed, mut since: Option<i64>) {
                     Err(e) => leptos::logging::warn!("ignoring a live message I cannot read: {e}"),
                 }
             }
+        }
+        // The server ended this socket because the credential changed, or a staff socket was
+        // refused before it opened (the browser does not say why): is anyone signed in?
+        if closed_with == Some(close::ACCESS_CHANGED) || (feed.is_staff() && !greeted && online()) {
+            feed.check_access();
         }
         failures += 1;
         feed.status.set(if failures >= OFFLINE_AFTER || !online() {

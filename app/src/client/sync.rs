@@ -14,6 +14,8 @@ pub struct RealtimeSync {
     error: RwSignal<Option<AppError>>,
     queue: RwSignal<Vec<QueuedSave>>,
     draining: StoredValue<bool>,
+    /// The feed's [`super::LiveFeed::access_check`]: a save refused as signed out asks it.
+    access_check: Option<RwSignal<u64>>,
 }
 
 impl RealtimeSync {
@@ -27,6 +29,23 @@ impl RealtimeSync {
     pub fn pending(&self) -> Signal<usize> {
         let queue = self.queue;
         Signal::derive(move || queue.with(Vec::len))
+    }
+
+    /// The records of `collection` with a save waiting in the queue (their rows say so).
+    pub fn pending_ids(
+        &self,
+        collection: &'static str,
+    ) -> Signal<std::collections::HashSet<String>> {
+        let queue = self.queue;
+        Signal::derive(move || {
+            queue.with(|q| {
+                q.iter()
+                    .filter(|s| s.collection == collection)
+                    .filter_map(|s| s.payload.get("id").and_then(Value::as_str))
+                    .map(str::to_string)
+                    .collect()
+            })
+        })
     }
 
     /// The last save's error, until the next success or [`RealtimeSync::clear_error`].
@@ -78,7 +97,7 @@ impl RealtimeSync {
                 Ok(None)
             }
             result => {
-                self.error.set(result.as_ref().err().cloned());
+                self.note(&result);
                 result.map(Some)
             }
         }
@@ -109,8 +128,16 @@ impl RealtimeSync {
         self.in_flight.update(|n| *n += 1);
         let result = fut.await;
         self.in_flight.update(|n| *n = n.saturating_sub(1));
-        self.error.set(result.as_ref().err().cloned());
+        self.note(&result);
         result
+    }
+
+    /// Show a save's error; one refused as signed out asks whether the session ended.
+    fn note<T>(&self, result: &Result<T, AppError>) {
+        if let (Err(AppError::Unauthorized), Some(check)) = (result, self.access_check) {
+            check.update(|n| *n += 1);
+        }
+        self.error.set(result.as_ref().err().cloned());
     }
 
     /// Send queued saves one at a time, oldest first. A save the server refuses (conflict,
@@ -137,6 +164,14 @@ impl RealtimeSync {
                     .await;
                     self.in_flight.update(|n| *n = n.saturating_sub(1));
                     match result {
+                        // Signed out meanwhile: the save waits, kept, for the next session;
+                        // the page offers to sign in again.
+                        Err(AppError::Unauthorized) => {
+                            if let Some(check) = self.access_check {
+                                check.update(|n| *n += 1);
+                            }
+                            break;
+                        }
                         Err(AppError::Transport(_)) => {
                             failures += 1;
                             let wait = (500u32 << failures.min(5)).min(10_000);
@@ -173,6 +208,7 @@ pub fn provide_realtime_sync() -> RealtimeSync {
         error: RwSignal::new(None),
         queue: RwSignal::new(Vec::new()),
         draining: StoredValue::new(false),
+        access_check: use_context::<super::LiveFeed>().map(|f| f.access_check),
     };
     provide_context(sync);
     // In the browser only, after hydration: pick up saves queued before a reload, keep the

@@ -87,7 +87,8 @@ impl AppError {
             }
             AppError::Unreadable { message, .. } => message.clone(),
             AppError::MethodNotAllowed => td_string!(locale, errors.method_not_allowed).to_string(),
-            AppError::Internal(what) => td_string!(locale, errors.internal, what).to_string(),
+            // What failed inside is for the log, not for the person.
+            AppError::Internal(_) => td_string!(locale, errors.internal).to_string(),
             // What the browser said is for the console, not for the person.
             AppError::Transport(_) => td_string!(locale, errors.transport).to_string(),
         }

@@ -187,6 +187,31 @@ pub fn rebase_maps(
     (b, d)
 }
 
+/// The fields an editor is changing (the draft differs from the base it started from) that
+/// someone else has just saved to a third value: true conflicts, to show at once rather than
+/// at the next save. A field saved to the editor's own value is no conflict.
+pub fn live_conflicts(
+    base: &Map<String, Value>,
+    draft: &Map<String, Value>,
+    incoming: &Map<String, Value>,
+    editable: impl Fn(&str) -> bool,
+) -> Vec<FieldConflict> {
+    incoming
+        .iter()
+        .filter(|(field, _)| editable(field))
+        .filter_map(|(field, theirs)| {
+            let was = base.get(field).unwrap_or(&Value::Null);
+            let mine = draft.get(field).unwrap_or(&Value::Null);
+            (was != mine && theirs != was && theirs != mine).then(|| FieldConflict {
+                field: field.clone(),
+                base: was.clone(),
+                theirs: theirs.clone(),
+                mine: mine.clone(),
+            })
+        })
+        .collect()
+}
+
 pub fn to_map<T: Serialize>(value: &T) -> Map<String, Value> {
     match serde_json::to_value(value) {
         Ok(Value::Object(m)) => m,
@@ -201,6 +226,30 @@ fn from_map<T: Collection>(map: Map<String, Value>) -> T {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn live_conflicts_are_fields_both_changed_to_different_values() {
+        let m = |v: Value| v.as_object().unwrap().clone();
+        let base =
+            m(serde_json::json!({ "price_cents": 725, "name": "Tarte", "description": "x" }));
+        let draft =
+            m(serde_json::json!({ "price_cents": 875, "name": "Tarte", "description": "y" }));
+        let incoming = m(
+            serde_json::json!({ "price_cents": 950, "name": "Tartelette", "description": "y", "version": 4 }),
+        );
+        let found = live_conflicts(&base, &draft, &incoming, |f| f != "version");
+        // The price: mine 875, theirs 950. The name: untouched here. The description: they
+        // saved what I typed.
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            (found[0].field.as_str(), &found[0].mine, &found[0].theirs),
+            (
+                "price_cents",
+                &serde_json::json!(875),
+                &serde_json::json!(950)
+            )
+        );
+    }
     use crate::content::settings::SiteSettings;
     use crate::core::collection::Meta;
     use serde_json::json;

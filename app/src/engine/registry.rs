@@ -305,7 +305,7 @@ async fn history_typed<T: Collection>(
     let mut conn = engine.db.read.acquire().await?;
     let rows = store::record_history(&mut conn, who.org, T::NAME, id, 0, HISTORY_LIMIT).await?;
     if rows.is_empty() {
-        return Err(AppError::NotFound(format!("{} {id}", T::NAME)));
+        return Err(crate::engine::save::record_not_found());
     }
     Ok(rows
         .into_iter()

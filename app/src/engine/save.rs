@@ -21,6 +21,12 @@ use crate::engine::writer::{end_savepoint, savepoint, JobResult};
 use crate::engine::{Db, Engine};
 use crate::i18n::*;
 
+/// A record that does not exist (any more), said the way people read it: not by its
+/// collection's internal name and its id.
+pub fn record_not_found() -> AppError {
+    AppError::NotFound(td_string!(locale::current(), errors.subject.record).to_string())
+}
+
 /// Longest list a single list save accepts.
 pub const MAX_LIST_ITEMS: usize = 500;
 
@@ -287,7 +293,7 @@ pub async fn count_view<T: Collection>(
         async move {
             let stored = load_locked::<T>(db, conn, who, &id).await?;
             if T::public_projection(&stored.to_map()).is_none() {
-                return Err(AppError::NotFound(format!("{} {id}", T::NAME)));
+                return Err(record_not_found());
             }
             let mut data = stored.data;
             let views = data.get("views").and_then(Value::as_i64).unwrap_or(0) + 1;
@@ -427,7 +433,7 @@ pub async fn snapshot<T: Collection>(
     let (seq, seq_at) = store::head(&mut conn, who.org).await?;
     let stored = store::load_record(&mut conn, who.org, T::NAME, id, "")
         .await?
-        .ok_or_else(|| AppError::NotFound(format!("{} {id}", T::NAME)))?;
+        .ok_or_else(record_not_found)?;
     Ok(Snapshot {
         record: typed(stored.to_map())?,
         seq,
@@ -443,8 +449,7 @@ pub async fn public_snapshot<T: Collection>(
     id: &str,
 ) -> Result<Snapshot<T>, AppError> {
     let snap = snapshot::<T>(engine, who, id).await?;
-    let public = T::public_projection(&to_map(&snap.record))
-        .ok_or_else(|| AppError::NotFound(format!("{} {id}", T::NAME)))?;
+    let public = T::public_projection(&to_map(&snap.record)).ok_or_else(record_not_found)?;
     Ok(Snapshot {
         record: typed(public)?,
         ..snap
@@ -570,7 +575,7 @@ async fn load_locked<T: Collection>(
 ) -> Result<StoredRecord, AppError> {
     store::load_record(conn, who.org, T::NAME, id, db.for_update())
         .await?
-        .ok_or_else(|| AppError::NotFound(format!("{} {id}", T::NAME)))
+        .ok_or_else(record_not_found)
 }
 
 async fn update_in_tx<T: Collection>(

@@ -44,3 +44,25 @@ pub fn TextField<T: Send + Sync + 'static>(
         </div>
     }
 }
+
+/// Move the keyboard focus to the control named `name` inside `scope` (a CSS selector), once
+/// the page has drawn the error: the person lands where the first thing to fix is.
+pub fn focus_field(scope: &'static str, name: String) {
+    #[cfg(feature = "hydrate")]
+    leptos::prelude::set_timeout(
+        move || {
+            use wasm_bindgen::JsCast;
+            let selector = format!("{scope} [name=\"{name}\"]");
+            if let Some(el) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.query_selector(&selector).ok().flatten())
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = el.focus();
+            }
+        },
+        std::time::Duration::ZERO,
+    );
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (scope, name);
+}

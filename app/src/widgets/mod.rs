@@ -7,4 +7,5 @@ pub mod hydrated;
 pub mod indicator;
 pub mod language_switch;
 pub mod lazy_page;
+pub mod not_found;
 pub mod toast;

@@ -1,5 +1,5 @@
 // Page-level helpers shared by the specs.
-import { expect, Page } from "@playwright/test";
+import { expect, Locator, Page } from "@playwright/test";
 import { ADMIN } from "./server";
 
 export { ADMIN };
@@ -40,4 +40,51 @@ export async function markNoReload(page: Page): Promise<void> {
 
 export async function expectNotReloaded(page: Page): Promise<void> {
   expect(await page.evaluate(() => (window as any).__courantMark)).toBe("still here");
+}
+
+/** A record's row in a collection's table, by its name. */
+export function row(page: Page, label: string): Locator {
+  return page.locator(`[data-testid="row"][data-label="${label}"]`);
+}
+
+/** Open a record's editor (the drawer) from its row; the editor. */
+export async function openRecord(page: Page, label: string): Promise<Locator> {
+  await row(page, label).getByTestId("edit").click();
+  const editor = page.getByTestId("editor");
+  await expect(editor).toHaveAttribute("data-label", label);
+  return editor;
+}
+
+/** Start a new record ("Ajouter …"); its editor. */
+export async function addRecord(page: Page): Promise<Locator> {
+  await page.getByTestId("add").click();
+  const editor = page.locator('[data-testid="editor"][data-new="true"]');
+  await expect(editor).toBeVisible();
+  return editor;
+}
+
+/** Close the drawer. */
+export async function closeEditor(page: Page): Promise<void> {
+  await page.getByTestId("close-editor").click();
+  await expect(page.getByTestId("editor")).toHaveCount(0);
+}
+
+/** Choose an action of the editor's "⋯" menu. */
+export async function menuAction(editor: Locator, action: string): Promise<void> {
+  await editor.getByTestId("more").click();
+  await editor.getByTestId(action).click();
+}
+
+/** Answer the page's confirmation dialog. */
+export async function confirmDialog(page: Page, yes = true): Promise<void> {
+  const dialog = page.getByTestId("confirm-dialog");
+  await expect(dialog).toBeVisible();
+  await dialog.getByTestId(yes ? "confirm-ok" : "confirm-cancel").click();
+  await expect(dialog).toBeHidden();
+}
+
+/** Sign out from the user menu. */
+export async function signOutFromMenu(page: Page): Promise<void> {
+  await page.getByTestId("user-menu").click();
+  await page.getByTestId("sign-out").click();
 }

@@ -14,4 +14,5 @@ export const BACKOFFICE_PAGES = [
   "/admin/members",
   "/admin/desk",
   "/admin/account",
+  "/admin/design",
 ];

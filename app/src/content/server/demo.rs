@@ -8,7 +8,8 @@ use crate::core::principal::{Principal, DEFAULT_ORG};
 use crate::engine::{save, store, Engine};
 
 /// The settings record always exists; the example team, services and solutions are loaded
-/// only when `with_examples` (the first start of a new install).
+/// only when `with_examples` (the first start of a new install). In French, the site's
+/// default language (a French bakery's site, as its editors would write it).
 pub async fn seed_if_empty(
     engine: &Engine,
     with_examples: bool,
@@ -29,12 +30,12 @@ pub async fn seed_if_empty(
     }
     let who = Principal::system(DEFAULT_ORG, "setup");
     let settings = SiteSettings {
-        company_name: "Courant Bakery".into(),
-        tagline: "Fresh bread, every morning".into(),
-        email: "hello@courant.example".into(),
+        company_name: "Boulangerie Courant".into(),
+        tagline: "Du pain frais, chaque matin".into(),
+        email: "bonjour@courant.example".into(),
         phone: "+33 1 23 45 67 89".into(),
         address: "12 rue du Courant, 75011 Paris".into(),
-        opening_hours: "Tue–Sat 7:00–19:00, Sun 7:00–13:00".into(),
+        opening_hours: "Du mardi au samedi de 7 h à 19 h, le dimanche de 7 h à 13 h".into(),
         ..Default::default()
     };
     let settings = SiteSettings {
@@ -79,15 +80,15 @@ async fn load_examples(
     let team = [
         (
             "Camille Durand",
-            "Head baker",
+            "Cheffe boulangère",
             "camille@courant.example",
-            "Twenty years of sourdough.",
+            "Vingt ans de levain.",
         ),
         (
             "Louis Martin",
-            "Pastry chef",
+            "Chef pâtissier",
             "louis@courant.example",
-            "Croissants, laminated by hand.",
+            "Des croissants feuilletés à la main.",
         ),
     ];
     let team = team
@@ -105,20 +106,20 @@ async fn load_examples(
     save::save_list(engine, who, team).await?;
     let services = [
         (
-            "Daily bread",
-            "Baguettes and country loaves, baked every morning.",
+            "Pain du jour",
+            "Baguettes et pains de campagne, cuits chaque matin.",
             120,
             true,
         ),
         (
-            "Celebration cakes",
-            "Made to order, three days' notice.",
+            "Gâteaux de fête",
+            "Sur commande, trois jours à l’avance.",
             3500,
             true,
         ),
         (
-            "Bread subscription",
-            "A loaf a day, delivered. Coming soon.",
+            "Abonnement pain",
+            "Un pain par jour, livré chez vous. Bientôt disponible.",
             2900,
             false,
         ),
@@ -136,16 +137,16 @@ async fn load_examples(
     save::save_list(engine, who, services).await?;
     let solutions = vec![
         Solution {
-            title: "Office breakfasts".into(),
-            description: "Pastries and coffee for teams of 10 to 200.".into(),
-            category: "Catering".into(),
+            title: "Petits-déjeuners d’entreprise".into(),
+            description: "Viennoiseries et café pour des équipes de 10 à 200 personnes.".into(),
+            category: "Traiteur".into(),
             published: true,
             ..Default::default()
         },
         Solution {
-            title: "Wedding tables".into(),
-            description: "Pièces montées and bread for the whole feast.".into(),
-            category: "Events".into(),
+            title: "Tables de mariage".into(),
+            description: "Pièces montées et pain pour tout le repas.".into(),
+            category: "Événements".into(),
             published: true,
             ..Default::default()
         },

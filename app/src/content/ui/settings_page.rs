@@ -11,8 +11,18 @@ use crate::core::merge::{rebase, RecordEdit};
 use crate::core::wire::{SaveOutcome, Snapshot, SyncOp};
 use crate::i18n::*;
 use crate::identity::ui::layout::AdminLayout;
-use crate::widgets::field::TextField;
+use crate::widgets::field::{focus_field, TextField};
 use crate::widgets::toast::{use_toasts, ToastKind};
+
+/// The fields the form shows; a message about any other is shown above the button.
+const FIELDS: [&str; 6] = [
+    "company_name",
+    "tagline",
+    "email",
+    "phone",
+    "address",
+    "opening_hours",
+];
 
 #[component]
 pub fn AdminSettingsPage() -> impl IntoView {
@@ -78,6 +88,14 @@ fn SettingsForm(snap: Snapshot<SiteSettings>) -> impl IntoView {
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let sent = draft.get_untracked();
+        // The server's own rules first: an invalid value is never sent, and the person is
+        // taken to the first field to fix.
+        let problems = sent.validate();
+        if let Some(first) = problems.first() {
+            focus_field("form.editor", first.field.clone());
+            error.set(Some(AppError::Validation(problems)));
+            return;
+        }
         let edit = base.with_untracked(|b| RecordEdit::between(id, b.meta.version, b, &sent));
         if edit.is_empty() {
             toasts.show(
@@ -129,15 +147,18 @@ fn SettingsForm(snap: Snapshot<SiteSettings>) -> impl IntoView {
                             *b = next;
                         }
                     });
-                    toasts.show(ToastKind::Error, tu_string!(i18n, content.save.conflict));
+                    // Said once, at each field concerned.
+                    if let Some(first) = conflicts.first() {
+                        focus_field("form.editor", first.field.clone());
+                    }
                     error.set(Some(AppError::Conflict(conflicts)));
                 }
                 Err(e) => {
-                    let error_text = e.to_string();
-                    toasts.show(
-                        ToastKind::Error,
-                        tu_string!(i18n, content.save.not_saved, error = error_text).to_string(),
-                    );
+                    if let AppError::Validation(list) = &e {
+                        if let Some(first) = list.first() {
+                            focus_field("form.editor", first.field.clone());
+                        }
+                    }
                     error.set(Some(e));
                 }
             }
@@ -164,9 +185,17 @@ fn SettingsForm(snap: Snapshot<SiteSettings>) -> impl IntoView {
                 </button>
                 <span class="dirty" data-testid="dirty">{move || dirty().then(|| t_string!(i18n, content.save.unsaved))}</span>
             </div>
+            // Only what no field shows: field errors and conflicts are said at their fields.
             <p class="form-error" role="alert" data-testid="form-error">
-                {move || error.get().map(|e| view! {
-                    {e.to_string()}
+                {move || error.get().and_then(|e| match e {
+                    AppError::Conflict(_) => None,
+                    AppError::Validation(list) => list
+                        .iter()
+                        .find(|p| !FIELDS.contains(&p.field.as_str()))
+                        .map(|p| p.message.clone()),
+                    other => Some(other.to_string()),
+                }).map(|text| view! {
+                    {text}
                     " "
                     <button type="button" class="link" data-testid="dismiss-error"
                         on:click=move |_| { sync.clear_error(); error.set(None); }>{t!(i18n, content.save.dismiss)}</button>
@@ -174,7 +203,12 @@ fn SettingsForm(snap: Snapshot<SiteSettings>) -> impl IntoView {
             </p>
             <p class="meta" data-testid="version">
                 {move || base.with(|b| {
-                    let (version, who) = (b.meta.version, b.meta.updated_by.clone());
+                    let version = b.meta.version;
+                    // The first version is written by the installation, not by a person.
+                    let who = match b.meta.updated_by.as_str() {
+                        "setup" => t_string!(i18n, content.settings.by_setup).to_string(),
+                        someone => someone.to_string(),
+                    };
                     t_string!(i18n, content.settings.version, version, who).to_string()
                 })}
             </p>

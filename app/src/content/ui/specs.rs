@@ -26,6 +26,8 @@ pub enum FieldKind {
     ReadOnly,
     /// Chosen when the record is created, read-only afterwards.
     CreateOnly,
+    /// Server-owned average out of 5 ("4,5/5"; none yet: "—").
+    Rating,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -45,6 +47,9 @@ pub struct CollectionSpec {
     pub empty: Text,
     /// The field that names a record in lists and confirmations.
     pub label_field: &'static str,
+    /// What the list shows of each record, after its name (its status and when it was last
+    /// changed follow).
+    pub columns: &'static [&'static str],
     pub fields: &'static [FieldSpec],
     pub blank: fn() -> Value,
     /// The model's own rules (the ones the server applies), run on the editor's draft.
@@ -55,7 +60,11 @@ impl CollectionSpec {
     /// Whether the editor sends this field in an edit of an existing record.
     pub fn is_editable(&self, field: &str) -> bool {
         self.fields.iter().any(|f| {
-            f.name == field && !matches!(f.kind, FieldKind::ReadOnly | FieldKind::CreateOnly)
+            f.name == field
+                && !matches!(
+                    f.kind,
+                    FieldKind::ReadOnly | FieldKind::CreateOnly | FieldKind::Rating
+                )
         })
     }
 
@@ -83,6 +92,17 @@ impl CollectionSpec {
             Value::Null => td_string!(locale, content.values.empty).to_string(),
             Value::Bool(true) => td_string!(locale, content.values.yes).to_string(),
             Value::Bool(false) => td_string!(locale, content.values.no).to_string(),
+            Value::Number(n) if kind == Some(FieldKind::Rating) => match n.as_f64() {
+                Some(r) if r > 0.0 => {
+                    let text = format!("{r:.1}");
+                    let text = match locale {
+                        Locale::fr => text.replace('.', ","),
+                        Locale::en => text,
+                    };
+                    format!("{text}/5")
+                }
+                _ => "—".to_string(),
+            },
             Value::Number(n) => match (kind, n.as_i64()) {
                 (Some(FieldKind::Money), Some(cents)) => money(cents, locale),
                 (None, Some(i)) if field == "order" => (i + 1).to_string(),
@@ -97,6 +117,14 @@ impl CollectionSpec {
             Value::String(s) => iso_day(s, locale).unwrap_or_else(|| s.clone()),
             other => other.to_string(),
         }
+    }
+}
+
+/// Who made a change, as people read it: the installation's first records are nobody's.
+pub fn actor_name(actor: &str, locale: Locale) -> String {
+    match actor {
+        "setup" => td_string!(locale, content.settings.by_setup).to_string(),
+        someone => someone.to_string(),
     }
 }
 
@@ -118,6 +146,7 @@ pub static TEAM: CollectionSpec = CollectionSpec {
     add: |l| td_string!(l, content.collections.team.add),
     empty: |l| td_string!(l, content.collections.team.empty),
     label_field: "name",
+    columns: &["role"],
     fields: &[
         field(
             "name",
@@ -160,6 +189,7 @@ pub static SERVICES: CollectionSpec = CollectionSpec {
     add: |l| td_string!(l, content.collections.services.add),
     empty: |l| td_string!(l, content.collections.services.empty),
     label_field: "name",
+    columns: &["price_cents"],
     fields: &[
         field(
             "name",
@@ -189,7 +219,7 @@ pub static SERVICES: CollectionSpec = CollectionSpec {
         field(
             "rating",
             |l| td_string!(l, content.fields.rating),
-            FieldKind::ReadOnly,
+            FieldKind::Rating,
         ),
     ],
     blank: || json!({ "name": "", "description": "", "price_cents": 0, "published": false }),
@@ -202,6 +232,7 @@ pub static SOLUTIONS: CollectionSpec = CollectionSpec {
     add: |l| td_string!(l, content.collections.solutions.add),
     empty: |l| td_string!(l, content.collections.solutions.empty),
     label_field: "title",
+    columns: &["category"],
     fields: &[
         field(
             "title",
@@ -305,7 +336,8 @@ mod tests {
         assert_eq!(show("price_cents", json!(120), Locale::en), "€1.20");
         assert_eq!(show("published", json!(true), Locale::fr), "oui");
         assert_eq!(show("published", json!(false), Locale::en), "no");
-        assert_eq!(show("rating", json!(4.5), Locale::fr), "4,5");
+        assert_eq!(show("rating", json!(4.5), Locale::fr), "4,5/5");
+        assert_eq!(show("rating", json!(0.0), Locale::en), "—");
         assert_eq!(show("order", json!(0), Locale::en), "1");
         assert_eq!(show("description", json!(""), Locale::fr), "(vide)");
         assert_eq!(show("name", json!("Pain"), Locale::fr), "Pain");

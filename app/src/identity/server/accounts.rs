@@ -406,7 +406,7 @@ pub async fn organisations_of(engine: &Engine, user: UserId) -> Result<Vec<OrgIn
         .map(|r| {
             Ok(OrgInfo {
                 id: r.try_get("id")?,
-                name: r.try_get("name")?,
+                name: organisation_name(r.try_get("id")?, r.try_get("name")?),
                 role: role_column(r, "role")?.unwrap_or(Role::Supervisor),
             })
         })
@@ -491,6 +491,23 @@ async fn insert_organisation(
     .execute(&mut *conn)
     .await?;
     Ok(id)
+}
+
+/// The name the first organisation got from the first migration, in English, until someone
+/// renames it: said in the reader's language.
+const FIRST_ORGANISATION_NAME: &str = "Default organisation";
+
+/// An organisation's name as people read it.
+pub fn organisation_name(id: OrgId, stored: String) -> String {
+    if id == crate::core::principal::DEFAULT_ORG && stored == FIRST_ORGANISATION_NAME {
+        td_string!(
+            crate::core::locale::current(),
+            identity.server.first_organisation
+        )
+        .to_string()
+    } else {
+        stored
+    }
 }
 
 /// Where the first admin's credentials come from.

@@ -199,7 +199,7 @@ pub async fn view(engine: &Engine, secret: &str) -> Result<InvitationView, AppEr
         .fetch_one(&mut *conn)
         .await?;
     Ok(InvitationView {
-        organisation,
+        organisation: accounts::organisation_name(found.org, organisation),
         email: found.email,
         role: found.role,
         expires_at: found.expires_at,

@@ -26,7 +26,7 @@ pub fn InvitationPage() -> impl IntoView {
     let invitation = Resource::new(token, view_invitation);
     view! {
         <Title text=move || t_string!(i18n, identity.invitation.page_title)/>
-        <main class="signin">
+        <crate::identity::ui::layout::AuthLayout>
             <Suspense fallback=move || view! { <p class="loading">{t!(i18n, identity.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match invitation.await {
@@ -38,7 +38,7 @@ pub fn InvitationPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
-        </main>
+        </crate::identity::ui::layout::AuthLayout>
     }
 }
 

@@ -31,6 +31,22 @@ pub fn PublicLayout(children: Children) -> impl IntoView {
     }
 }
 
+/// Signing in and accepting an invitation: a card of their own with the brand and the
+/// language switch, before anyone is in the backoffice.
+#[component]
+pub fn AuthLayout(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="auth">
+            <header class="auth-header">
+                <a class="brand" href="/">{t!(i18n, common.brand)}</a>
+                <LanguageSwitch/>
+            </header>
+            <main class="auth-card">{children()}</main>
+        </div>
+    }
+}
+
 /// Who is signed in, once the backoffice frame has asked the server (`None` until then).
 #[derive(Clone, Copy)]
 pub struct SignedIn(pub RwSignal<Option<CurrentUser>>);
@@ -42,9 +58,11 @@ pub fn use_signed_in() -> RwSignal<Option<CurrentUser>> {
         .unwrap_or_else(|| RwSignal::new(None))
 }
 
-/// The backoffice frame: navigation for what the role may use, the signed-in user with the
-/// organisation switcher and sign-out, and a read-only frame for roles that cannot write
-/// (the server refuses their writes anyway; this only saves them the attempt).
+/// The backoffice frame: a sidebar of what the role may use (folded behind a button under
+/// 768 px), a top bar with the organisation, the sync indicator, the notifications, the
+/// language switch and the user menu; a read-only frame for roles that cannot write (the
+/// server refuses their writes anyway; this only saves them the attempt); and the dialogs
+/// every page shares (confirmations, the end of the session).
 #[component]
 pub fn AdminLayout(
     children: Children,
@@ -59,7 +77,9 @@ pub fn AdminLayout(
     #[prop(default = Permission::WriteContent)]
     write: Permission,
 ) -> impl IntoView {
-    crate::client::use_live_feed().use_staff_audience();
+    let feed = crate::client::use_live_feed();
+    feed.use_staff_audience();
+    crate::widgets::dialog::provide_confirm();
     // Loaded in the browser after hydration, so the server's HTML and the first hydrated
     // render agree (nothing user-specific in either); then the frame fills in.
     let user = RwSignal::new(None::<CurrentUser>);
@@ -74,16 +94,24 @@ pub fn AdminLayout(
             }
         });
     });
+    watch_session(feed.clone(), user);
     let may = move |p: Permission| user.get().is_some_and(|u| allows(u.role, p));
     let not_for_role = move || !own_account && user.get().is_some_and(|u| !allows(u.role, read));
     let read_only = move || {
         !own_account && !not_for_role() && user.get().is_some_and(|u| !allows(u.role, write))
     };
+    // A page not for the role loads no data of its own: the indicator still goes live.
+    let feed_for_notice = feed.clone();
+    Effect::new(move |_| {
+        if not_for_role() {
+            feed_for_notice.start_at_head();
+        }
+    });
     // The account page's password form works without the WASM; it gates its other forms.
     let hydrated = crate::widgets::hydrated::use_hydrated();
     let frame_disabled = move || read_only() || not_for_role() || (!own_account && !hydrated.get());
     let i18n = use_i18n();
-    let menu_open = RwSignal::new(false);
+    let nav_open = RwSignal::new(false);
     let viewer_role = move || {
         let locale = i18n.get_locale();
         user.get()
@@ -94,66 +122,180 @@ pub fn AdminLayout(
     };
 
     view! {
-        <div class="admin">
-            <header class="topbar" data-menu=move || if menu_open.get() { "open" } else { "closed" }>
-                <a class="brand" href="/admin" rel="external">{t!(i18n, common.brand_backoffice)}</a>
-                // Narrow screens fold the menu and the user bar behind this button.
-                <button type="button" class="menu-toggle secondary" data-testid="menu-toggle" aria-controls="admin-menu"
-                    aria-expanded=move || menu_open.get().to_string()
-                    on:click=move |_| menu_open.update(|o| *o = !*o)>{t!(i18n, common.nav.menu)}</button>
-                <div class="topbar-menu" id="admin-menu">
-                <nav aria-label=move || t_string!(i18n, common.nav.label) on:click=move |_| menu_open.set(false)>
-                    <Show when=move || may(Permission::ReadContent)>
+        <div class="shell" data-nav=move || if nav_open.get() { "open" } else { "closed" }>
+            <a class="skip-link" href="#main">{t!(i18n, common.nav.skip)}</a>
+            <header class="topbar">
+                // Narrow screens fold the sidebar behind this button.
+                <button type="button" class="menu-toggle quiet" data-testid="menu-toggle" aria-controls="sidebar"
+                    aria-expanded=move || nav_open.get().to_string()
+                    on:click=move |_| nav_open.update(|o| *o = !*o)>
+                    <span class="icon icon-menu" aria-hidden="true"></span>
+                    <span class="menu-toggle-label">{t!(i18n, common.nav.menu)}</span>
+                </button>
+                <a class="brand" href="/admin" rel="external">{t!(i18n, common.brand)}</a>
+                {move || user.get().map(|u| view! { <Organisation user=u/> })}
+                <div class="topbar-end">
+                    <RealtimeSyncIndicator/>
+                    <Notifications/>
+                    <LanguageSwitch/>
+                    {move || user.get().map(|u| view! { <UserMenu user=u/> })}
+                </div>
+            </header>
+            <nav id="sidebar" class="sidebar" aria-label=move || t_string!(i18n, common.nav.label)
+                on:click=move |ev| {
+                    // Choosing a page folds the menu on a phone.
+                    if event_target::<leptos::web_sys::Element>(&ev).closest("a").ok().flatten().is_some() {
+                        nav_open.set(false);
+                    }
+                }>
+                <Show when=move || may(Permission::ReadContent)>
+                    <div class="nav-section">
+                        <h2 class="nav-heading">{t!(i18n, common.nav.content)}</h2>
                         <A href="/admin/settings">{t!(i18n, common.nav.settings)}</A>
                         <A href="/admin/team">{t!(i18n, common.nav.team)}</A>
                         <A href="/admin/services">{t!(i18n, common.nav.services)}</A>
                         <A href="/admin/solutions">{t!(i18n, common.nav.solutions)}</A>
-                    </Show>
-                    <Show when=move || may(Permission::ReadCustomers)>
+                    </div>
+                </Show>
+                <Show when=move || may(Permission::ReadCustomers)>
+                    <div class="nav-section">
+                        <h2 class="nav-heading">{t!(i18n, common.nav.activity)}</h2>
                         <A href={DESK_PATH}>{t!(i18n, common.nav.desk)}</A>
-                    </Show>
-                    <Show when=move || may(Permission::ReadSyncCentre)>
-                        <A href="/admin/webhooks">{t!(i18n, common.nav.webhooks)}</A>
+                    </div>
+                </Show>
+                <Show when=move || may(Permission::ReadSyncCentre)>
+                    <div class="nav-section">
+                        <h2 class="nav-heading">{t!(i18n, common.nav.administration)}</h2>
                         <A href="/admin/members">{t!(i18n, common.nav.members)}</A>
-                    </Show>
+                        <A href="/admin/webhooks">{t!(i18n, common.nav.webhooks)}</A>
+                        <Show when=move || may(Permission::ManagePeople)>
+                            <A href="/admin/design">{t!(i18n, common.nav.design)}</A>
+                        </Show>
+                    </div>
+                </Show>
+                <div class="nav-section">
+                    <A href="/admin/account">{t!(i18n, common.nav.account)}</A>
                     <a href="/" target="_blank" rel="noopener">{t!(i18n, common.nav.view_site)}</a>
-                </nav>
-                {move || user.get().map(|u| view! { <UserBar user=u/> })}
                 </div>
-                <RealtimeSyncIndicator/>
-                <LanguageSwitch/>
-            </header>
-            <Show when=read_only>
-                <p class="notice read-only" data-testid="read-only">
-                    {t!(i18n, common.user.read_only, role = viewer_role())}
-                </p>
-            </Show>
-            <Show when=not_for_role>
-                <p class="notice" role="status" data-testid="not-for-role">
-                    {t!(i18n, common.user.not_for_role, role = viewer_role())} " "
-                    <a href=move || home_for(user.get().and_then(|u| u.role))>{t!(i18n, common.user.go_home)}</a>
-                </p>
-            </Show>
-            // Hidden rather than dropped: the server rendered the page before it knew the role.
-            <main hidden=not_for_role>
-                <fieldset class="frame" disabled=frame_disabled>{children()}</fieldset>
+            </nav>
+            <div class="nav-scrim" aria-hidden="true" on:click=move |_| nav_open.set(false)></div>
+            <main id="main" tabindex="-1">
+                <Show when=read_only>
+                    <p class="banner info read-only" data-testid="read-only">
+                        {t!(i18n, common.user.read_only, role = viewer_role())}
+                    </p>
+                </Show>
+                <Show when=not_for_role>
+                    <div class="empty-state" role="status" data-testid="not-for-role">
+                        <h1>{t!(i18n, common.user.not_for_role_title)}</h1>
+                        <p>{t!(i18n, common.user.not_for_role, role = viewer_role())}</p>
+                        <a class="button" href=move || home_for(user.get().and_then(|u| u.role))>{t!(i18n, common.user.go_home)}</a>
+                    </div>
+                </Show>
+                // Hidden rather than dropped: the server rendered the page before it knew the role.
+                <div class="page" hidden=not_for_role>
+                    <fieldset class="frame" disabled=frame_disabled>{children()}</fieldset>
+                </div>
             </main>
+            <crate::widgets::dialog::ConfirmHost/>
+            <SessionEnded/>
         </div>
     }
 }
 
+/// When the feed says the page's access may have changed, ask who is signed in: nobody, and
+/// the session has ended (the socket stops, the dialog offers to sign in again); someone in
+/// another organisation or role, and the page reloads with what they may see now.
+fn watch_session(feed: crate::client::LiveFeed, user: RwSignal<Option<CurrentUser>>) {
+    let check = feed.access_check;
+    Effect::new(move |previous: Option<u64>| {
+        let n = check.get();
+        if previous.is_some_and(|p| p != n) {
+            let feed = feed.clone();
+            spawn_local(async move {
+                match me().await {
+                    Ok(None) => feed.end_session(),
+                    Ok(Some(now)) => {
+                        // Another organisation: this page's data is not its own any more.
+                        // Another role: the frame follows (read-only, or not for the role).
+                        if user.get_untracked().is_some_and(|w| w.org != now.org) {
+                            reload();
+                        } else {
+                            user.set(Some(now));
+                        }
+                    }
+                    // Unreachable: the socket's own retries and the offline state cover it.
+                    Err(_) => {}
+                }
+            });
+        }
+        n
+    });
+}
+
+/// The session ended while the page was open: say so, keep what is queued, and offer to sign
+/// in again and come back to this page.
 #[component]
-fn UserBar(user: CurrentUser) -> impl IntoView {
+fn SessionEnded() -> impl IntoView {
     let i18n = use_i18n();
-    let role = user.role;
-    let role_text = move || {
-        let locale = i18n.get_locale();
-        role.map_or(td_string!(locale, common.user.no_role), |r| {
-            role_name(r, locale)
-        })
-    };
+    let feed = crate::client::use_live_feed();
+    let status = feed.status;
+    let open = Signal::derive(move || status.get() == crate::client::FeedStatus::SessionEnded);
+    let pending = crate::client::use_realtime_sync().pending();
+    let label = Signal::derive(move || t_string!(i18n, common.session.title).to_string());
+    view! {
+        <crate::widgets::dialog::Modal open on_close=Callback::new(|_| {}) label testid="session-ended">
+            <h2 class="modal-title">{t!(i18n, common.session.title)}</h2>
+            <p>{t!(i18n, common.session.why)}</p>
+            {move || (pending.get() > 0).then(|| view! {
+                <p data-testid="session-pending">{t!(i18n, common.session.pending, n = pending.get())}</p>
+            })}
+            <div class="modal-actions">
+                <a class="button" data-testid="sign-in-again" href=here_after_sign_in autofocus>{t!(i18n, common.session.sign_in)}</a>
+            </div>
+        </crate::widgets::dialog::Modal>
+    }
+}
+
+/// The sign-in page, asked to come back to the page open now.
+fn here_after_sign_in() -> String {
+    #[cfg(feature = "hydrate")]
+    if let Some(w) = web_sys::window() {
+        let location = w.location();
+        let here = format!(
+            "{}{}",
+            location.pathname().unwrap_or_default(),
+            location.search().unwrap_or_default()
+        );
+        return crate::identity::return_to::sign_in_url(&here);
+    }
+    crate::identity::return_to::SIGN_IN_PATH.to_string()
+}
+
+/// The notifications area of the top bar; the prospects and orders issues fill it.
+#[component]
+fn Notifications() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="notifications" data-testid="notifications">
+            <button type="button" class="quiet icon-button" aria-label=move || t_string!(i18n, common.notifications.none)
+                title=move || t_string!(i18n, common.notifications.none)>
+                <span class="icon icon-bell" aria-hidden="true"></span>
+            </button>
+        </div>
+    }
+}
+
+/// The organisation: its name, or a switcher when the account belongs to several.
+#[component]
+fn Organisation(user: CurrentUser) -> impl IntoView {
+    let i18n = use_i18n();
     let orgs = user.orgs.clone();
-    let several = orgs.len() > 1;
+    let name = orgs
+        .iter()
+        .find(|o| o.id == user.org)
+        .map(|o| o.name.clone())
+        .unwrap_or_default();
     let switch = move |ev: leptos::ev::Event| {
         if let Ok(org) = event_target_value(&ev).parse::<i64>() {
             spawn_local(async move {
@@ -163,25 +305,78 @@ fn UserBar(user: CurrentUser) -> impl IntoView {
             });
         }
     };
-    let out = move |_| {
-        spawn_local(async move {
-            let _ = sign_out().await;
-            go_to("/signin");
-        });
-    };
-    view! {
-        <div class="user" data-testid="user">
-            {several.then(|| view! {
-                <select data-testid="org-switcher" aria-label=move || t_string!(i18n, common.user.organisation) on:change=switch>
+    if orgs.len() > 1 {
+        view! {
+            <div class="organisation">
+                <select class="select-compact" data-testid="org-switcher" aria-label=move || t_string!(i18n, common.user.organisation) on:change=switch>
                     {orgs.iter().map(|o| view! {
                         <option value=o.id.to_string() selected=o.id == user.org>{o.name.clone()}</option>
                     }).collect_view()}
                 </select>
-            })}
-            <a href="/admin/account" data-testid="user-email">{user.email.clone()}</a>
-            <span class="role" data-testid="user-role">{role_text}</span>
-            <button type="button" data-testid="sign-out" on:click=out>{t!(i18n, common.user.sign_out)}</button>
-        </div>
+            </div>
+        }
+        .into_any()
+    } else {
+        view! { <div class="organisation" data-testid="org-name">{name}</div> }.into_any()
+    }
+}
+
+/// Who is signed in, with their account and signing out behind one button.
+#[component]
+fn UserMenu(user: CurrentUser) -> impl IntoView {
+    let i18n = use_i18n();
+    let role = user.role;
+    let role_text = move || {
+        let locale = i18n.get_locale();
+        role.map_or(td_string!(locale, common.user.no_role), |r| {
+            role_name(r, locale)
+        })
+    };
+    let initial = user
+        .email
+        .chars()
+        .next()
+        .map(|c| c.to_uppercase().to_string())
+        .unwrap_or_default();
+    let out = move |_| {
+        spawn_local(async move {
+            let _ = sign_out().await;
+            forget_this_browser();
+            go_to("/signin");
+        });
+    };
+    view! {
+        <details class="user-menu" data-testid="user">
+            <summary data-testid="user-menu">
+                <span class="avatar" aria-hidden="true">{initial}</span>
+                <span class="visually-hidden">{t!(i18n, common.user.menu)}</span>
+                <span class="user-who">
+                    <span class="user-email" data-testid="user-email">{user.email.clone()}</span>
+                    <span class="user-role" data-testid="user-role">{role_text}</span>
+                </span>
+            </summary>
+            <div class="menu-panel" role="group">
+                <a href="/admin/account" data-testid="account-link">{t!(i18n, common.nav.account)}</a>
+                <button type="button" class="quiet" data-testid="sign-out" on:click=out>{t!(i18n, common.user.sign_out)}</button>
+            </div>
+        </details>
+    }
+}
+
+/// What this browser kept of the person's work (unsent drafts): not for whoever uses it next.
+fn forget_this_browser() {
+    #[cfg(feature = "hydrate")]
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let len = storage.length().unwrap_or(0);
+        let keys: Vec<String> = (0..len)
+            .filter_map(|i| storage.key(i).ok().flatten())
+            .collect();
+        for key in keys
+            .into_iter()
+            .filter(|k| k.starts_with("courant.drafts."))
+        {
+            let _ = storage.remove_item(&key);
+        }
     }
 }
 

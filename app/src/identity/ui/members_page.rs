@@ -18,7 +18,7 @@ use crate::identity::members_api::{
 };
 use crate::identity::ui::layout::AdminLayout;
 use crate::identity::ui::layout::{reload, role_name, use_signed_in};
-use crate::widgets::dialog::confirm;
+use crate::widgets::dialog::use_confirm;
 
 #[component]
 pub fn MembersPage() -> impl IntoView {
@@ -213,6 +213,7 @@ fn MemberCard(member: MemberInfo, on_changed: Callback<()>) -> impl IntoView {
             });
         }
     });
+    let confirm = use_confirm();
     let remove = {
         let email = email.clone();
         move |_| {
@@ -223,11 +224,16 @@ fn MemberCard(member: MemberInfo, on_changed: Callback<()>) -> impl IntoView {
             } else {
                 td_string!(locale, identity.members.confirm_remove, email = &email).to_string()
             };
-            if !confirm(&question) {
-                return;
-            }
+            let yes = if me {
+                td_string!(locale, identity.members.leave).to_string()
+            } else {
+                td_string!(locale, identity.members.remove).to_string()
+            };
             let id = id.clone();
             spawn_local(async move {
+                if !confirm.ask(question, yes, true).await {
+                    return;
+                }
                 match remove_member(id).await {
                     Ok(()) => after(me),
                     Err(e) => error.set(Some(e.explain())),

@@ -1,6 +1,7 @@
 //! Identity's pages, and the layouts that show who is signed in.
 
 pub mod account_page;
+pub mod design_page;
 pub mod desk_page;
 pub mod invitation_page;
 pub mod layout;

@@ -44,7 +44,7 @@ pub fn SignInPage() -> impl IntoView {
     let busy = move || action.pending().get() || action.value().with(|v| matches!(v, Some(Ok(_))));
     view! {
         <Title text=move || t_string!(i18n, identity.signin.page_title)/>
-        <main class="signin">
+        <crate::identity::ui::layout::AuthLayout>
             <h1>{t!(i18n, identity.signin.heading)}</h1>
             <ActionForm action=action attr:class="editor">
                 <input type="hidden" name="next" value=next/>
@@ -67,6 +67,6 @@ pub fn SignInPage() -> impl IntoView {
                     }}
                 </button>
             </ActionForm>
-        </main>
+        </crate::identity::ui::layout::AuthLayout>
     }
 }

@@ -14,7 +14,7 @@ use crate::identity::ui::layout::AdminLayout;
 use crate::integrations::webhooks::api::{
     create_webhook, delete_webhook, list_webhooks, webhook_deliveries, DeliveryInfo, WebhookInfo,
 };
-use crate::widgets::dialog::confirm;
+use crate::widgets::dialog::use_confirm;
 
 #[component]
 pub fn WebhooksPage() -> impl IntoView {
@@ -99,12 +99,15 @@ fn HookCard(hook: WebhookInfo, on_deleted: Callback<()>) -> impl IntoView {
         spawn_local(async move { deliveries.set(Some(webhook_deliveries(id.get_value()).await)) });
     };
     let url = hook.url.clone();
+    let confirm = use_confirm();
     let remove = move |_| {
-        if !confirm(&tu_string!(i18n, webhooks.card.confirm_delete, url = url.clone()).to_string())
-        {
-            return;
-        }
+        let question =
+            tu_string!(i18n, webhooks.card.confirm_delete, url = url.clone()).to_string();
+        let yes = tu_string!(i18n, webhooks.card.delete).to_string();
         spawn_local(async move {
+            if !confirm.ask(question, yes, true).await {
+                return;
+            }
             if delete_webhook(id.get_value()).await.is_ok() {
                 on_deleted.run(());
             }

@@ -22,7 +22,7 @@ on_both_backends!(
 async fn first_start_loads_demo_content_as_change_one(b: Backend) {
     let app = spawn_app(b).await;
     let s = app.settings().await;
-    assert_eq!(s["company_name"], "Courant Bakery");
+    assert_eq!(s["company_name"], "Boulangerie Courant");
     assert_eq!(s["version"], 1);
     assert_eq!(app.change_log().await, vec![(1, 1, "created".to_string())]);
     // Starting again on the same database loads nothing twice.
@@ -51,7 +51,7 @@ async fn save_reaches_live_subscribers_as_a_typed_event(b: Backend) {
     assert_eq!(event.version, 2);
     let record: app::content::settings::SiteSettings = event.record().expect("typed record");
     assert_eq!(record.tagline, "Warm croissants");
-    assert_eq!(record.company_name, "Courant Bakery");
+    assert_eq!(record.company_name, "Boulangerie Courant");
 }
 
 async fn unchanged_save_writes_and_publishes_nothing(b: Backend) {

@@ -248,7 +248,7 @@ async fn call(
 
 /// Things only organisation 1 holds: none may reach a member of organisation 2.
 const ORG_ONE_MARKERS: [&str; 4] = [
-    "Courant Bakery",
+    "Boulangerie Courant",
     "Org One Person",
     "org-one-hook",
     "Org One Customer",

@@ -37,7 +37,7 @@ async fn a_token_of_one_organisation_never_receives_another_organisations_events
         .await
         .unwrap();
     // Each catches up on its own organisation's history: its settings record, created first.
-    for (ws, name) in [(&mut ws1, "Courant Bakery"), (&mut ws2, "Org Two")] {
+    for (ws, name) in [(&mut ws1, "Boulangerie Courant"), (&mut ws2, "Org Two")] {
         assert!(matches!(
             next_msg(ws).await,
             ServerMsg::Hello { head: 1, .. }

@@ -14,6 +14,8 @@ pub(super) fn ConflictPanel(
     conflicts: Vec<FieldConflict>,
     /// Called with (field, their value) when the editor takes theirs.
     on_use_theirs: Callback<(String, Value)>,
+    /// Called with the field when the editor keeps their own value (the next save writes it).
+    on_keep_mine: Callback<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
@@ -24,32 +26,21 @@ pub(super) fn ConflictPanel(
                 let name = c.field.clone();
                 let label = move || spec.label_of(&name, i18n.get_locale());
                 let theirs = c.theirs.clone();
-                let resolved = RwSignal::new(None::<Resolved>);
-                let use_theirs = move |_| {
-                    on_use_theirs.run((field.clone(), theirs.clone()));
-                    resolved.set(Some(Resolved::Theirs));
-                };
+                let mine_field = c.field.clone();
+                let use_theirs = move |_| on_use_theirs.run((field.clone(), theirs.clone()));
+                let keep_mine = move |_| on_keep_mine.run(mine_field.clone());
                 view! {
                     <div class="conflict" data-field=c.field.clone()>
                         <strong>{label}</strong>
                         <span>" " {t!(i18n, content.conflicts.theirs)} " " <q data-testid="theirs">{let (f, v) = (c.field.clone(), c.theirs.clone()); move || spec.show_value(&f, &v, i18n.get_locale())}</q></span>
                         <span>" " {t!(i18n, content.conflicts.yours)} " " <q data-testid="mine">{let (f, v) = (c.field.clone(), c.mine.clone()); move || spec.show_value(&f, &v, i18n.get_locale())}</q></span>
-                        <button class="secondary" data-testid="keep-mine" on:click=move |_| resolved.set(Some(Resolved::Mine))>{t!(i18n, content.conflicts.keep_mine)}</button>
-                        <button class="secondary" data-testid="use-theirs" on:click=use_theirs>{t!(i18n, content.conflicts.use_theirs)}</button>
-                        <span class="resolved" data-testid="resolved">{move || resolved.get().map(|r| match r {
-                            Resolved::Mine => t_string!(i18n, content.conflicts.kept_mine),
-                            Resolved::Theirs => t_string!(i18n, content.conflicts.used_theirs),
-                        })}</span>
+                        <div class="conflict-actions">
+                            <button type="button" class="secondary" data-testid="keep-mine" on:click=keep_mine>{t!(i18n, content.conflicts.keep_mine)}</button>
+                            <button type="button" class="secondary" data-testid="use-theirs" on:click=use_theirs>{t!(i18n, content.conflicts.use_theirs)}</button>
+                        </div>
                     </div>
                 }
             }).collect_view()}
         </section>
     }
-}
-
-/// Which value the editor chose for a field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Resolved {
-    Mine,
-    Theirs,
 }

@@ -5,7 +5,7 @@ use leptos::task::spawn_local;
 use serde_json::Value;
 
 use crate::client::use_realtime_sync;
-use crate::content::ui::specs::CollectionSpec;
+use crate::content::ui::specs::{actor_name, CollectionSpec};
 use crate::core::error::AppError;
 use crate::core::locale::relative_time;
 use crate::core::protocol::ChangeOp;
@@ -66,7 +66,7 @@ pub(super) fn HistoryPanel(spec: &'static CollectionSpec, key: String) -> impl I
                                 view! {
                                     <li data-version=version>
                                         <strong>{heading}</strong>
-                                        " · " {e.actor} " · " {move || relative_time(now, at, i18n.get_locale())}
+                                        " · " {let actor = e.actor.clone(); move || actor_name(&actor, i18n.get_locale())} " · " {move || relative_time(now, at, i18n.get_locale())}
                                         <div class="diff">{summary}</div>
                                         {(version < latest && op != ChangeOp::Deleted).then(|| view! {
                                             <button class="secondary" data-testid="restore" on:click=move |_| restore_to(version)>

@@ -3,12 +3,13 @@
 use leptos::prelude::*;
 use serde_json::Value;
 
-use crate::content::ui::specs::{money_text, parse_money, FieldKind, FieldSpec};
+use crate::content::ui::specs::{money_text, parse_money, CollectionSpec, FieldKind, FieldSpec};
 use crate::core::locale::Locale;
 use crate::i18n::*;
 
 #[component]
 pub(super) fn MapField(
+    collection: &'static CollectionSpec,
     spec: FieldSpec,
     value: Signal<Value>,
     message: Signal<Option<String>>,
@@ -50,22 +51,37 @@ pub(super) fn MapField(
                 on:input=move |ev| on_change.run(Value::String(event_target_value(&ev)))></textarea>
         }
         .into_any(),
-        FieldKind::Money => view! {
-            <input type="text" inputmode="decimal" name=spec.name aria-describedby=described_by
-                aria-invalid=move || (invalid_money.get() || message.get().is_some()).to_string()
-                prop:value=move || money_input_text(value.get().as_i64().unwrap_or(0), i18n.get_locale())
-                on:change=move |ev| match parse_money(&event_target_value(&ev)) {
-                    Some(cents) => { invalid_money.set(false); on_unreadable.run(false); on_change.run(Value::from(cents)) }
-                    None => { invalid_money.set(true); on_unreadable.run(true) }
-                }/>
+        FieldKind::Money => {
+            // What is typed stands in the field while it has focus: the price it reads as goes
+            // into the draft at each keystroke (so the field counts as edited at once, and a
+            // colleague's save to it is a conflict), but the text is not rewritten under the
+            // cursor; it is written the language's way when the field is left.
+            let typed = RwSignal::new(None::<String>);
+            view! {
+                <input type="text" inputmode="decimal" name=spec.name aria-describedby=described_by
+                    aria-invalid=move || (invalid_money.get() || message.get().is_some()).to_string()
+                    prop:value=move || typed.get().unwrap_or_else(|| money_input_text(value.get().as_i64().unwrap_or(0), i18n.get_locale()))
+                    on:input=move |ev| {
+                        let text = event_target_value(&ev);
+                        match parse_money(&text) {
+                            Some(cents) => { invalid_money.set(false); on_unreadable.run(false); on_change.run(Value::from(cents)) }
+                            None => { invalid_money.set(true); on_unreadable.run(true) }
+                        }
+                        typed.set(Some(text));
+                    }
+                    on:blur=move |_| if !invalid_money.get_untracked() { typed.set(None) }/>
+            }
+            .into_any()
         }
-        .into_any(),
         FieldKind::Toggle => view! {
             <input type="checkbox" name=spec.name aria-describedby=described_by prop:checked=move || value.get().as_bool().unwrap_or(false)
                 on:change=move |ev| on_change.run(Value::Bool(event_target_checked(&ev)))/>
         }
         .into_any(),
-        FieldKind::ReadOnly | FieldKind::CreateOnly => view! { <output name=spec.name aria-describedby=described_by>{text}</output> }.into_any(),
+        FieldKind::ReadOnly | FieldKind::CreateOnly | FieldKind::Rating => {
+            let shown = move || collection.show_value(spec.name, &value.get(), i18n.get_locale());
+            view! { <output name=spec.name aria-describedby=described_by>{shown}</output> }.into_any()
+        }
     };
     view! {
         <label class="field">

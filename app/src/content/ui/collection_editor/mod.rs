@@ -1,37 +1,48 @@
-//! The backoffice editor for any content collection (this page; each record's card, its
-//! conflict panel, its history and the deleted records have files of their own): list, create, edit, reorder,
-//! publish / unpublish, delete with confirmation, history and restore. Works on records'
-//! JSON form, driven by a [`CollectionSpec`].
+//! The backoffice editor for any content collection: a live table (search, status filter,
+//! pages; new rows highlighted, updates in place) and, in a drawer, the focused editor of one
+//! record (its own file), with its conflict panel, history and the deleted records to bring
+//! back. Nothing typed is lost: drafts stay across reloads, a field being typed that someone
+//! else saves is a conflict at once, a record deleted under its editor keeps the text.
+//! Works on records' JSON form, driven by a [`CollectionSpec`].
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::client::list::{id_of, use_live_list, version_of, Item};
-use crate::client::use_live_feed;
+use crate::client::{use_live_feed, use_realtime_sync};
 use crate::content::ui::specs::CollectionSpec;
-use crate::core::merge::{rebase_maps, RecordEdit};
+use crate::core::merge::{live_conflicts, rebase_maps, FieldConflict, RecordEdit};
 use crate::core::protocol::ChangeOp;
+use crate::core::time::now_ms;
 use crate::core::wire::Snapshot;
-use crate::engine::api::staff_list;
+use crate::engine::api::{staff_list, sync_list};
 use crate::i18n::*;
-use crate::identity::ui::layout::AdminLayout;
+use crate::identity::ui::layout::{use_signed_in, AdminLayout};
+use crate::widgets::dialog::Modal;
 
 mod conflict_panel;
+mod drafts;
+mod editor;
 mod history_panel;
-mod item_card;
 mod map_field;
+mod table;
 
+use editor::{merge_conflicts, RecordEditor};
 use history_panel::DeletedPanel;
-use item_card::ItemCard;
+use table::{Pagination, RecordTable, PAGE_SIZE};
 
-/// A record being edited: the stored version it started from and what the editor typed.
-#[derive(Clone, Debug, PartialEq)]
+/// A record being edited: the stored version it started from, what the editor typed, and the
+/// fields someone else saved meanwhile to another value (shown until settled).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub(super) struct Editing {
     pub(super) base: Item,
     pub(super) draft: Item,
+    #[serde(default)]
+    pub(super) conflicts: Vec<FieldConflict>,
 }
 
 impl Editing {
@@ -42,10 +53,28 @@ impl Editing {
         })
         .is_empty()
     }
+
+    /// Take `incoming` (someone else's newer version): their values for untouched fields,
+    /// this editor's where they typed, and a conflict where both changed the same field.
+    fn take(&mut self, spec: &CollectionSpec, incoming: &Item) {
+        if version_of(incoming) <= version_of(&self.base) {
+            return;
+        }
+        let found = live_conflicts(&self.base, &self.draft, incoming, |f| spec.is_editable(f));
+        let (mut base, draft) =
+            rebase_maps(&self.base, &self.draft, incoming, |f| spec.is_editable(f));
+        // Their value is now what this editor has seen: saving keeps theirs or mine on purpose.
+        for c in &found {
+            base.insert(c.field.clone(), c.theirs.clone());
+        }
+        self.base = base;
+        self.draft = draft;
+        merge_conflicts(&mut self.conflicts, found);
+    }
 }
 
-/// Someone else deleted a record this editor has unsaved changes to: the card stays, with
-/// their name, until it is restored or the changes are abandoned.
+/// Someone else deleted a record this editor has unsaved changes to (`by` empty: while the
+/// page was closed): the editor keeps the text until it is recreated or abandoned.
 #[derive(Clone, Debug, PartialEq)]
 pub(super) struct Gone {
     pub(super) by: String,
@@ -60,15 +89,26 @@ pub fn CollectionAdminPage(spec: &'static CollectionSpec) -> impl IntoView {
         <AdminLayout>
             <Title text=move || t_string!(i18n, content.editor.page_title, title = title()).to_string()/>
             <h1>{title}</h1>
-            <Suspense fallback=move || view! { <p class="loading">{t!(i18n, content.loading)}</p> }>
+            <Suspense fallback=move || view! { <TableSkeleton/> }>
                 {move || Suspend::new(async move {
                     match snapshot.await {
                         Ok(snap) => view! { <CollectionEditor spec snap/> }.into_any(),
-                        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p class="banner error" role="alert">{e.to_string()}</p> }.into_any(),
                     }
                 })}
             </Suspense>
         </AdminLayout>
+    }
+}
+
+/// Grey rows while the list loads.
+#[component]
+fn TableSkeleton() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="skeleton-table" aria-busy="true" aria-label=move || t_string!(i18n, content.loading)>
+            {(0..5).map(|_| view! { <div class="skeleton-row"></div> }).collect_view()}
+        </div>
     }
 }
 
@@ -79,33 +119,71 @@ fn CollectionEditor(spec: &'static CollectionSpec, snap: Snapshot<Vec<Value>>) -
     let editing = RwSignal::new(HashMap::<String, Editing>::new());
     let new_keys = RwSignal::new(Vec::<String>::new());
     let gone = RwSignal::new(HashMap::<String, Gone>::new());
-    // The page's filter; derived from the live list, so records move in and out of view as
-    // others publish or unpublish them — except a record being edited, which stays with its
-    // text, and a deleted one with unsaved changes, which stays until restored or abandoned.
+    let sync_state = use_realtime_sync();
+    // What waits in the queue shows once this page has hydrated: its code can arrive after
+    // the queue was read back from the browser's storage, and hydration must meet the
+    // server's markup first (docs/ARCHITECTURE.md, "Build").
+    let hydrated = crate::widgets::hydrated::use_hydrated();
+    let waiting = sync_state.pending_ids(spec.name);
+    let pending = Signal::derive(move || {
+        if hydrated.get() {
+            waiting.get()
+        } else {
+            HashSet::new()
+        }
+    });
+    // The record in the drawer (its id, or `new-N`); `?edit=` keeps it across a reload.
+    let open =
+        RwSignal::new(leptos_router::hooks::use_query_map().with_untracked(|q| q.get("edit")));
+    // The page's filter and search; derived from the live list, so records move in and out
+    // of view as others change them — except a record being edited, which stays with its
+    // text, and a deleted one with unsaved changes, which stays until recreated or abandoned.
     let filter = RwSignal::new(Filter::All);
-    let visible_ids = move || {
+    let search = RwSignal::new(String::new());
+    let page = RwSignal::new(0usize);
+    let fresh = RwSignal::new(HashSet::<String>::new());
+    let matching = Memo::new(move |_| {
         let held = |id: &str| editing.with(|e| e.contains_key(id));
-        let f = filter.get();
-        let mut ids = list.with(|l| {
+        let (f, words) = (filter.get(), search.get().to_lowercase());
+        let mut ids: Vec<String> = list.with(|l| {
             l.iter()
-                .filter(|m| f.keeps(m) || held(id_of(m)))
+                .filter(|m| (f.keeps(m) && matches(m, &words)) || held(id_of(m)))
                 .map(|m| id_of(m).to_string())
-                .collect::<Vec<_>>()
+                .collect()
         });
-        let mut lost = gone.with(|g| {
-            g.keys()
-                .filter(|id| !ids.contains(id))
-                .cloned()
-                .collect::<Vec<_>>()
-        });
+        let mut lost: Vec<String> =
+            gone.with(|g| g.keys().filter(|id| !ids.contains(id)).cloned().collect());
         lost.sort();
         ids.extend(lost);
         ids
-    };
+    });
+    let total = Signal::derive(move || matching.with(Vec::len));
+    // Back to the first page when the search or filter changes.
+    Effect::new(move |_| {
+        filter.track();
+        search.track();
+        page.set(0);
+    });
+    let rows = Signal::derive(move || {
+        let start = page.get() * PAGE_SIZE;
+        matching.with(|m| m.iter().skip(start).take(PAGE_SIZE).cloned().collect())
+    });
+    let reorderable =
+        Signal::derive(move || filter.get() == Filter::All && search.with(String::is_empty));
+    let now = RwSignal::new(now_ms());
+    Effect::new(move |_| {
+        if let Ok(handle) =
+            set_interval_with_handle(move || now.set(now_ms()), std::time::Duration::from_secs(5))
+        {
+            on_cleanup(move || handle.clear());
+        }
+    });
     let next_new = StoredValue::new(0u32);
 
+    restore_drafts(spec, list, editing, new_keys, gone, next_new);
+
     // Someone else's save arrives while this editor has unsaved changes to the same record:
-    // take their values for untouched fields, keep what is being typed.
+    // take their values for untouched fields, keep what is being typed, show a conflict.
     use_live_feed().on_change(move |event| {
         if event.collection != spec.name {
             return;
@@ -126,6 +204,9 @@ fn CollectionEditor(spec: &'static CollectionSpec, snap: Snapshot<Vec<Value>>) -
             }
             return;
         };
+        if event.op == ChangeOp::Created {
+            highlight(fresh, event.record_id.clone());
+        }
         if gone.with_untracked(|g| g.contains_key(&event.record_id)) {
             gone.update(|g| {
                 g.remove(&event.record_id);
@@ -133,15 +214,20 @@ fn CollectionEditor(spec: &'static CollectionSpec, snap: Snapshot<Vec<Value>>) -
         }
         editing.update(|e| {
             if let Some(ed) = e.get_mut(&event.record_id) {
-                if version_of(incoming) > version_of(&ed.base) {
-                    let (b, d) =
-                        rebase_maps(&ed.base, &ed.draft, incoming, |f| spec.is_editable(f));
-                    *ed = Editing { base: b, draft: d };
+                ed.take(spec, incoming);
+                // The stored record now holds everything typed (a queued save arrived): no
+                // draft left.
+                if !ed.has_edits(spec) && ed.conflicts.is_empty() {
+                    e.remove(&event.record_id);
                 }
             }
         });
     });
 
+    let show = move |key: Option<String>| {
+        open.set(key.clone());
+        remember_open(key.as_deref());
+    };
     let add = move |_| {
         let n = next_new.get_value() + 1;
         next_new.set_value(n);
@@ -153,39 +239,207 @@ fn CollectionEditor(spec: &'static CollectionSpec, snap: Snapshot<Vec<Value>>) -
                 Editing {
                     base: blank.clone(),
                     draft: blank,
+                    conflicts: Vec::new(),
                 },
             );
         });
-        new_keys.update(|k| k.push(key));
+        new_keys.update(|k| k.push(key.clone()));
+        show(Some(key));
     };
+    let move_by = Callback::new(move |(id, step): (String, isize)| {
+        let items = list.get_untracked();
+        let Some(i) = items.iter().position(|m| id_of(m) == id) else {
+            return;
+        };
+        let j = i as isize + step;
+        if j < 0 || j as usize >= items.len() {
+            return;
+        }
+        let (first, second) = if step < 0 {
+            (i, j as usize)
+        } else {
+            (j as usize, i)
+        };
+        let pair = vec![
+            Value::Object(items[first].clone()),
+            Value::Object(items[second].clone()),
+        ];
+        leptos::task::spawn_local(async move {
+            let _ = sync_state
+                .track(sync_list(spec.name.to_string(), pair))
+                .await;
+        });
+    });
+    let drawer_label = Signal::derive(move || {
+        open.get()
+            .and_then(|k| {
+                editing
+                    .with(|e| e.get(&k).map(|ed| ed.draft.clone()))
+                    .or_else(|| list.with(|l| l.iter().find(|m| id_of(m) == k).cloned()))
+            })
+            .and_then(|m| {
+                m.get(spec.label_field)
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+            })
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| (spec.add)(i18n.get_locale()).to_string())
+    });
+    // A new record not saved: its draft stays on the list of drafts, reachable by "Ajouter".
+    let unsaved_new = move || new_keys.with(Vec::len);
 
     view! {
         <div class="collection">
-            <button class="add" data-testid="add" on:click=add>{move || (spec.add)(i18n.get_locale())}</button>
-            {spec.has_field("published").then(|| view! {
-                <label class="filter">
-                    {t!(i18n, content.editor.show)} " "
-                    <select data-testid="filter" on:change=move |ev| filter.set(Filter::parse(&event_target_value(&ev)))>
-                        <option value="all">{t!(i18n, content.editor.filter_all)}</option>
-                        <option value="published">{t!(i18n, content.editor.filter_published)}</option>
-                        <option value="drafts">{t!(i18n, content.editor.filter_drafts)}</option>
-                    </select>
+            <div class="toolbar">
+                <label class="search">
+                    <span class="visually-hidden">{t!(i18n, content.editor.search)}</span>
+                    <input type="search" data-testid="search" placeholder=move || t_string!(i18n, content.editor.search_placeholder)
+                        prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev))/>
                 </label>
+                {spec.has_field("published").then(|| view! {
+                    <label class="filter">
+                        <span>{t!(i18n, content.editor.show)}</span>
+                        <select data-testid="filter" on:change=move |ev| filter.set(Filter::parse(&event_target_value(&ev)))>
+                            <option value="all">{t!(i18n, content.editor.filter_all)}</option>
+                            <option value="published">{t!(i18n, content.editor.filter_published)}</option>
+                            <option value="drafts">{t!(i18n, content.editor.filter_drafts)}</option>
+                        </select>
+                    </label>
+                })}
+                <button type="button" class="add" data-testid="add" on:click=add>{move || (spec.add)(i18n.get_locale())}</button>
+            </div>
+            {move || (unsaved_new() > 0).then(|| view! {
+                <div class="banner info" data-testid="new-drafts">
+                    <span>{t!(i18n, content.editor.new_drafts, n = unsaved_new())}</span>
+                    {move || new_keys.get().into_iter().map(|k| {
+                        let label = editing.with(|e| e.get(&k).and_then(|ed| ed.draft.get(spec.label_field).and_then(Value::as_str).map(str::to_string)))
+                            .filter(|s| !s.is_empty())
+                            .unwrap_or_else(|| t_string!(i18n, content.editor.untitled).to_string());
+                        view! { <button type="button" class="link" data-testid="open-new-draft" on:click=move |_| show(Some(k.clone()))>{label}</button> }
+                    }).collect_view()}
+                </div>
             })}
-            <ul class="cards">
-                <For each=move || new_keys.get() key=|k| k.clone() let:key>
-                    <ItemCard spec list editing new_keys gone filter key/>
-                </For>
-                <For each=visible_ids key=|id| id.clone() let:id>
-                    <ItemCard spec list editing new_keys gone filter key=id/>
-                </For>
-            </ul>
-            <p class="empty" data-testid="empty">
-                {move || (list.with(Vec::is_empty) && new_keys.with(Vec::is_empty)).then(|| (spec.empty)(i18n.get_locale()))}
-            </p>
+            <RecordTable spec list rows editing pending fresh reorderable now=now.into()
+                on_open=Callback::new(move |id| show(Some(id))) on_move=move_by/>
+            <Pagination page total/>
+            <div class="empty-state" data-testid="empty" hidden=move || total.get() > 0>
+                <p>{move || if list.with(Vec::is_empty) {
+                    (spec.empty)(i18n.get_locale()).to_string()
+                } else {
+                    t_string!(i18n, content.editor.no_match).to_string()
+                }}</p>
+            </div>
             <DeletedPanel spec/>
+            <Modal kind="drawer" open=Signal::derive(move || open.with(Option::is_some))
+                on_close=Callback::new(move |_| show(None)) label=drawer_label testid="drawer">
+                {move || open.get().map(|key| view! {
+                    <RecordEditor spec list editing new_keys gone filter pending key
+                        on_close=Callback::new(move |_| show(None))
+                        on_created=Callback::new(move |id| show(Some(id)))/>
+                })}
+            </Modal>
         </div>
     }
+}
+
+/// Whether a record holds every word of the search in one of its texts.
+fn matches(item: &Item, words: &str) -> bool {
+    words.split_whitespace().all(|w| {
+        item.values()
+            .any(|v| v.as_str().is_some_and(|s| s.to_lowercase().contains(w)))
+    })
+}
+
+/// Mark a record as new for a few seconds (its row is highlighted).
+fn highlight(fresh: RwSignal<HashSet<String>>, id: String) {
+    fresh.update(|f| {
+        f.insert(id.clone());
+    });
+    set_timeout(
+        move || {
+            fresh.update(|f| {
+                f.remove(&id);
+            })
+        },
+        std::time::Duration::from_secs(3),
+    );
+}
+
+/// Keep the open record in the address (`?edit=`), so a reload opens it again.
+fn remember_open(key: Option<&str>) {
+    #[cfg(feature = "hydrate")]
+    if let Some(w) = web_sys::window() {
+        let location = w.location();
+        let path = location.pathname().unwrap_or_default();
+        let url = match key {
+            Some(k) => format!("{path}?edit={}", js_sys::encode_uri_component(k)),
+            None => path,
+        };
+        if let Ok(history) = w.history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = key;
+}
+
+/// Once the signed-in person is known: bring back the drafts this browser kept for them,
+/// each rebased on the record as it is now; then keep every change to the drafts.
+fn restore_drafts(
+    spec: &'static CollectionSpec,
+    list: RwSignal<Vec<Item>>,
+    editing: RwSignal<HashMap<String, Editing>>,
+    new_keys: RwSignal<Vec<String>>,
+    gone: RwSignal<HashMap<String, Gone>>,
+    next_new: StoredValue<u32>,
+) {
+    let user = use_signed_in();
+    let storage_key = Memo::new(move |_| {
+        user.with(|u| u.as_ref().map(|u| drafts::key(&u.email, u.org, spec.name)))
+    });
+    Effect::new(move |restored: Option<bool>| {
+        let Some(key) = storage_key.get() else {
+            return false;
+        };
+        if restored != Some(true) {
+            if let Some(saved) = drafts::load(&key) {
+                let stored = list.get_untracked();
+                let mut lost = Vec::new();
+                editing.update(|e| {
+                    for (k, mut ed) in saved.editing {
+                        if let Some(n) = k.strip_prefix("new-").and_then(|n| n.parse::<u32>().ok())
+                        {
+                            next_new.set_value(next_new.get_value().max(n));
+                        } else {
+                            match stored.iter().find(|m| id_of(m) == k) {
+                                Some(now) => ed.take(spec, now),
+                                None => lost.push(k.clone()),
+                            }
+                        }
+                        e.entry(k).or_insert(ed);
+                    }
+                });
+                new_keys.update(|keys| {
+                    for k in saved.new_keys {
+                        if !keys.contains(&k) {
+                            keys.push(k);
+                        }
+                    }
+                });
+                gone.update(|g| {
+                    for k in lost {
+                        g.insert(k, Gone { by: String::new() });
+                    }
+                });
+            }
+        }
+        let current = drafts::Drafts {
+            editing: editing.get(),
+            new_keys: new_keys.get(),
+        };
+        drafts::store(&key, &current);
+        true
+    });
 }
 
 /// Which records the editor lists.
