@@ -91,6 +91,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
+                <ServiceWorker/>
                 <MetaTags/>
             </head>
             <body>
@@ -99,6 +100,33 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         </html>
     }
 }
+
+/// On backoffice pages, the service worker that keeps them reachable offline (public/sw.js):
+/// registered, then told which files the page loaded before it took over. A small inline
+/// script with the page's nonce; it costs the WASM nothing.
+#[component]
+fn ServiceWorker() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let backoffice = use_context::<http::request::Parts>()
+        .is_some_and(|p| crate::identity::return_to::needs_sign_in(p.uri.path()));
+    #[cfg(not(feature = "ssr"))]
+    let backoffice = false;
+    backoffice.then(|| {
+        view! { <script nonce=leptos::nonce::use_nonce() inner_html=REGISTER_SERVICE_WORKER></script> }
+    })
+}
+
+/// Registers public/sw.js and hands it the page and the /pkg files loaded before it
+/// controlled the page, and those still arriving (the WASM can finish after the worker is
+/// ready), so the first visit is already kept.
+const REGISTER_SERVICE_WORKER: &str = "if('serviceWorker' in navigator){\
+navigator.serviceWorker.register('/sw.js').then(function(){return navigator.serviceWorker.ready})\
+.then(function(r){var o=location.origin;\
+var keep=function(l){if(l.length&&r.active)r.active.postMessage({keep:l})};\
+var pkg=function(es){return es.map(function(e){return e.name}).filter(function(n){return n.indexOf(o+'/pkg/')===0})};\
+keep([location.href].concat(pkg(performance.getEntriesByType('resource'))));\
+new PerformanceObserver(function(l){keep(pkg(l.getEntries()))}).observe({type:'resource'})})\
+.catch(function(){})}";
 
 #[component]
 pub fn App() -> impl IntoView {

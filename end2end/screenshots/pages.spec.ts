@@ -3,7 +3,8 @@
 import path from "node:path";
 import type { Page } from "@playwright/test";
 import { expect, test } from "../tests/support/test";
-import { openLive, signIn } from "../tests/support/courant";
+import { openLive, openRecord, signIn } from "../tests/support/courant";
+import { staffList, syncRecord } from "../tests/support/api";
 import { BACKOFFICE_PAGES, PUBLIC_PAGES } from "../tests/support/routes";
 
 const OUT = path.resolve(__dirname, "../../docs/screenshots", process.env.SHOTS ?? "after");
@@ -39,6 +40,19 @@ for (const width of WIDTHS) {
       await openLive(page, `${server.url}${p}`);
       await shoot(page, fileName(p, width));
     }
+    // A record's editor in its drawer, with a colleague's save to the price being typed.
+    await openLive(page, `${server.url}/admin/services`);
+    const [service] = await staffList(server.url, "services");
+    const editor = await openRecord(page, service.name);
+    await editor.locator('input[name="price_cents"]').fill("12,50");
+    await syncRecord(server.url, "services", "update", {
+      id: service.id,
+      base_version: service.version,
+      changes: { price_cents: { from: service.price_cents, to: service.price_cents + 150 } },
+    });
+    await expect(editor.getByTestId("conflicts")).toBeVisible();
+    await shoot(page, fileName("/admin/services-editor-conflict", width));
+    await page.getByTestId("close-editor").click();
     if (width < 600) {
       await openLive(page, `${server.url}/admin/services`);
       await page.getByTestId("menu-toggle").click();

@@ -7,6 +7,11 @@ import { openLive, signIn } from "./support/courant";
 
 const CHUNK = "/pkg/split_backoffice.wasm";
 
+// The backoffice's service worker fetches /pkg files itself once it controls the page, and a
+// worker's requests are not the page's: `page.route` could not cut the chunk off. These tests
+// are about the page's own handling of a failed chunk, so they run without the worker.
+test.use({ serviceWorkers: "block" });
+
 /** A signed-in browser that cannot download the backoffice's chunk until `unblock()`. */
 async function backofficeChunkBlocked(page: Page, servers: Servers, problems: Problems) {
   problems.expect(/Failed to load resource/, /split/i);

@@ -2,9 +2,9 @@
 // returns; the indicator follows the browser's connectivity at once (app/src/client/socket.rs,
 // app/src/client/sync.rs).
 import { Page } from "@playwright/test";
-import { expect, test } from "./support/test";
+import { expect, socketDown, test } from "./support/test";
 import { publicSettings, staffList, syncRecord } from "./support/api";
-import { closeEditor, openLive, openRecord, row } from "./support/courant";
+import { closeEditor, openLive, openRecord, row, signOutFromMenu } from "./support/courant";
 
 const QUEUED = "Hors ligne : la modification est gardée et sera envoyée dès le retour de la connexion.";
 
@@ -94,4 +94,49 @@ test("saves made offline are kept, then delivered in order when the connection r
 
   expect(await errorsShown(settings)).toEqual([]);
   expect(await errorsShown(services)).toEqual([]);
+});
+
+test("a reload with the server out of reach shows the backoffice page and what waits, not the browser's error page", async ({ browser, problems, servers }) => {
+  problems.expect(socketDown, /ERR_CONNECTION_REFUSED/, /FetchEvent/);
+  const server = await servers.startEmpty();
+  const bread = await syncRecord(server.url, "services", "create", { name: "Bread", description: "v1", price_cents: 300, published: true });
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await openLive(page, `${server.url}/admin/services`);
+  // The service worker controls the page and keeps a copy of it and of its code.
+  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller), { timeout: 10_000 }).toBe(true);
+  await expect
+    .poll(() => page.evaluate(async () => (await (await caches.open("courant-v1")).keys()).map((r) => new URL(r.url).pathname)), { timeout: 10_000 })
+    .toEqual(expect.arrayContaining(["/admin/services", "/pkg/courant.wasm"]));
+
+  // The server goes away; a save waits in the queue.
+  await server.stop();
+  const editor = await openRecord(page, "Bread");
+  await editor.locator('textarea[name="description"]').fill("Baked while the server was away");
+  await editor.getByTestId("save-item").click();
+  await expect(page.getByTestId("sync-indicator")).toContainText("1 en attente");
+  await closeEditor(page);
+
+  // Reloaded: the page comes back from the worker's copy, with its queue and its draft.
+  await page.reload();
+  await expect(page.locator("#root")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Services");
+  await expect(page.getByTestId("sync-indicator")).toHaveAttribute("data-status", /reconnecting|offline/);
+  await expect(page.getByTestId("sync-indicator")).toContainText("1 en attente");
+  await expect(row(page, "Bread")).toHaveAttribute("data-pending", "true");
+  await expect(row(page, "Bread").getByTestId("row-edited")).toBeVisible();
+
+  // The server is back: what waited is sent, once.
+  await server.start();
+  await expect(page.getByTestId("sync-indicator")).toHaveAttribute("data-status", "live", { timeout: 20_000 });
+  await expect(page.getByTestId("sync-indicator")).not.toContainText("en attente", { timeout: 20_000 });
+  const [stored] = await staffList(server.url, "services");
+  expect([stored.id, stored.description, stored.version]).toEqual([bread.record.id, "Baked while the server was away", 2]);
+
+  // Signing out forgets the copies of backoffice pages (the code may be fetched again).
+  await signOutFromMenu(page);
+  await expect(page).toHaveURL(/\/signin/);
+  await expect
+    .poll(() => page.evaluate(async () => (await (await caches.open("courant-v1")).keys()).map((r) => new URL(r.url).pathname).filter((p) => p.startsWith("/admin"))))
+    .toEqual([]);
 });

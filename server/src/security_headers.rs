@@ -15,8 +15,16 @@ const HEADERS: [(&str, &str); 4] = [
 ];
 
 pub async fn add_security_headers(req: Request, next: Next) -> Response {
+    // The service worker is looked at on every visit: a new one must never wait for a cache.
+    let worker = req.uri().path() == "/sw.js";
     let mut res = next.run(req).await;
     let headers = res.headers_mut();
+    if worker {
+        headers.insert(
+            http::header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        );
+    }
     for (name, value) in HEADERS {
         headers
             .entry(HeaderName::from_static(name))

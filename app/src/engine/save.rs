@@ -345,12 +345,12 @@ async fn restore_in_tx<T: Collection>(
         return restore_deleted::<T>(db, conn, who, id, version).await;
     };
     if version < 1 || version > stored.version {
-        return Err(AppError::NotFound(version_of::<T>(version, id)));
+        return Err(AppError::NotFound(version_not_found(version)));
     }
     // A version retention pruned cannot be restored.
     let target = record_at::<T>(conn, who, &stored, version)
         .await?
-        .ok_or_else(|| AppError::NotFound(version_of::<T>(version, id)))?;
+        .ok_or_else(|| AppError::NotFound(version_not_found(version)))?;
     let current = stored.to_map();
     let edit = RecordEdit::between_maps::<T>(id, stored.version, &current, target);
     let applied = update_in_tx::<T>(db, conn, who, &edit, WriteOptions::default()).await?;
@@ -368,7 +368,7 @@ async fn restore_deleted<T: Collection>(
     id: &str,
     version: i64,
 ) -> Result<(SaveOutcome<T>, Vec<LoggedChange>), AppError> {
-    let not_found = || AppError::NotFound(version_of::<T>(version, id));
+    let not_found = || AppError::NotFound(version_not_found(version));
     let deletion = store::last_change(conn, who.org, T::NAME, id)
         .await?
         .filter(|c| c.op == ChangeOp::Deleted)
@@ -887,13 +887,6 @@ fn kind(v: &Value) -> &'static str {
 }
 
 /// What a 404 for a missing version of a record says was not found.
-fn version_of<T: Collection>(version: i64, id: &str) -> String {
-    td_string!(
-        locale::current(),
-        errors.subject.version,
-        version,
-        collection = T::NAME,
-        id
-    )
-    .to_string()
+fn version_not_found(version: i64) -> String {
+    td_string!(locale::current(), errors.subject.version, version).to_string()
 }

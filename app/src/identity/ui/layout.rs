@@ -87,10 +87,17 @@ pub fn AdminLayout(
     Effect::new(move |_| {
         spawn_local(async move {
             match me().await {
-                Ok(Some(u)) => user.set(Some(u)),
+                Ok(Some(u)) => {
+                    remembered_me(Some(&u));
+                    user.set(Some(u))
+                }
                 // Not signed in: go to the sign-in page and come back here afterwards.
                 Ok(None) => go_to_sign_in(),
-                Err(e) => leptos::logging::warn!("cannot tell who is signed in: {e}"),
+                // Offline (a page reloaded from the service worker's copy): the last known.
+                Err(e) => match remembered_me(None) {
+                    Some(u) => user.set(Some(u)),
+                    None => leptos::logging::warn!("cannot tell who is signed in: {e}"),
+                },
             }
         });
     });
@@ -363,20 +370,53 @@ fn UserMenu(user: CurrentUser) -> impl IntoView {
     }
 }
 
-/// What this browser kept of the person's work (unsent drafts): not for whoever uses it next.
+/// What this browser kept of the person's work and pages (unsent drafts, who they are, the
+/// service worker's copies of backoffice pages): not for whoever uses it next.
 fn forget_this_browser() {
     #[cfg(feature = "hydrate")]
-    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
-        let len = storage.length().unwrap_or(0);
-        let keys: Vec<String> = (0..len)
-            .filter_map(|i| storage.key(i).ok().flatten())
-            .collect();
-        for key in keys
-            .into_iter()
-            .filter(|k| k.starts_with("courant.drafts."))
-        {
-            let _ = storage.remove_item(&key);
+    if let Some(window) = web_sys::window() {
+        if let Ok(Some(storage)) = window.local_storage() {
+            let len = storage.length().unwrap_or(0);
+            let keys: Vec<String> = (0..len)
+                .filter_map(|i| storage.key(i).ok().flatten())
+                .collect();
+            for key in keys
+                .into_iter()
+                .filter(|k| k.starts_with("courant.drafts.") || k == ME_KEY)
+            {
+                let _ = storage.remove_item(&key);
+            }
         }
+        if let Ok(caches) = window.caches() {
+            let _ = caches.delete("courant-v1");
+        }
+    }
+}
+
+/// Where the last answer to "who is signed in" is kept, for a page reloaded offline.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+const ME_KEY: &str = "courant.me.v1";
+
+/// Remember who is signed in (`Some`), or read it back (`None`) when the server cannot be
+/// reached: a page reloaded offline still knows whose drafts to show.
+fn remembered_me(now: Option<&CurrentUser>) -> Option<CurrentUser> {
+    #[cfg(feature = "hydrate")]
+    {
+        let storage = web_sys::window()?.local_storage().ok()??;
+        match now {
+            Some(user) => {
+                if let Ok(text) = serde_json::to_string(user) {
+                    let _ = storage.set_item(ME_KEY, &text);
+                }
+                None
+            }
+            None => serde_json::from_str(&storage.get_item(ME_KEY).ok()??).ok(),
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = now;
+        None
     }
 }
 
