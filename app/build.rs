@@ -18,7 +18,14 @@ use std::path::{Path, PathBuf};
 /// French first: the default when neither the cookie nor the browser asks for English.
 const LOCALES: [&str; 2] = ["fr", "en"];
 /// One file per feature, as the code is laid out.
-const NAMESPACES: [&str; 5] = ["common", "identity", "content", "webhooks", "errors"];
+const NAMESPACES: [&str; 6] = [
+    "common",
+    "identity",
+    "content",
+    "webhooks",
+    "errors",
+    "prospects",
+];
 
 /// A message's translations, by locale, in `LOCALES` order.
 type Texts = Vec<String>;

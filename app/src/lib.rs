@@ -21,6 +21,7 @@ pub mod engine;
 pub mod i18n;
 pub mod identity;
 pub mod integrations;
+pub mod prospects;
 #[cfg(feature = "ssr")]
 pub mod startup;
 #[cfg(feature = "test-collections")]

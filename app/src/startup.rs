@@ -40,10 +40,12 @@ pub async fn start(database_url: &str, settings: Settings) -> Result<Engine, Sta
         features: Default::default(),
         on_new_organisation: Vec::new(),
         log_holds: Vec::new(),
+        notifiers: Vec::new(),
     };
     crate::identity::server::access::plug_in(&mut parts, settings.auth);
     crate::content::server::plug_in(&mut parts);
     crate::integrations::webhooks::plug_in(&mut parts, settings.outbound);
+    crate::prospects::plug_in(&mut parts);
     #[cfg(feature = "test-collections")]
     crate::testing::plug_in(&mut parts);
     crate::core::call::declare(server_functions());
@@ -61,6 +63,7 @@ pub fn server_functions() -> Vec<(&'static str, crate::core::call::BodyEncoding)
     use crate::engine::api as engine;
     use crate::identity::{api as identity, members_api as members};
     use crate::integrations::webhooks::api as webhooks;
+    use crate::prospects::api as prospects;
     vec![
         reads::<engine::Sync>(),
         reads::<engine::PublicList>(),
@@ -95,5 +98,11 @@ pub fn server_functions() -> Vec<(&'static str, crate::core::call::BodyEncoding)
         reads::<webhooks::CreateWebhook>(),
         reads::<webhooks::DeleteWebhook>(),
         reads::<webhooks::WebhookDeliveries>(),
+        reads::<engine::Notifications>(),
+        reads::<engine::MarkNotificationsSeen>(),
+        reads::<prospects::BookingConfig>(),
+        reads::<prospects::SetBookingSecret>(),
+        reads::<prospects::BookingReceipts>(),
+        reads::<prospects::SendContact>(),
     ]
 }

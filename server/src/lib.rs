@@ -1,6 +1,7 @@
 //! Courant's HTTP server: one router assembled from the Leptos app, the live socket and
 //! health checks, over one shared state.
 
+pub mod booking_hook;
 pub mod cross_site;
 pub mod limits;
 pub mod live_socket;
@@ -41,6 +42,10 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route(LIVE_PATH, get(live_socket::upgrade))
         .route("/healthz", get(|| async { "ok" }))
+        .route(
+            "/hooks/booking/{key}",
+            axum::routing::post(booking_hook::receive),
+        )
         .leptos_routes_with_context(
             &state,
             routes,

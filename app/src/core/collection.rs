@@ -33,6 +33,9 @@ pub trait Collection:
 {
     /// Stable name used in storage, the change log and live events.
     const NAME: &'static str;
+    /// One record's name in outbound webhooks' event types (`prospect.created`); the
+    /// collection's name unless it says otherwise.
+    const EVENT: &'static str = Self::NAME;
     /// Which permission reads this collection in the backoffice (drafts, private fields):
     /// lists, history, live events.
     const READ: Permission;

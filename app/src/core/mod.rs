@@ -10,6 +10,7 @@ pub mod locale;
 pub mod merge;
 #[cfg(test)]
 mod merge_props;
+pub mod notification;
 pub mod principal;
 pub mod protocol;
 pub mod roles;

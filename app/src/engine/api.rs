@@ -126,3 +126,26 @@ enum Access {
     Read,
     Write,
 }
+
+/// The signed-in member's notifications (core/notification.rs).
+#[server(endpoint = "notifications/list")]
+pub async fn notifications() -> Result<crate::core::notification::Notifications, AppError> {
+    // Any member (as for the live feed); each notification only from a collection they read.
+    crate::engine::server_fn::with_access(
+        crate::core::roles::Permission::FollowFeed,
+        |engine, who| async move { crate::engine::notifications::list(&engine, &who).await },
+    )
+    .await
+}
+
+/// The member has seen their notifications up to the change `through`.
+#[server(endpoint = "notifications/seen")]
+pub async fn mark_notifications_seen(through: i64) -> Result<(), AppError> {
+    crate::engine::server_fn::with_access(
+        crate::core::roles::Permission::FollowFeed,
+        |engine, who| async move {
+            crate::engine::notifications::mark_seen(&engine, &who, through).await
+        },
+    )
+    .await
+}

@@ -60,6 +60,8 @@ pub struct Parts {
     pub on_new_organisation: Vec<OnNewOrganisation>,
     /// What each feature still needs of the change log (retention keeps it).
     pub log_holds: Vec<super::retention::LogHold>,
+    /// What changes of a feature's collection mean for a member (its notifications).
+    pub notifiers: Vec<(&'static str, super::notifications::Notifier)>,
 }
 
 /// Everything a request needs: the database, the live hub, the collections and the features'
@@ -84,6 +86,7 @@ pub struct Engine {
     features: Arc<http::Extensions>,
     on_new_organisation: Arc<[OnNewOrganisation]>,
     pub(super) log_holds: Arc<[super::retention::LogHold]>,
+    pub(super) notifiers: Arc<[(&'static str, super::notifications::Notifier)]>,
     /// Group commit on SQLite; `None` on PostgreSQL, where saves run concurrently.
     pub(super) writer: Option<writer::GroupWriter>,
 }
@@ -115,6 +118,7 @@ impl Engine {
             features: Arc::new(parts.features),
             on_new_organisation: parts.on_new_organisation.into(),
             log_holds: parts.log_holds.into(),
+            notifiers: parts.notifiers.into(),
             writer: None,
         };
         engine.writer = engine.spawn_writer();

@@ -14,6 +14,8 @@ pub mod hub;
 #[cfg(feature = "ssr")]
 pub mod live_config;
 #[cfg(feature = "ssr")]
+pub mod notifications;
+#[cfg(feature = "ssr")]
 pub mod registry;
 #[cfg(feature = "ssr")]
 pub mod retention;

@@ -97,6 +97,8 @@ pub trait Entry: Send + Sync {
     fn write(&self) -> Permission;
     /// Whether the public site may show its published records at all.
     fn public(&self) -> bool;
+    /// A record's name in outbound webhooks' event types.
+    fn event(&self) -> &'static str;
     /// Whether `role` reads this collection without some of its fields.
     fn hides_from(&self, role: crate::core::roles::Role) -> bool;
     /// What `role` may see of a stored record (`None`: a role that may not read it).
@@ -166,6 +168,9 @@ impl<T: Collection> Entry for Typed<T> {
     }
     fn public(&self) -> bool {
         T::PUBLIC
+    }
+    fn event(&self) -> &'static str {
+        T::EVENT
     }
     fn hides_from(&self, role: crate::core::roles::Role) -> bool {
         T::RESTRICTED.iter().any(|(f, _)| !T::role_sees(role, f))

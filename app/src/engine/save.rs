@@ -597,6 +597,20 @@ async fn update_in_tx<T: Collection>(
         MergeOutcome::Merged { record, changed } => (record, changed),
     };
     check_types(&current, edit, &changed)?;
+    write_next::<T>(conn, who, stored, &current, merged, changed, opts).await
+}
+
+/// Validate the record's next state and write it, with its change-log entry, as the next
+/// version.
+async fn write_next<T: Collection>(
+    conn: &mut AnyConnection,
+    who: &Principal,
+    stored: StoredRecord,
+    current: &Map<String, Value>,
+    merged: Map<String, Value>,
+    changed: Vec<String>,
+    opts: WriteOptions,
+) -> Result<Applied<T>, AppError> {
     let record: T = typed(merged.clone())?;
     let errors = record.validate();
     if !errors.is_empty() {
@@ -613,7 +627,7 @@ async fn update_in_tx<T: Collection>(
     let full = next.to_map();
     let before: Map<String, Value> = changed
         .iter()
-        .map(|f| (f.clone(), current[f].clone()))
+        .map(|f| (f.clone(), current.get(f).cloned().unwrap_or(Value::Null)))
         .collect();
     let change = NewChange {
         collection: T::NAME,
@@ -625,11 +639,56 @@ async fn update_in_tx<T: Collection>(
         before: Some(Value::Object(before)),
         actor: &who.actor,
         at: now,
-        public: public_view::<T>(Some(&current), Some(&full), &changed),
+        public: public_view::<T>(Some(current), Some(&full), &changed),
         notify: opts.notify,
     };
     let change = store::write_change(conn, who.org, RowWrite::Update(&next), change).await?;
     Ok(Applied::Changed(typed(full)?, Box::new(change)))
+}
+
+/// The server's own change to a record (its server-owned fields too: a booking's meetings, a
+/// counter), inside the caller's write transaction: `change` edits the typed record; nothing
+/// changed, nothing is written (`None`). Returns the record and the change to publish.
+pub async fn update_owned_in<T: Collection>(
+    db: &Db,
+    conn: &mut AnyConnection,
+    who: &Principal,
+    id: &str,
+    change: impl FnOnce(&mut T),
+) -> Result<Option<(T, LoggedChange)>, AppError> {
+    let stored = load_locked::<T>(db, conn, who, id).await?;
+    let current = stored.to_map();
+    let mut record: T = typed(current.clone())?;
+    change(&mut record);
+    let mut next = to_map(&record);
+    // What a record's meta says is the server's to keep.
+    for field in META_FIELDS {
+        if let Some(v) = current.get(*field) {
+            next.insert(field.to_string(), v.clone());
+        }
+    }
+    let changed: Vec<String> = next
+        .iter()
+        .filter(|(field, value)| current.get(*field).unwrap_or(&Value::Null) != *value)
+        .map(|(field, _)| field.clone())
+        .collect();
+    if changed.is_empty() {
+        return Ok(None);
+    }
+    match write_next::<T>(
+        conn,
+        who,
+        stored,
+        &current,
+        next,
+        changed,
+        WriteOptions::default(),
+    )
+    .await?
+    {
+        Applied::Changed(record, change) => Ok(Some((record, *change))),
+        Applied::Unchanged(_) => Ok(None),
+    }
 }
 
 async fn create_in_tx<T: Collection>(

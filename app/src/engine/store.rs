@@ -467,6 +467,70 @@ pub async fn list_records(
     rows.iter().map(stored_from_row).collect()
 }
 
+/// The id of a record of `collection` whose text field `field` equals `value` ignoring case
+/// (a prospect by email), if any; the oldest when several do. `field` is a plain name of the
+/// model's, never input.
+pub async fn find_record_by_field(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    collection: &str,
+    field: &'static str,
+    value: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    debug_assert!(field.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+    let extract = if conn.backend_name() == "PostgreSQL" {
+        format!("(data::json ->> '{field}')")
+    } else {
+        format!("json_extract(data, '$.{field}')")
+    };
+    sqlx::query_scalar(&format!(
+        "SELECT id FROM records WHERE org_id = $1 AND collection = $2 \
+         AND lower({extract}) = lower($3) ORDER BY created_at, id LIMIT 1"
+    ))
+    .bind(org)
+    .bind(collection)
+    .bind(value)
+    .fetch_optional(conn)
+    .await
+}
+
+/// The latest changes of `collection` (newest first), before sequence `before`.
+pub async fn recent_changes(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    collection: &str,
+    before: i64,
+    limit: i64,
+) -> Result<Vec<ChangeEvent>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT seq, collection, record_id, op, version, data, changed, actor, at \
+         FROM change_log WHERE org_id = $1 AND collection = $2 AND seq < $3 \
+         ORDER BY seq DESC LIMIT $4",
+    )
+    .bind(org)
+    .bind(collection)
+    .bind(before)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(ChangeEvent {
+                seq: r.try_get("seq")?,
+                collection: r.try_get("collection")?,
+                record_id: r.try_get("record_id")?,
+                op: parse_op(&r.try_get::<String, _>("op")?)?,
+                version: r.try_get("version")?,
+                data: parse_json_opt(r.try_get("data")?)?,
+                changed: serde_json::from_str(&r.try_get::<String, _>("changed")?)
+                    .map_err(decode)?,
+                actor: r.try_get("actor")?,
+                at: r.try_get("at")?,
+            })
+        })
+        .collect()
+}
+
 /// Replace a record's data without a new version or a change-log entry: for server-owned
 /// counters (page views), which are not content and must not wake every subscriber.
 pub async fn write_data_in_place(

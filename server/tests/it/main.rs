@@ -18,3 +18,5 @@ mod language;
 mod limits;
 // Every server function given bodies it cannot read: 4xx, never 500.
 mod malformed_bodies;
+// Prospects: the booking webhook, the contact form, notifications, privacy.
+mod prospects;

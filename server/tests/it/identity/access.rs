@@ -216,6 +216,27 @@ fn table() -> Vec<(&'static str, Permission, Enc, Value)> {
             Form,
             json!({ "id": "none" }),
         ),
+        ("/api/booking/config", ReadSyncCentre, Form, json!({})),
+        (
+            "/api/booking/secret",
+            ManageSyncCentre,
+            Form,
+            json!({ "secret": "a signing key of thirty chars!" }),
+        ),
+        ("/api/booking/receipts", ReadSyncCentre, Form, json!({})),
+        (
+            "/api/contact",
+            ReadPublic,
+            Form,
+            json!({ "name": "Ann", "email": "ann@x.test", "message": "Bonjour" }),
+        ),
+        ("/api/notifications/list", FollowFeed, Form, json!({})),
+        (
+            "/api/notifications/seen",
+            FollowFeed,
+            Form,
+            json!({ "through": 0 }),
+        ),
     ]
 }
 

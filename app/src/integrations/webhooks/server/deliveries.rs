@@ -487,7 +487,18 @@ async fn attempt(
     };
     drop(conn);
     let delivery_id = format!("{}:{}", d.webhook_id, d.seq);
-    let body = serde_json::json!({ "delivery": delivery_id, "organisation": d.org, "event": change.staff }).to_string();
+    // `type` names what happened in the receiver's terms: `prospect.created`, `services.updated`.
+    let kind = engine
+        .registry
+        .get(&change.staff.collection)
+        .map(|entry| entry.event())
+        .unwrap_or("record");
+    let op = match change.staff.op {
+        crate::core::protocol::ChangeOp::Created => "created",
+        crate::core::protocol::ChangeOp::Updated => "updated",
+        crate::core::protocol::ChangeOp::Deleted => "deleted",
+    };
+    let body = serde_json::json!({ "delivery": delivery_id, "type": format!("{kind}.{op}"), "organisation": d.org, "event": change.staff }).to_string();
     let timestamp = now_ms() / 1000;
     // Checked again at every attempt: an address written as an IP never reaches the
     // resolver, and the policy may have changed since the webhook was registered.
