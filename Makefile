@@ -5,7 +5,7 @@
 SHELL := /bin/bash
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test setup lint size screenshots bench-latency bench-live clean-test-dbs
+.PHONY: run test setup lint size screenshots bench-latency bench-live bench-bookings clean-test-dbs
 
 run:
 	@scripts/setup.sh run
@@ -40,3 +40,8 @@ screenshots:
 bench-live:
 	@scripts/setup.sh run
 	@scripts/bench-live.sh
+
+# Signed booking webhooks with 100 staff sockets open: bookings/s, POST -> every socket.
+bench-bookings:
+	@scripts/setup.sh run
+	@scripts/bench-bookings.sh

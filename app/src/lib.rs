@@ -69,6 +69,18 @@ lazy_page!(DeskRoute, desk_page in backoffice, || {
 lazy_page!(DesignRoute, design_page in backoffice, || {
     view! { <crate::identity::ui::design_page::DesignPage/> }
 });
+lazy_page!(ProspectsRoute, prospects_page in backoffice, || {
+    use crate::{content::ui::collection_editor::CollectionAdminPage, prospects::ui::spec::PROSPECTS};
+    view! { <CollectionAdminPage spec=&PROSPECTS/> }
+});
+lazy_page!(BookingRoute, booking_page in backoffice, || {
+    view! { <crate::prospects::ui::booking_page::BookingPage/> }
+});
+// The contact form: public, in a chunk of its own (a visitor of another page does not
+// download it, and it carries no backoffice code).
+lazy_page!(ContactRoute, contact_page in contact, || {
+    view! { <crate::prospects::ui::contact_page::ContactPage/> }
+});
 lazy_page!(AccountRoute, account_page in backoffice, || {
     view! { <crate::identity::ui::account_page::AccountPage/> }
 });
@@ -181,6 +193,10 @@ fn Pages() -> impl IntoView {
                     <Route path=(StaticSegment("admin"), StaticSegment("desk")) view={Lazy::<DeskRoute>::new()}/>
                     <Route path=(StaticSegment("admin"), StaticSegment("account")) view={Lazy::<AccountRoute>::new()}/>
                     <Route path=(StaticSegment("admin"), StaticSegment("design")) view={Lazy::<DesignRoute>::new()}/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("prospects")) view={Lazy::<ProspectsRoute>::new()}/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("prospects"), ParamSegment("id")) view={Lazy::<ProspectsRoute>::new()}/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("booking")) view={Lazy::<BookingRoute>::new()}/>
+                    <Route path=StaticSegment("contact") view={Lazy::<ContactRoute>::new()}/>
                     <Route path=StaticSegment("signin") view={Lazy::<SignInRoute>::new()}/>
                     // Whole before it is sent: its form must work without the WASM.
                     <Route path=(StaticSegment("invite"), ParamSegment("token")) view={Lazy::<InvitationRoute>::new()} ssr=SsrMode::Async/>

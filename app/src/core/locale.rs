@@ -84,6 +84,17 @@ pub fn date(ms: i64, locale: Locale) -> String {
     day_text(y, m, d, locale)
 }
 
+/// A moment as the locale writes it, to the minute (UTC): "6 déc. 2026 à 14:05" /
+/// "6 Dec 2026, 14:05".
+pub fn date_time(ms: i64, locale: Locale) -> String {
+    let minutes = ms.div_euclid(60_000).rem_euclid(24 * 60);
+    let (h, m) = (minutes / 60, minutes % 60);
+    match locale {
+        Locale::fr => format!("{} à {h:02}:{m:02}", date(ms, locale)),
+        Locale::en => format!("{}, {h:02}:{m:02}", date(ms, locale)),
+    }
+}
+
 /// A stored "YYYY-MM-DD" as the locale writes it; `None` if it is not such a day.
 pub fn iso_day(text: &str, locale: Locale) -> Option<String> {
     let mut parts = text.splitn(3, '-');
@@ -148,6 +159,19 @@ mod tests {
         assert_eq!(money(123_450, Locale::en), "€1,234.50");
         assert_eq!(money(5, Locale::en), "€0.05");
         assert_eq!(money(-450, Locale::fr), "-4,50\u{a0}€");
+    }
+
+    #[test]
+    fn moments_as_each_language_writes_them() {
+        // 2026-12-10T14:05:00Z
+        assert_eq!(
+            date_time(1_796_911_500_000, Locale::fr),
+            "10 déc. 2026 à 14:05"
+        );
+        assert_eq!(
+            date_time(1_796_911_500_000, Locale::en),
+            "10 Dec 2026, 14:05"
+        );
     }
 
     #[test]

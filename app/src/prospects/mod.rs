@@ -15,6 +15,12 @@ pub fn plug_in(parts: &mut crate::engine::Parts) {
     parts
         .features
         .insert(server::contact::ContactLimit::default());
+    parts
+        .features
+        .insert(server::receipts::ReceiptGate::default());
+    parts
+        .features
+        .insert(server::receipts::BookingLimits::from_env());
     parts.notifiers.push((
         <model::Prospect as crate::core::collection::Collection>::NAME,
         std::sync::Arc::new(server::notifier::notification),

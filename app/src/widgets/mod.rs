@@ -8,4 +8,5 @@ pub mod indicator;
 pub mod language_switch;
 pub mod lazy_page;
 pub mod not_found;
+pub mod notification_bell;
 pub mod toast;

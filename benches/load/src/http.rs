@@ -63,6 +63,23 @@ impl Api {
         Ok(serde_json::from_str(&text)?)
     }
 
+    /// A server function called as a browser form posts it.
+    pub async fn form(&self, path: &str, fields: &[(&str, &str)]) -> Result<Value, Error> {
+        let res = self
+            .client
+            .post(format!("{}/api/{path}", self.base))
+            .header(COOKIE, &self.cookie)
+            .form(fields)
+            .send()
+            .await?;
+        let status = res.status();
+        let text = res.text().await?;
+        if !status.is_success() {
+            return Err(format!("{path}: {status} {text}").into());
+        }
+        Ok(serde_json::from_str(&text)?)
+    }
+
     /// A published service for one editor to change; its id and description.
     pub async fn create_service(&self, name: &str) -> Result<(String, String), Error> {
         let description = format!("{name}, version 0");

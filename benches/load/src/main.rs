@@ -5,8 +5,14 @@
 //!                       latency, throughput, server CPU and memory, and completeness.
 //! `courant-load saves`  compares the engine's merged save (change log and publish included)
 //!                       with a bare single-row sqlx update transaction on the same database.
+//! `courant-load bookings` signed booking webhooks with staff sockets open: bookings accepted
+//!                       per second, and from the POST to the prospect on every socket.
+//! `courant-load sample-booking` one correctly signed booking, for demos and for wiring a
+//!                       booking tool (docs/BOOKING.md).
 //! `courant-load table`  the Markdown tables of BENCHMARKS.md from those runs' JSON lines.
 
+mod booking_tool;
+mod bookings;
 mod editors;
 mod http;
 mod live;
@@ -31,6 +37,9 @@ struct Cli {
 enum Command {
     Live(live::LiveArgs),
     Saves(saves::SavesArgs),
+    Bookings(bookings::BookingsArgs),
+    /// Send one correctly signed sample booking (Calendly's invitee.created) to a webhook.
+    SampleBooking(booking_tool::SampleArgs),
     /// Print BENCHMARKS.md's tables from the JSON lines of earlier runs.
     Table(table::TableArgs),
 }
@@ -42,6 +51,8 @@ async fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Live(args) => live::run(args).await,
         Command::Saves(args) => saves::run(args).await,
+        Command::Bookings(args) => bookings::run(args).await,
+        Command::SampleBooking(args) => booking_tool::sample(args).await,
         Command::Table(args) => table::run(args),
     };
     match result {

@@ -1,5 +1,5 @@
 //! `courant-load table results.jsonl`: the Markdown tables BENCHMARKS.md holds, from the JSON
-//! lines `live` and `saves` append.
+//! lines `live`, `saves` and `bookings` append.
 
 use std::path::PathBuf;
 
@@ -82,6 +82,34 @@ pub fn run(args: TableArgs) -> Result<bool, Error> {
                 r["saves_per_commit"]
                     .as_f64()
                     .map_or("1 (a transaction each)".into(), |n| format!("{n:.1}"))
+            );
+        }
+    }
+    let bookings: Vec<&Value> = rows.iter().filter(|r| r["kind"] == "bookings").collect();
+    if !bookings.is_empty() {
+        println!();
+        println!("| database | staff sockets | POST → each socket p50 / p99 / max (ms) | POST → last socket p50 / p99 (ms) | bookings accepted/s (in flight) | answer p50 / p99 (ms) | redeliveries/s | server CPU µs / booking | refused / extra / missing / dup |");
+        println!("|---|---:|---|---|---:|---|---:|---:|---|");
+        for r in bookings {
+            println!(
+                "| {} | {} | {} / {} / {} | {} / {} | {} ({}) | {} / {} | {} | {} | {} / {} / {} / {} |",
+                r["backend"].as_str().unwrap_or("?"),
+                num(r, "sockets"),
+                num(r, "post_to_socket_ms.p50"),
+                num(r, "post_to_socket_ms.p99"),
+                num(r, "post_to_socket_ms.max"),
+                num(r, "post_to_last_socket_ms.p50"),
+                num(r, "post_to_last_socket_ms.p99"),
+                num(r, "accepted_per_s"),
+                num(r, "concurrency"),
+                num(r, "answer_ms.p50"),
+                num(r, "answer_ms.p99"),
+                num(r, "redelivered_per_s"),
+                num(r, "server_cpu_us_per_booking"),
+                num(r, "refused"),
+                num(r, "extra_frames"),
+                num(r, "completeness.missing"),
+                num(r, "completeness.duplicate"),
             );
         }
     }

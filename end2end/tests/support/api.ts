@@ -102,3 +102,10 @@ export async function signedInAs(baseUrl: string, who: { email: string; password
     return answer.json();
   };
 }
+
+/** As the admin, any server function taking a form. */
+export async function adminForm(baseUrl: string, path: string, form: Record<string, string>): Promise<any> {
+  const res = await adminFetch(baseUrl, path, { method: "POST", body: new URLSearchParams(form) });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}

@@ -2,7 +2,7 @@
 // a new page is added here once.
 
 /** The public site's list pages (detail pages are reached from them). */
-export const PUBLIC_PAGES = ["/", "/team", "/services", "/solutions"];
+export const PUBLIC_PAGES = ["/", "/team", "/services", "/solutions", "/contact"];
 
 /** The backoffice, signed in. */
 export const BACKOFFICE_PAGES = [
@@ -15,4 +15,6 @@ export const BACKOFFICE_PAGES = [
   "/admin/desk",
   "/admin/account",
   "/admin/design",
+  "/admin/prospects",
+  "/admin/booking",
 ];

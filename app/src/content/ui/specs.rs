@@ -28,6 +28,25 @@ pub enum FieldKind {
     CreateOnly,
     /// Server-owned average out of 5 ("4,5/5"; none yet: "—").
     Rating,
+    /// One of a few values, chosen in a list, each shown by its label.
+    Choice(&'static [Choice]),
+    /// One of a few values, set by the server, shown by its label.
+    ChoiceShown(&'static [Choice]),
+    /// A moment (ms since the epoch) set by the server, shown as a day and a time.
+    Moment,
+    /// A prospect's meetings, set by the booking tool, shown as a list.
+    Meetings,
+}
+
+/// A value of a choice field and how people read it.
+pub type Choice = (&'static str, Text);
+
+/// A list filter on a field: its label and values (`None`: the values found in the list).
+#[derive(Debug)]
+pub struct FilterSpec {
+    pub field: &'static str,
+    pub label: Text,
+    pub options: Option<&'static [Choice]>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -51,6 +70,15 @@ pub struct CollectionSpec {
     /// changed follow).
     pub columns: &'static [&'static str],
     pub fields: &'static [FieldSpec],
+    /// Filters besides the published one and the search.
+    pub filters: &'static [FilterSpec],
+    /// The list shows the newest first (a CRM's inbox) rather than in its own order.
+    pub newest_first: bool,
+    /// What reading and changing the collection take (the page follows the role).
+    pub read: crate::core::roles::Permission,
+    pub write: crate::core::roles::Permission,
+    /// Where a record's page is (`/admin/prospects/{id}`), when it has its own address.
+    pub record_path: Option<&'static str>,
     pub blank: fn() -> Value,
     /// The model's own rules (the ones the server applies), run on the editor's draft.
     pub validate: fn(&Map<String, Value>) -> Vec<FieldError>,
@@ -63,7 +91,12 @@ impl CollectionSpec {
             f.name == field
                 && !matches!(
                     f.kind,
-                    FieldKind::ReadOnly | FieldKind::CreateOnly | FieldKind::Rating
+                    FieldKind::ReadOnly
+                        | FieldKind::CreateOnly
+                        | FieldKind::Rating
+                        | FieldKind::ChoiceShown(_)
+                        | FieldKind::Moment
+                        | FieldKind::Meetings
                 )
         })
     }
@@ -88,6 +121,21 @@ impl CollectionSpec {
     /// days, booleans as words, positions counted from 1.
     pub fn show_value(&self, field: &str, value: &Value, locale: Locale) -> String {
         let kind = self.fields.iter().find(|f| f.name == field).map(|f| f.kind);
+        if let Some(FieldKind::Choice(options) | FieldKind::ChoiceShown(options)) = kind {
+            if let Some((_, label)) = options.iter().find(|(v, _)| Some(*v) == value.as_str()) {
+                return label(locale).to_string();
+            }
+        }
+        if let (Some(FieldKind::Moment), Some(ms)) = (kind, value.as_i64()) {
+            return if ms > 0 {
+                crate::core::locale::date_time(ms, locale)
+            } else {
+                "—".to_string()
+            };
+        }
+        if let (Some(FieldKind::Meetings), Value::Array(list)) = (kind, value) {
+            return td_string!(locale, content.values.meetings, n = list.len()).to_string();
+        }
         match value {
             Value::Null => td_string!(locale, content.values.empty).to_string(),
             Value::Bool(true) => td_string!(locale, content.values.yes).to_string(),
@@ -130,7 +178,7 @@ pub fn actor_name(actor: &str, locale: Locale) -> String {
 
 /// What the server would refuse in `draft`, by the model's [`Collection::validate`]. A draft
 /// that does not even read as the model is left to the server to explain.
-fn validate_as<T: Collection>(draft: &Map<String, Value>) -> Vec<FieldError> {
+pub fn validate_as<T: Collection>(draft: &Map<String, Value>) -> Vec<FieldError> {
     serde_json::from_value::<T>(Value::Object(draft.clone()))
         .map(|record| record.validate())
         .unwrap_or_default()
@@ -179,6 +227,11 @@ pub static TEAM: CollectionSpec = CollectionSpec {
             FieldKind::ReadOnly,
         ),
     ],
+    filters: &[],
+    newest_first: false,
+    read: crate::core::roles::Permission::ReadContent,
+    write: crate::core::roles::Permission::WriteContent,
+    record_path: None,
     blank: || json!({ "name": "", "role": "", "email": "", "bio": "", "photo_url": "" }),
     validate: validate_as::<TeamMember>,
 };
@@ -222,6 +275,11 @@ pub static SERVICES: CollectionSpec = CollectionSpec {
             FieldKind::Rating,
         ),
     ],
+    filters: &[],
+    newest_first: false,
+    read: crate::core::roles::Permission::ReadContent,
+    write: crate::core::roles::Permission::WriteContent,
+    record_path: None,
     blank: || json!({ "name": "", "description": "", "price_cents": 0, "published": false }),
     validate: validate_as::<Service>,
 };
@@ -260,6 +318,11 @@ pub static SOLUTIONS: CollectionSpec = CollectionSpec {
             FieldKind::ReadOnly,
         ),
     ],
+    filters: &[],
+    newest_first: false,
+    read: crate::core::roles::Permission::ReadContent,
+    write: crate::core::roles::Permission::WriteContent,
+    record_path: None,
     blank: || json!({ "title": "", "description": "", "category": "", "published": false }),
     validate: validate_as::<Solution>,
 };

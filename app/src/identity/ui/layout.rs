@@ -21,6 +21,7 @@ pub fn PublicLayout(children: Children) -> impl IntoView {
                     <A href="/team">{t!(i18n, common.nav.team)}</A>
                     <A href="/services">{t!(i18n, common.nav.services)}</A>
                     <A href="/solutions">{t!(i18n, common.nav.solutions)}</A>
+                    <A href="/contact">{t!(i18n, common.nav.contact)}</A>
                 </nav>
                 <RealtimeSyncIndicator/>
                 <LanguageSwitch/>
@@ -143,7 +144,7 @@ pub fn AdminLayout(
                 {move || user.get().map(|u| view! { <Organisation user=u/> })}
                 <div class="topbar-end">
                     <RealtimeSyncIndicator/>
-                    <Notifications/>
+                    <crate::widgets::notification_bell::NotificationBell/>
                     <LanguageSwitch/>
                     {move || user.get().map(|u| view! { <UserMenu user=u/> })}
                 </div>
@@ -167,6 +168,7 @@ pub fn AdminLayout(
                 <Show when=move || may(Permission::ReadCustomers)>
                     <div class="nav-section">
                         <h2 class="nav-heading">{t!(i18n, common.nav.activity)}</h2>
+                        <A href="/admin/prospects">{t!(i18n, common.nav.prospects)}</A>
                         <A href={DESK_PATH}>{t!(i18n, common.nav.desk)}</A>
                     </div>
                 </Show>
@@ -175,6 +177,7 @@ pub fn AdminLayout(
                         <h2 class="nav-heading">{t!(i18n, common.nav.administration)}</h2>
                         <A href="/admin/members">{t!(i18n, common.nav.members)}</A>
                         <A href="/admin/webhooks">{t!(i18n, common.nav.webhooks)}</A>
+                        <A href="/admin/booking">{t!(i18n, common.nav.booking)}</A>
                         <Show when=move || may(Permission::ManagePeople)>
                             <A href="/admin/design">{t!(i18n, common.nav.design)}</A>
                         </Show>
@@ -277,20 +280,6 @@ fn here_after_sign_in() -> String {
         return crate::identity::return_to::sign_in_url(&here);
     }
     crate::identity::return_to::SIGN_IN_PATH.to_string()
-}
-
-/// The notifications area of the top bar; the prospects and orders issues fill it.
-#[component]
-fn Notifications() -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <div class="notifications" data-testid="notifications">
-            <button type="button" class="quiet icon-button" aria-label=move || t_string!(i18n, common.notifications.none)
-                title=move || t_string!(i18n, common.notifications.none)>
-                <span class="icon icon-bell" aria-hidden="true"></span>
-            </button>
-        </div>
-    }
 }
 
 /// The organisation: its name, or a switcher when the account belongs to several.

@@ -16,13 +16,10 @@ use crate::i18n::*;
 use crate::prospects::model::{Activity, Meeting, MeetingStatus, Prospect, ProspectSource};
 
 use super::calendly::{self, Envelope, Invitee, SignatureProblem};
+use super::receipts::{record, BookingLimits};
 
 /// Largest body the webhook reads: a booking is a few KiB.
 pub const MAX_BODY: usize = 64 * 1024;
-/// How far a signature's time may be from the server's (Calendly's own advice: 3 minutes).
-pub const TOLERANCE_SECS: i64 = 180;
-/// Receipts kept per organisation; older ones go.
-const RECEIPTS_KEPT: i64 = 1_000;
 /// Longest signing key an admin may set.
 pub const MAX_SECRET: usize = 256;
 
@@ -172,39 +169,6 @@ pub async fn receipts(
         .collect::<Result<_, _>>()?)
 }
 
-async fn record(
-    engine: &Engine,
-    org: OrgId,
-    event: &str,
-    outcome: &str,
-    reason: &str,
-    prospect: Option<&str>,
-) -> Result<(), AppError> {
-    let mut conn = engine.db.writer().await?;
-    let event: String = event.chars().take(64).collect();
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO booking_receipts (org_id, received_at, event, outcome, reason, prospect_id) \
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-    )
-    .bind(org)
-    .bind(now_ms())
-    .bind(event)
-    .bind(outcome)
-    .bind(reason)
-    .bind(prospect)
-    .fetch_one(&mut *conn)
-    .await?;
-    // Keep the last receipts only: a tool that retries forever cannot grow the table.
-    if id % 100 == 0 {
-        sqlx::query("DELETE FROM booking_receipts WHERE org_id = $1 AND id <= $2")
-            .bind(org)
-            .bind(id - RECEIPTS_KEPT)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
-}
-
 fn answer(status: u16, message: String) -> Answer {
     Answer { status, message }
 }
@@ -245,17 +209,23 @@ async fn receive_checked(
         return Ok(answer(413, reason));
     }
     let secrets = [settings.secret.as_str(), settings.previous.as_str()];
-    if let Err(problem) =
-        calendly::verify(signature, body, &secrets, now_ms() / 1000, TOLERANCE_SECS)
-    {
+    let tolerance = engine.feature::<BookingLimits>().tolerance_secs;
+    if let Err(problem) = calendly::verify(signature, body, &secrets, now_ms() / 1000, tolerance) {
         let reason = match problem {
-            SignatureProblem::Missing => td_string!(l, prospects.booking.signature_missing),
-            SignatureProblem::Malformed => td_string!(l, prospects.booking.signature_malformed),
-            SignatureProblem::Stale => td_string!(l, prospects.booking.signature_stale),
-            SignatureProblem::Mismatch => td_string!(l, prospects.booking.signature_mismatch),
-            SignatureProblem::NoKey => td_string!(l, prospects.booking.no_key),
-        }
-        .to_string();
+            SignatureProblem::Missing => {
+                td_string!(l, prospects.booking.signature_missing).to_string()
+            }
+            SignatureProblem::Malformed => {
+                td_string!(l, prospects.booking.signature_malformed).to_string()
+            }
+            SignatureProblem::Stale => {
+                td_string!(l, prospects.booking.signature_stale, secs = tolerance).to_string()
+            }
+            SignatureProblem::Mismatch => {
+                td_string!(l, prospects.booking.signature_mismatch).to_string()
+            }
+            SignatureProblem::NoKey => td_string!(l, prospects.booking.no_key).to_string(),
+        };
         record(engine, org, &named, "refused", &reason, None).await?;
         return Ok(answer(401, reason));
     }

@@ -4,3 +4,4 @@ pub mod booking;
 pub mod calendly;
 pub mod contact;
 pub mod notifier;
+pub mod receipts;

@@ -13,6 +13,7 @@ on_both_backends!(
     either_key_works_while_the_key_is_changed,
     parallel_redeliveries_make_one_prospect_and_one_meeting,
     notifications_follow_bookings_per_member,
+    a_flood_of_refused_requests_is_counted_not_written,
 );
 
 pub const SECRET: &str = "a signing key of thirty chars!";
@@ -436,4 +437,37 @@ async fn notifications_follow_bookings_per_member(b: Backend) {
     assert_eq!(after["unseen"], 1);
     assert_eq!(after["items"][0]["title"], "Prospect assigned to you");
     assert_eq!(list(client_with_token(&app.admin_token)).await["unseen"], 2);
+}
+
+/// Anyone with the URL can send unsigned requests: each is refused (401), but past 60 a
+/// minute they are counted rather than written, and the next receipt says how many.
+async fn a_flood_of_refused_requests_is_counted_not_written(b: Backend) {
+    let app = spawn_app(b).await;
+    let url = booking_url(&app).await;
+    let booking = invitee("invitee.created", 1, "flood@x.test");
+    for _ in 0..75 {
+        let (status, _) = post_signed(&url, &booking, "a forged key, 30 characters!!", now()).await;
+        assert_eq!(status, 401);
+    }
+    let (status, _) = post_signed(&url, &booking, SECRET, now()).await;
+    assert_eq!(status, 200);
+    let refused: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM booking_receipts WHERE outcome = 'refused'")
+            .fetch_one(&app.engine.db.read)
+            .await
+            .unwrap();
+    assert_eq!(
+        refused, 60,
+        "the first minute's share of refusals is recorded"
+    );
+    let list = receipts(&app).await;
+    let accepted = &list[0];
+    assert_eq!(accepted["outcome"], "accepted");
+    assert!(
+        accepted["reason"]
+            .as_str()
+            .unwrap()
+            .contains("15 autres refus non enregistrés"),
+        "{accepted}"
+    );
 }

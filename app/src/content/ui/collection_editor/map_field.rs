@@ -78,7 +78,33 @@ pub(super) fn MapField(
                 on:change=move |ev| on_change.run(Value::Bool(event_target_checked(&ev)))/>
         }
         .into_any(),
-        FieldKind::ReadOnly | FieldKind::CreateOnly | FieldKind::Rating => {
+        FieldKind::Choice(options) => view! {
+            <select name=spec.name aria-describedby=described_by
+                aria-invalid=move || message.get().is_some().to_string()
+                on:change=move |ev| on_change.run(Value::String(event_target_value(&ev)))>
+                {options.iter().map(|(v, label)| {
+                    let v: &'static str = v;
+                    view! { <option value=v selected=move || value.get().as_str() == Some(v)>{move || label(i18n.get_locale())}</option> }
+                }).collect_view()}
+            </select>
+        }
+        .into_any(),
+        FieldKind::Meetings => {
+            let error_id = error_id.clone();
+            return view! {
+                <div class="field">
+                    <span>{move || (spec.label)(i18n.get_locale())}</span>
+                    <Meetings value/>
+                    <span class="field-error" id=error_id>{move || message.get()}</span>
+                </div>
+            }
+            .into_any()
+        }
+        FieldKind::ReadOnly
+        | FieldKind::CreateOnly
+        | FieldKind::Rating
+        | FieldKind::ChoiceShown(_)
+        | FieldKind::Moment => {
             let shown = move || collection.show_value(spec.name, &value.get(), i18n.get_locale());
             view! { <output name=spec.name aria-describedby=described_by>{shown}</output> }.into_any()
         }
@@ -92,6 +118,59 @@ pub(super) fn MapField(
                 {move || message.get()}
             </span>
         </label>
+    }
+    .into_any()
+}
+
+/// A prospect's meetings, newest first: when, what, where, and their state.
+#[component]
+fn Meetings(value: Signal<Value>) -> impl IntoView {
+    let i18n = use_i18n();
+    let list = move || {
+        let mut meetings: Vec<serde_json::Map<String, Value>> = value
+            .get()
+            .as_array()
+            .map(|a| a.iter().filter_map(|m| m.as_object().cloned()).collect())
+            .unwrap_or_default();
+        meetings.sort_by_key(|m| {
+            std::cmp::Reverse(m.get("start").and_then(Value::as_i64).unwrap_or(0))
+        });
+        meetings
+    };
+    view! {
+        <ul class="meetings" data-testid="meetings">
+            {move || {
+                let l = i18n.get_locale();
+                let items = list();
+                if items.is_empty() {
+                    return view! { <li class="muted">{td_string!(l, prospects.meetings.none)}</li> }.into_any();
+                }
+                items.into_iter().map(|m| {
+                    let text = |k: &str| m.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+                    let start = m.get("start").and_then(Value::as_i64).unwrap_or(0);
+                    let status = text("status");
+                    let (chip, label) = match status.as_str() {
+                        "cancelled" => ("chip bad", td_string!(l, prospects.meetings.cancelled)),
+                        "rescheduled" => ("chip warn", td_string!(l, prospects.meetings.rescheduled)),
+                        _ => ("chip ok", td_string!(l, prospects.meetings.planned)),
+                    };
+                    let location = text("location");
+                    let is_link = location.starts_with("https://");
+                    view! {
+                        <li class="meeting" data-status=status.clone()>
+                            <strong>{crate::core::locale::date_time(start, l)}</strong>
+                            " · " {text("event_name")} " "
+                            <span class=chip>{label}</span>
+                            {(!location.is_empty()).then(|| if is_link {
+                                view! { <a href=location.clone() target="_blank" rel="noopener noreferrer">{td_string!(l, prospects.meetings.join)}</a> }.into_any()
+                            } else {
+                                view! { <span class="muted">{location.clone()}</span> }.into_any()
+                            })}
+                        </li>
+                    }
+                }).collect_view().into_any()
+            }}
+        </ul>
     }
 }
 

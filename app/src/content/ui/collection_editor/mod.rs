@@ -86,7 +86,7 @@ pub fn CollectionAdminPage(spec: &'static CollectionSpec) -> impl IntoView {
     let snapshot = Resource::new(|| (), move |_| staff_list(spec.name.to_string()));
     let title = move || (spec.title)(i18n.get_locale());
     view! {
-        <AdminLayout>
+        <AdminLayout read=spec.read write=spec.write>
             <Title text=move || t_string!(i18n, content.editor.page_title, title = title()).to_string()/>
             <h1>{title}</h1>
             <Suspense fallback=move || view! { <TableSkeleton/> }>
@@ -139,17 +139,31 @@ fn CollectionEditor(spec: &'static CollectionSpec, snap: Snapshot<Vec<Value>>) -
     // of view as others change them — except a record being edited, which stays with its
     // text, and a deleted one with unsaved changes, which stays until recreated or abandoned.
     let filter = RwSignal::new(Filter::All);
+    // The spec's own filters: the value chosen for each field ("": all).
+    let choices = RwSignal::new(HashMap::<&'static str, String>::new());
     let search = RwSignal::new(String::new());
     let page = RwSignal::new(0usize);
     let fresh = RwSignal::new(HashSet::<String>::new());
     let matching = Memo::new(move |_| {
         let held = |id: &str| editing.with(|e| e.contains_key(id));
         let (f, words) = (filter.get(), search.get().to_lowercase());
+        let chosen = choices.get();
+        let keeps = |m: &Item| {
+            chosen.iter().all(|(field, want)| {
+                want.is_empty() || m.get(*field).and_then(Value::as_str).unwrap_or_default() == want
+            })
+        };
         let mut ids: Vec<String> = list.with(|l| {
-            l.iter()
-                .filter(|m| (f.keeps(m) && matches(m, &words)) || held(id_of(m)))
-                .map(|m| id_of(m).to_string())
-                .collect()
+            let mut kept: Vec<&Item> = l
+                .iter()
+                .filter(|m| (f.keeps(m) && keeps(m) && matches(m, &words)) || held(id_of(m)))
+                .collect();
+            if spec.newest_first {
+                kept.sort_by_key(|m| {
+                    std::cmp::Reverse(m.get("created_at").and_then(Value::as_i64).unwrap_or(0))
+                });
+            }
+            kept.into_iter().map(|m| id_of(m).to_string()).collect()
         });
         let mut lost: Vec<String> =
             gone.with(|g| g.keys().filter(|id| !ids.contains(id)).cloned().collect());
@@ -162,6 +176,7 @@ fn CollectionEditor(spec: &'static CollectionSpec, snap: Snapshot<Vec<Value>>) -
     Effect::new(move |_| {
         filter.track();
         search.track();
+        choices.track();
         page.set(0);
     });
     let rows = Signal::derive(move || {
@@ -306,6 +321,7 @@ fn CollectionEditor(spec: &'static CollectionSpec, snap: Snapshot<Vec<Value>>) -
                         </select>
                     </label>
                 })}
+                {spec.filters.iter().map(|fs| view! { <ChoiceFilter spec fs list choices/> }).collect_view()}
                 <button type="button" class="add" data-testid="add" on:click=add>{move || (spec.add)(i18n.get_locale())}</button>
             </div>
             {move || (unsaved_new() > 0).then(|| view! {
@@ -339,6 +355,55 @@ fn CollectionEditor(spec: &'static CollectionSpec, snap: Snapshot<Vec<Value>>) -
                 })}
             </Modal>
         </div>
+    }
+}
+
+/// A select over one field's values: the spec's, or those found in the list.
+#[component]
+fn ChoiceFilter(
+    spec: &'static CollectionSpec,
+    fs: &'static crate::content::ui::specs::FilterSpec,
+    list: RwSignal<Vec<Item>>,
+    choices: RwSignal<HashMap<&'static str, String>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let options = move || -> Vec<(String, String)> {
+        let l = i18n.get_locale();
+        match fs.options {
+            Some(options) => options
+                .iter()
+                .map(|(v, label)| (v.to_string(), label(l).to_string()))
+                .collect(),
+            None => {
+                let mut found: Vec<String> = list.with(|items| {
+                    items
+                        .iter()
+                        .filter_map(|m| m.get(fs.field).and_then(Value::as_str))
+                        .filter(|v| !v.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                });
+                found.sort();
+                found.dedup();
+                found.into_iter().map(|v| (v.clone(), v)).collect()
+            }
+        }
+    };
+    let _ = spec;
+    view! {
+        <label class="filter">
+            <span>{move || (fs.label)(i18n.get_locale())}</span>
+            <select data-testid=format!("filter-{}", fs.field)
+                on:change=move |ev| {
+                    let value = event_target_value(&ev);
+                    choices.update(|c| {
+                        c.insert(fs.field, value);
+                    });
+                }>
+                <option value="">{t!(i18n, content.editor.filter_all)}</option>
+                {move || options().into_iter().map(|(v, label)| view! { <option value=v>{label}</option> }).collect_view()}
+            </select>
+        </label>
     }
 }
 
