@@ -18,13 +18,14 @@ use std::path::{Path, PathBuf};
 /// French first: the default when neither the cookie nor the browser asks for English.
 const LOCALES: [&str; 2] = ["fr", "en"];
 /// One file per feature, as the code is laid out.
-const NAMESPACES: [&str; 6] = [
+const NAMESPACES: [&str; 7] = [
     "common",
     "identity",
     "content",
     "webhooks",
     "errors",
     "prospects",
+    "shop",
 ];
 
 /// A message's translations, by locale, in `LOCALES` order.

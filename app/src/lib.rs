@@ -22,6 +22,7 @@ pub mod i18n;
 pub mod identity;
 pub mod integrations;
 pub mod prospects;
+pub mod shop;
 #[cfg(feature = "ssr")]
 pub mod startup;
 #[cfg(feature = "test-collections")]

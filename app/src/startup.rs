@@ -46,6 +46,7 @@ pub async fn start(database_url: &str, settings: Settings) -> Result<Engine, Sta
     crate::content::server::plug_in(&mut parts);
     crate::integrations::webhooks::plug_in(&mut parts, settings.outbound);
     crate::prospects::plug_in(&mut parts);
+    crate::shop::plug_in(&mut parts);
     #[cfg(feature = "test-collections")]
     crate::testing::plug_in(&mut parts);
     crate::core::call::declare(server_functions());
@@ -64,6 +65,7 @@ pub fn server_functions() -> Vec<(&'static str, crate::core::call::BodyEncoding)
     use crate::identity::{api as identity, members_api as members};
     use crate::integrations::webhooks::api as webhooks;
     use crate::prospects::api as prospects;
+    use crate::shop::api as shop;
     vec![
         reads::<engine::Sync>(),
         reads::<engine::PublicList>(),
@@ -104,5 +106,9 @@ pub fn server_functions() -> Vec<(&'static str, crate::core::call::BodyEncoding)
         reads::<prospects::SetBookingSecret>(),
         reads::<prospects::BookingReceipts>(),
         reads::<prospects::SendContact>(),
+        reads::<shop::Checkout>(),
+        reads::<shop::OrderReceipt>(),
+        reads::<shop::SetOrderStatus>(),
+        reads::<shop::Dashboard>(),
     ]
 }

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-const FEATURES: [&str; 4] = ["identity", "content", "integrations", "prospects"];
+const FEATURES: [&str; 5] = ["identity", "content", "integrations", "prospects", "shop"];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {

@@ -16,6 +16,8 @@ pub mod live_config;
 #[cfg(feature = "ssr")]
 pub mod notifications;
 #[cfg(feature = "ssr")]
+pub mod rate;
+#[cfg(feature = "ssr")]
 pub mod registry;
 #[cfg(feature = "ssr")]
 pub mod retention;

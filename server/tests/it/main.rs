@@ -20,3 +20,5 @@ mod limits;
 mod malformed_bodies;
 // Prospects: the booking webhook, the contact form, notifications, privacy.
 mod prospects;
+// The shop: checkouts, the orders desk, the dashboard.
+mod shop;

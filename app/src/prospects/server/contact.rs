@@ -3,9 +3,7 @@
 //! the team knows of them; a hidden field catches bots; each address may write a few times
 //! an hour.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use sqlx::AnyConnection;
 
@@ -14,6 +12,7 @@ use crate::core::locale::{current, date};
 use crate::core::principal::Principal;
 use crate::core::time::now_ms;
 use crate::core::validate::Validator;
+use crate::engine::rate::PerAddress;
 use crate::engine::{save, store, Engine};
 use crate::i18n::*;
 use crate::prospects::model::{Prospect, ProspectSource};
@@ -21,8 +20,6 @@ use crate::prospects::model::{Prospect, ProspectSource};
 /// Messages one address may send in [`WINDOW`].
 pub const PER_ADDRESS: u32 = 5;
 const WINDOW: Duration = Duration::from_secs(3600);
-/// Addresses remembered at most; past it, expired windows go, then everything.
-const MAX_KEYS: usize = 100_000;
 const MAX_MESSAGE: usize = 5_000;
 
 /// What a visitor wrote.
@@ -37,29 +34,12 @@ pub struct Message {
 }
 
 /// Messages per address, counted in this process.
-#[derive(Clone, Default)]
-pub struct ContactLimit(Arc<Mutex<HashMap<String, (u32, Instant)>>>);
+#[derive(Clone)]
+pub struct ContactLimit(PerAddress);
 
-impl ContactLimit {
-    /// Count one message from `address`, unless it has sent its share.
-    fn allow(&self, address: &str) -> bool {
-        let now = Instant::now();
-        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() >= MAX_KEYS {
-            map.retain(|_, (_, start)| now.duration_since(*start) < WINDOW);
-            if map.len() >= MAX_KEYS {
-                map.clear();
-            }
-        }
-        let entry = map.entry(address.to_string()).or_insert((0, now));
-        if now.duration_since(entry.1) >= WINDOW {
-            *entry = (0, now);
-        }
-        if entry.0 >= PER_ADDRESS {
-            return false;
-        }
-        entry.0 += 1;
-        true
+impl Default for ContactLimit {
+    fn default() -> Self {
+        Self(PerAddress::new(PER_ADDRESS, WINDOW))
     }
 }
 
@@ -97,7 +77,7 @@ pub async fn submit(
     if !problems.is_empty() {
         return Err(AppError::Validation(problems));
     }
-    if !engine.feature::<ContactLimit>().allow(address) {
+    if !engine.feature::<ContactLimit>().0.allow(address) {
         return Err(AppError::TooManyRequests);
     }
     // A bot filled the field people do not see: it is thanked, and nothing is kept.
@@ -162,19 +142,4 @@ pub async fn submit(
             })
         })
         .await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_address_may_write_a_few_times_then_waits() {
-        let limit = ContactLimit::default();
-        for _ in 0..PER_ADDRESS {
-            assert!(limit.allow("203.0.113.7"));
-        }
-        assert!(!limit.allow("203.0.113.7"));
-        assert!(limit.allow("198.51.100.1"), "others are not counted");
-    }
 }

@@ -230,6 +230,25 @@ fn table() -> Vec<(&'static str, Permission, Enc, Value)> {
             Form,
             json!({ "name": "Ann", "email": "ann@x.test", "message": "Bonjour" }),
         ),
+        (
+            "/api/shop/checkout",
+            ReadPublic,
+            Json,
+            json!({ "lines": [], "name": "Ann", "email": "ann@x.test", "key": "access-test-key-0001" }),
+        ),
+        (
+            "/api/shop/receipt",
+            ReadPublic,
+            Json,
+            json!({ "number": "CMD-20260101-AAAAAA", "key": "none" }),
+        ),
+        (
+            "/api/shop/status",
+            WriteCustomers,
+            Json,
+            json!({ "id": "none", "seen": "pending", "to": "in_progress" }),
+        ),
+        ("/api/shop/dashboard", ReadCustomers, Form, json!({})),
         ("/api/notifications/list", FollowFeed, Form, json!({})),
         (
             "/api/notifications/seen",

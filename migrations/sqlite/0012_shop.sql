@@ -1,0 +1,18 @@
+-- The shop's orders by number: unique (a number drawn twice is drawn again), with the key of
+-- the buyer's confirmation page. The order itself is a record (collection "orders").
+CREATE TABLE shop_orders (
+    number     TEXT    PRIMARY KEY,
+    org_id     INTEGER NOT NULL REFERENCES organisations (id),
+    order_id   TEXT    NOT NULL,
+    secret     TEXT    NOT NULL,
+    created_at INTEGER NOT NULL
+);
+-- Each checkout's key, claimed before its order is written: the same confirm sent again
+-- finds the order it made.
+CREATE TABLE shop_checkouts (
+    org_id     INTEGER NOT NULL REFERENCES organisations (id),
+    idem_key   TEXT    NOT NULL,
+    number     TEXT    NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (org_id, idem_key)
+);
