@@ -5,7 +5,7 @@
 SHELL := /bin/bash
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test setup lint size screenshots bench-latency bench-live bench-bookings clean-test-dbs
+.PHONY: run test setup lint size screenshots bench-latency bench-live bench-bookings bench-checkouts clean-test-dbs
 
 run:
 	@scripts/setup.sh run
@@ -44,4 +44,9 @@ bench-live:
 # Signed booking webhooks with 100 staff sockets open: bookings/s, POST -> every socket.
 bench-bookings:
 	@scripts/setup.sh run
-	@scripts/bench-bookings.sh
+	@WHAT=bookings scripts/bench-arrivals.sh
+
+# Shop checkouts with 100 desk sockets open: checkouts/s at 8 buyers, checkout -> every socket.
+bench-checkouts:
+	@scripts/setup.sh run
+	@WHAT=checkouts scripts/bench-arrivals.sh

@@ -64,8 +64,15 @@ lazy_page!(WebhooksRoute, webhooks_page in backoffice, || {
 lazy_page!(MembersRoute, members_page in backoffice, || {
     view! { <crate::identity::ui::members_page::MembersPage/> }
 });
-lazy_page!(DeskRoute, desk_page in backoffice, || {
-    view! { <crate::identity::ui::desk_page::DeskPage/> }
+lazy_page!(DashboardRoute, dashboard_page in backoffice, || {
+    view! { <crate::shop::ui::dashboard_page::DashboardPage/> }
+});
+lazy_page!(OrdersRoute, orders_page in backoffice, || {
+    view! { <crate::shop::ui::desk::OrdersPage/> }
+});
+lazy_page!(ProductsRoute, products_page in backoffice, || {
+    use crate::{content::ui::collection_editor::CollectionAdminPage, shop::ui::specs::PRODUCTS};
+    view! { <CollectionAdminPage spec=&PRODUCTS/> }
 });
 lazy_page!(DesignRoute, design_page in backoffice, || {
     view! { <crate::identity::ui::design_page::DesignPage/> }
@@ -81,6 +88,16 @@ lazy_page!(BookingRoute, booking_page in backoffice, || {
 // download it, and it carries no backoffice code).
 lazy_page!(ContactRoute, contact_page in contact, || {
     view! { <crate::prospects::ui::contact_page::ContactPage/> }
+});
+// The shop, the cart and the order's confirmation: public, in a chunk of their own.
+lazy_page!(ShopRoute, shop_page in shop, || {
+    view! { <crate::shop::ui::shop_page::ShopPage/> }
+});
+lazy_page!(CartRoute, cart_page in shop, || {
+    view! { <crate::shop::ui::cart_page::CartPage/> }
+});
+lazy_page!(ReceiptRoute, receipt_page in shop, || {
+    view! { <crate::shop::ui::receipt_page::ReceiptPage/> }
 });
 lazy_page!(AccountRoute, account_page in backoffice, || {
     view! { <crate::identity::ui::account_page::AccountPage/> }
@@ -191,13 +208,21 @@ fn Pages() -> impl IntoView {
                     <Route path=(StaticSegment("admin"), StaticSegment("solutions")) view={Lazy::<SolutionsAdminRoute>::new()}/>
                     <Route path=(StaticSegment("admin"), StaticSegment("webhooks")) view={Lazy::<WebhooksRoute>::new()}/>
                     <Route path=(StaticSegment("admin"), StaticSegment("members")) view={Lazy::<MembersRoute>::new()}/>
-                    <Route path=(StaticSegment("admin"), StaticSegment("desk")) view={Lazy::<DeskRoute>::new()}/>
+                    <Route path=StaticSegment("admin") view={Lazy::<DashboardRoute>::new()}/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("orders")) view={Lazy::<OrdersRoute>::new()}/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("orders"), ParamSegment("id")) view={Lazy::<OrdersRoute>::new()}/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("products")) view={Lazy::<ProductsRoute>::new()}/>
                     <Route path=(StaticSegment("admin"), StaticSegment("account")) view={Lazy::<AccountRoute>::new()}/>
                     <Route path=(StaticSegment("admin"), StaticSegment("design")) view={Lazy::<DesignRoute>::new()}/>
                     <Route path=(StaticSegment("admin"), StaticSegment("prospects")) view={Lazy::<ProspectsRoute>::new()}/>
                     <Route path=(StaticSegment("admin"), StaticSegment("prospects"), ParamSegment("id")) view={Lazy::<ProspectsRoute>::new()}/>
                     <Route path=(StaticSegment("admin"), StaticSegment("booking")) view={Lazy::<BookingRoute>::new()}/>
                     <Route path=StaticSegment("contact") view={Lazy::<ContactRoute>::new()}/>
+                    <Route path=StaticSegment("boutique") view={Lazy::<ShopRoute>::new()}/>
+                    <Route path=StaticSegment("shop") view={Lazy::<ShopRoute>::new()}/>
+                    <Route path=StaticSegment("panier") view={Lazy::<CartRoute>::new()}/>
+                    <Route path=StaticSegment("cart") view={Lazy::<CartRoute>::new()}/>
+                    <Route path=(StaticSegment("commande"), ParamSegment("number")) view={Lazy::<ReceiptRoute>::new()}/>
                     <Route path=StaticSegment("signin") view={Lazy::<SignInRoute>::new()}/>
                     // Whole before it is sent: its form must work without the WASM.
                     <Route path=(StaticSegment("invite"), ParamSegment("token")) view={Lazy::<InvitationRoute>::new()} ssr=SsrMode::Async/>

@@ -90,10 +90,10 @@ test("an operator lands on a page of their own, and is told which pages are not 
   await page.getByLabel("E-mail").fill("olga@courant.test");
   await page.getByLabel("Mot de passe").fill(password);
   await page.getByRole("button", { name: "Se connecter" }).click();
-  await expect(page).toHaveURL(`${server.url}/admin/desk`);
+  await expect(page).toHaveURL(`${server.url}/admin`);
   await expect(page.locator("#root")).toHaveAttribute("data-hydrated", "true");
-  await expect(page.getByRole("heading", { name: "Votre poste" })).toBeVisible();
-  await expect(page.getByTestId("desk-coming")).toContainText("Le suivi des commandes et des prospects arrive ici");
+  await expect(page.getByRole("heading", { name: "Tableau de bord" })).toBeVisible();
+  await expect(page.getByTestId("orders-today")).toHaveText("0");
   await expect(page.getByTestId("user-role")).toHaveText("opérateur");
   await expect(page.getByTestId("read-only")).toHaveCount(0);
   await expect(page.getByRole("alert")).toHaveCount(0);
@@ -114,7 +114,7 @@ test("an operator lands on a page of their own, and is told which pages are not 
   await expect(notice).toContainText("Cette page n’est pas prévue pour votre rôle (opérateur).");
   await expect(page.getByRole("alert")).toHaveCount(0);
   await notice.getByRole("link", { name: "Aller à ma page" }).click();
-  await expect(page).toHaveURL(`${server.url}/admin/desk`);
+  await expect(page).toHaveURL(`${server.url}/admin`);
 });
 
 test("an editor sees the members read-only, not a form the server would refuse", async ({ page, problems, servers }) => {

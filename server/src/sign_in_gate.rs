@@ -41,8 +41,12 @@ pub async fn gate_backoffice(State(state): State<AppState>, req: Request, next: 
             let next_page = query_value(req.uri().query(), "next");
             Redirect::to(after_sign_in(next_page.as_deref())).into_response()
         }
-        // The backoffice's front door: the first page the person's role can use.
-        (true, false) if path == BACKOFFICE_HOME || path == "/admin/" => {
+        // The backoffice's front door: the dashboard for who serves customers, otherwise the
+        // first page the person's role can use.
+        (true, false)
+            if (path == BACKOFFICE_HOME || path == "/admin/")
+                && home_for(who.as_ref().and_then(|w| w.role)) != BACKOFFICE_HOME =>
+        {
             Redirect::to(home_for(who.and_then(|w| w.role))).into_response()
         }
         _ => next.run(req).await,

@@ -1,6 +1,7 @@
 //! Reactive client state shared by pages: the live feed and the save hook. Safe to create
 //! during server rendering, where the feed stays idle.
 
+pub mod cart;
 mod feed;
 pub mod list;
 pub mod queue;

@@ -95,6 +95,12 @@ pub fn date_time(ms: i64, locale: Locale) -> String {
     }
 }
 
+/// The time of day of a moment, "14:02" (UTC, as [`date_time`]).
+pub fn time_of_day(ms: i64, _locale: Locale) -> String {
+    let minutes = ms.div_euclid(60_000).rem_euclid(24 * 60);
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
 /// A stored "YYYY-MM-DD" as the locale writes it; `None` if it is not such a day.
 pub fn iso_day(text: &str, locale: Locale) -> Option<String> {
     let mut parts = text.splitn(3, '-');

@@ -6,16 +6,16 @@ pub const SIGN_IN_PATH: &str = "/signin";
 /// Where signing in leads when no page was asked for: the server sends it on to the page of
 /// the person's role ([`home_for`]).
 pub const BACKOFFICE_HOME: &str = "/admin";
-/// The operators' page until their desk exists.
-pub const DESK_PATH: &str = "/admin/desk";
+/// The dashboard of who serves customers (operators, admins, supervisors).
+pub const DESK_PATH: &str = "/admin";
 
 /// The first page a role can use.
 pub fn home_for(role: Option<crate::core::roles::Role>) -> &'static str {
     use crate::core::roles::{allows, Permission};
-    if allows(role, Permission::ReadContent) {
-        "/admin/settings"
-    } else if allows(role, Permission::ReadCustomers) {
+    if allows(role, Permission::ReadCustomers) {
         DESK_PATH
+    } else if allows(role, Permission::ReadContent) {
+        "/admin/settings"
     } else {
         // No role in this organisation any more: one's own account still works.
         "/admin/account"
@@ -55,9 +55,9 @@ mod tests {
     #[test]
     fn each_role_lands_on_a_page_it_can_use() {
         use crate::core::roles::Role;
-        assert_eq!(home_for(Some(Role::Admin)), "/admin/settings");
+        assert_eq!(home_for(Some(Role::Admin)), DESK_PATH);
         assert_eq!(home_for(Some(Role::Editor)), "/admin/settings");
-        assert_eq!(home_for(Some(Role::Supervisor)), "/admin/settings");
+        assert_eq!(home_for(Some(Role::Supervisor)), DESK_PATH);
         assert_eq!(home_for(Some(Role::Operator)), DESK_PATH);
         assert_eq!(home_for(None), "/admin/account");
     }

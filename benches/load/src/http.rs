@@ -46,6 +46,11 @@ impl Api {
         &self.cookie
     }
 
+    /// A JSON server function (`sync`, …), as the backoffice calls it.
+    pub async fn json(&self, path: &str, body: Value) -> Result<Value, Error> {
+        self.call(path, body).await
+    }
+
     async fn call(&self, path: &str, body: Value) -> Result<Value, Error> {
         let res = self
             .client

@@ -9,10 +9,13 @@
 //!                       per second, and from the POST to the prospect on every socket.
 //! `courant-load sample-booking` one correctly signed booking, for demos and for wiring a
 //!                       booking tool (docs/BOOKING.md).
+//! `courant-load checkouts` buyers checking out with the orders desk open on staff sockets:
+//!                       checkouts per second, and from the checkout to the order on every socket.
 //! `courant-load table`  the Markdown tables of BENCHMARKS.md from those runs' JSON lines.
 
 mod booking_tool;
 mod bookings;
+mod checkouts;
 mod editors;
 mod http;
 mod live;
@@ -38,6 +41,7 @@ enum Command {
     Live(live::LiveArgs),
     Saves(saves::SavesArgs),
     Bookings(bookings::BookingsArgs),
+    Checkouts(checkouts::CheckoutsArgs),
     /// Send one correctly signed sample booking (Calendly's invitee.created) to a webhook.
     SampleBooking(booking_tool::SampleArgs),
     /// Print BENCHMARKS.md's tables from the JSON lines of earlier runs.
@@ -52,6 +56,7 @@ async fn main() -> ExitCode {
         Command::Live(args) => live::run(args).await,
         Command::Saves(args) => saves::run(args).await,
         Command::Bookings(args) => bookings::run(args).await,
+        Command::Checkouts(args) => checkouts::run(args).await,
         Command::SampleBooking(args) => booking_tool::sample(args).await,
         Command::Table(args) => table::run(args),
     };

@@ -113,6 +113,32 @@ pub fn run(args: TableArgs) -> Result<bool, Error> {
             );
         }
     }
+    let checkouts: Vec<&Value> = rows.iter().filter(|r| r["kind"] == "checkouts").collect();
+    if !checkouts.is_empty() {
+        println!();
+        println!("| database | desk sockets | checkout → each socket p50 / p99 / max (ms) | checkout → last socket p50 / p99 (ms) | checkouts/s (buyers at once) | answer p50 / p99 (ms) | server CPU µs / checkout | refused / missing / dup |");
+        println!("|---|---:|---|---|---:|---|---:|---|");
+        for r in checkouts {
+            println!(
+                "| {} | {} | {} / {} / {} | {} / {} | {} ({}) | {} / {} | {} | {} / {} / {} |",
+                r["backend"].as_str().unwrap_or("?"),
+                num(r, "sockets"),
+                num(r, "checkout_to_socket_ms.p50"),
+                num(r, "checkout_to_socket_ms.p99"),
+                num(r, "checkout_to_socket_ms.max"),
+                num(r, "checkout_to_last_socket_ms.p50"),
+                num(r, "checkout_to_last_socket_ms.p99"),
+                num(r, "checkouts_per_s"),
+                num(r, "concurrency"),
+                num(r, "answer_ms.p50"),
+                num(r, "answer_ms.p99"),
+                num(r, "server_cpu_us_per_checkout"),
+                num(r, "refused"),
+                num(r, "completeness.missing"),
+                num(r, "completeness.duplicate"),
+            );
+        }
+    }
     Ok(true)
 }
 

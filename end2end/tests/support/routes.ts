@@ -2,7 +2,7 @@
 // a new page is added here once.
 
 /** The public site's list pages (detail pages are reached from them). */
-export const PUBLIC_PAGES = ["/", "/team", "/services", "/solutions", "/contact"];
+export const PUBLIC_PAGES = ["/", "/team", "/services", "/solutions", "/contact", "/boutique", "/panier"];
 
 /** The backoffice, signed in. */
 export const BACKOFFICE_PAGES = [
@@ -12,7 +12,9 @@ export const BACKOFFICE_PAGES = [
   "/admin/solutions",
   "/admin/webhooks",
   "/admin/members",
-  "/admin/desk",
+  "/admin",
+  "/admin/orders",
+  "/admin/products",
   "/admin/account",
   "/admin/design",
   "/admin/prospects",

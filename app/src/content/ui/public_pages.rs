@@ -15,7 +15,7 @@ use crate::identity::ui::layout::PublicLayout;
 
 /// A public list page: title, then one card per live record.
 #[component]
-fn LivePublicList(
+pub fn LivePublicList(
     collection: &'static str,
     title: Text,
     empty: Text,
@@ -51,13 +51,13 @@ fn LivePublicList(
 }
 
 /// A record's price as the page's language writes it, following the language switch.
-fn price(m: &Item) -> impl Fn() -> String + Send + Sync + 'static {
+pub fn price(m: &Item) -> impl Fn() -> String + Send + Sync + 'static {
     let i18n = use_i18n();
     let cents = m.get("price_cents").and_then(Value::as_i64).unwrap_or(0);
     move || money(cents, i18n.get_locale())
 }
 
-fn text(m: &Item, field: &str) -> String {
+pub fn text(m: &Item, field: &str) -> String {
     m.get(field)
         .and_then(Value::as_str)
         .unwrap_or_default()

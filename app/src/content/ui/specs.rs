@@ -36,7 +36,35 @@ pub enum FieldKind {
     Moment,
     /// A prospect's meetings, set by the booking tool, shown as a list.
     Meetings,
+    /// A count that may be left empty (a stock not tracked): a whole number from 0, or null.
+    Count,
+    /// Server-owned money, shown ("12,50 €").
+    MoneyShown,
+    /// Server-owned, shown by the feature's own view (an order's lines).
+    Custom(&'static CustomKind),
 }
+
+/// A server-owned field a feature shows its own way: `show` for history and conflicts (one
+/// line of text), `view` in the editor.
+#[derive(Debug)]
+pub struct CustomKind {
+    pub show: fn(&Value, Locale) -> String,
+    pub view: fn(leptos::prelude::Signal<Value>) -> leptos::prelude::AnyView,
+}
+
+/// One kind is one static: the same kind is the same place in memory.
+impl PartialEq for CustomKind {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+impl Eq for CustomKind {}
+
+/// What a record's editor shows above its fields for the feature's own actions (an order's
+/// status buttons): given the record's id and its stored state (`None` until loaded).
+pub type RecordActions =
+    fn(String, leptos::prelude::Signal<Option<Map<String, Value>>>) -> leptos::prelude::AnyView;
 
 /// A value of a choice field and how people read it.
 pub type Choice = (&'static str, Text);
@@ -79,6 +107,10 @@ pub struct CollectionSpec {
     pub write: crate::core::roles::Permission,
     /// Where a record's page is (`/admin/prospects/{id}`), when it has its own address.
     pub record_path: Option<&'static str>,
+    /// The feature's own actions on a record, shown at the top of its editor.
+    pub record_actions: Option<RecordActions>,
+    /// Whether people may add records here (orders come from the shop's checkout only).
+    pub can_add: bool,
     pub blank: fn() -> Value,
     /// The model's own rules (the ones the server applies), run on the editor's draft.
     pub validate: fn(&Map<String, Value>) -> Vec<FieldError>,
@@ -97,6 +129,8 @@ impl CollectionSpec {
                         | FieldKind::ChoiceShown(_)
                         | FieldKind::Moment
                         | FieldKind::Meetings
+                        | FieldKind::MoneyShown
+                        | FieldKind::Custom(_)
                 )
         })
     }
@@ -133,6 +167,12 @@ impl CollectionSpec {
                 "—".to_string()
             };
         }
+        if let Some(FieldKind::Custom(custom)) = kind {
+            return (custom.show)(value, locale);
+        }
+        if let (Some(FieldKind::Count), Value::Null) = (kind, value) {
+            return td_string!(locale, content.values.not_counted).to_string();
+        }
         if let (Some(FieldKind::Meetings), Value::Array(list)) = (kind, value) {
             return td_string!(locale, content.values.meetings, n = list.len()).to_string();
         }
@@ -152,7 +192,9 @@ impl CollectionSpec {
                 _ => "—".to_string(),
             },
             Value::Number(n) => match (kind, n.as_i64()) {
-                (Some(FieldKind::Money), Some(cents)) => money(cents, locale),
+                (Some(FieldKind::Money | FieldKind::MoneyShown), Some(cents)) => {
+                    money(cents, locale)
+                }
                 (None, Some(i)) if field == "order" => (i + 1).to_string(),
                 _ => match locale {
                     Locale::fr => n.to_string().replace('.', ","),
@@ -232,6 +274,8 @@ pub static TEAM: CollectionSpec = CollectionSpec {
     read: crate::core::roles::Permission::ReadContent,
     write: crate::core::roles::Permission::WriteContent,
     record_path: None,
+    record_actions: None,
+    can_add: true,
     blank: || json!({ "name": "", "role": "", "email": "", "bio": "", "photo_url": "" }),
     validate: validate_as::<TeamMember>,
 };
@@ -280,6 +324,8 @@ pub static SERVICES: CollectionSpec = CollectionSpec {
     read: crate::core::roles::Permission::ReadContent,
     write: crate::core::roles::Permission::WriteContent,
     record_path: None,
+    record_actions: None,
+    can_add: true,
     blank: || json!({ "name": "", "description": "", "price_cents": 0, "published": false }),
     validate: validate_as::<Service>,
 };
@@ -323,6 +369,8 @@ pub static SOLUTIONS: CollectionSpec = CollectionSpec {
     read: crate::core::roles::Permission::ReadContent,
     write: crate::core::roles::Permission::WriteContent,
     record_path: None,
+    record_actions: None,
+    can_add: true,
     blank: || json!({ "title": "", "description": "", "category": "", "published": false }),
     validate: validate_as::<Solution>,
 };

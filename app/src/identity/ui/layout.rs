@@ -7,6 +7,7 @@ use crate::core::roles::{allows, Permission, Role};
 use crate::i18n::*;
 use crate::identity::api::{me, sign_out, switch_organisation, CurrentUser};
 use crate::identity::return_to::{home_for, DESK_PATH};
+use crate::widgets::cart_badge::{shop_path, CartBadge};
 use crate::widgets::indicator::RealtimeSyncIndicator;
 use crate::widgets::language_switch::LanguageSwitch;
 
@@ -21,8 +22,10 @@ pub fn PublicLayout(children: Children) -> impl IntoView {
                     <A href="/team">{t!(i18n, common.nav.team)}</A>
                     <A href="/services">{t!(i18n, common.nav.services)}</A>
                     <A href="/solutions">{t!(i18n, common.nav.solutions)}</A>
+                    <a href=move || shop_path(i18n.get_locale())>{t!(i18n, common.nav.shop)}</a>
                     <A href="/contact">{t!(i18n, common.nav.contact)}</A>
                 </nav>
+                <CartBadge/>
                 <RealtimeSyncIndicator/>
                 <LanguageSwitch/>
             </header>
@@ -163,13 +166,15 @@ pub fn AdminLayout(
                         <A href="/admin/team">{t!(i18n, common.nav.team)}</A>
                         <A href="/admin/services">{t!(i18n, common.nav.services)}</A>
                         <A href="/admin/solutions">{t!(i18n, common.nav.solutions)}</A>
+                        <A href="/admin/products">{t!(i18n, common.nav.products)}</A>
                     </div>
                 </Show>
                 <Show when=move || may(Permission::ReadCustomers)>
                     <div class="nav-section">
                         <h2 class="nav-heading">{t!(i18n, common.nav.activity)}</h2>
+                        <A href={DESK_PATH} exact=true>{t!(i18n, common.nav.dashboard)}</A>
+                        <A href="/admin/orders">{t!(i18n, common.nav.orders)}</A>
                         <A href="/admin/prospects">{t!(i18n, common.nav.prospects)}</A>
-                        <A href={DESK_PATH}>{t!(i18n, common.nav.desk)}</A>
                     </div>
                 </Show>
                 <Show when=move || may(Permission::ReadSyncCentre)>

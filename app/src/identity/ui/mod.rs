@@ -2,7 +2,6 @@
 
 pub mod account_page;
 pub mod design_page;
-pub mod desk_page;
 pub mod invitation_page;
 pub mod layout;
 pub mod members_page;

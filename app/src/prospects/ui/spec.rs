@@ -118,6 +118,8 @@ pub static PROSPECTS: CollectionSpec = CollectionSpec {
     read: Permission::ReadCustomers,
     write: Permission::WriteCustomers,
     record_path: Some("/admin/prospects"),
+    record_actions: None,
+    can_add: true,
     blank: || {
         json!({ "first_name": "", "last_name": "", "email": "", "phone": "", "company": "",
                 "status": "new", "owner": "", "notes": "" })

@@ -467,6 +467,14 @@ pub(super) fn RecordEditor(
                             on_keep_mine=Callback::new(move |field: String| settle(&field))/>
                     })
                 }}
+                {spec.record_actions.filter(|_| !is_new).map(|actions| {
+                    let id = key.get_value();
+                    let stored = {
+                        let id = id.clone();
+                        Signal::derive(move || list.with(|l| l.iter().find(|m| crate::client::list::id_of(m) == id).cloned()))
+                    };
+                    actions(id, stored)
+                })}
                 <div class="fields">
                     {spec.fields.iter().map(|f| {
                         let f = *f;

@@ -100,10 +100,42 @@ pub(super) fn MapField(
             }
             .into_any()
         }
+        FieldKind::Count => {
+            let unreadable = invalid_money;
+            view! {
+                <input type="number" min="0" step="1" inputmode="numeric" name=spec.name aria-describedby=described_by
+                    aria-invalid=move || (unreadable.get() || message.get().is_some()).to_string()
+                    prop:value=move || value.get().as_i64().map(|n| n.to_string()).unwrap_or_default()
+                    on:input=move |ev| {
+                        let text = event_target_value(&ev);
+                        let text = text.trim();
+                        if text.is_empty() {
+                            unreadable.set(false); on_unreadable.run(false); on_change.run(Value::Null)
+                        } else if let Ok(n) = text.parse::<i64>() {
+                            unreadable.set(false); on_unreadable.run(false); on_change.run(Value::from(n))
+                        } else {
+                            unreadable.set(true); on_unreadable.run(true)
+                        }
+                    }/>
+            }
+            .into_any()
+        }
+        FieldKind::Custom(custom) => {
+            let error_id = error_id.clone();
+            return view! {
+                <div class="field">
+                    <span>{move || (spec.label)(i18n.get_locale())}</span>
+                    {(custom.view)(value)}
+                    <span class="field-error" id=error_id>{move || message.get()}</span>
+                </div>
+            }
+            .into_any();
+        }
         FieldKind::ReadOnly
         | FieldKind::CreateOnly
         | FieldKind::Rating
         | FieldKind::ChoiceShown(_)
+        | FieldKind::MoneyShown
         | FieldKind::Moment => {
             let shown = move || collection.show_value(spec.name, &value.get(), i18n.get_locale());
             view! { <output name=spec.name aria-describedby=described_by>{shown}</output> }.into_any()
@@ -114,7 +146,10 @@ pub(super) fn MapField(
             <span>{move || (spec.label)(i18n.get_locale())}</span>
             {control}
             <span class="field-error" id=error_id>
-                {move || invalid_money.get().then(|| t_string!(i18n, content.errors.price_format))}
+                {move || invalid_money.get().then(|| match kind {
+                    FieldKind::Count => t_string!(i18n, content.errors.count_format),
+                    _ => t_string!(i18n, content.errors.price_format),
+                })}
                 {move || message.get()}
             </span>
         </label>

@@ -80,15 +80,26 @@ pub(super) struct Gone {
     pub(super) by: String,
 }
 
+/// Reads the page's list again from the server (a desk's "refresh" button).
+#[derive(Clone, Copy)]
+pub struct RefreshList(pub Callback<()>);
+
 #[component]
-pub fn CollectionAdminPage(spec: &'static CollectionSpec) -> impl IntoView {
+pub fn CollectionAdminPage(
+    spec: &'static CollectionSpec,
+    /// What the feature shows between the title and the list (the orders desk's bar).
+    #[prop(optional)]
+    children: Option<Children>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let snapshot = Resource::new(|| (), move |_| staff_list(spec.name.to_string()));
+    provide_context(RefreshList(Callback::new(move |_| snapshot.refetch())));
     let title = move || (spec.title)(i18n.get_locale());
     view! {
         <AdminLayout read=spec.read write=spec.write>
             <Title text=move || t_string!(i18n, content.editor.page_title, title = title()).to_string()/>
             <h1>{title}</h1>
+            {children.map(|c| c())}
             <Suspense fallback=move || view! { <TableSkeleton/> }>
                 {move || Suspend::new(async move {
                     match snapshot.await {
@@ -322,7 +333,9 @@ fn CollectionEditor(spec: &'static CollectionSpec, snap: Snapshot<Vec<Value>>) -
                     </label>
                 })}
                 {spec.filters.iter().map(|fs| view! { <ChoiceFilter spec fs list choices/> }).collect_view()}
-                <button type="button" class="add" data-testid="add" on:click=add>{move || (spec.add)(i18n.get_locale())}</button>
+                {spec.can_add.then(move || view! {
+                    <button type="button" class="add" data-testid="add" on:click=add>{move || (spec.add)(i18n.get_locale())}</button>
+                })}
             </div>
             {move || (unsaved_new() > 0).then(|| view! {
                 <div class="banner info" data-testid="new-drafts">
