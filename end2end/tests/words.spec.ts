@@ -13,7 +13,8 @@ const KEYS = [
   "company_name", "opening_hours", "tagline", "price_cents", "photo_url", "join_date", "published",
   "views", "rating", "category", "created_at", "updated_at", "updated_by", "site_settings", "services",
   "solutions", "team", "order", "first_name", "last_name", "last_contact_at", "meetings", "site_form",
-  "event_name", "planned", "cancelled",
+  "event_name", "planned", "cancelled", "sold_count", "image_url", "customer_name", "staff_notes",
+  "total_cents", "unit_price_cents", "in_progress", "pending", "product_id", "lines",
 ];
 const RAW = [/\btrue\b/, /\bfalse\b/, /\b\d{4}-\d{2}-\d{2}\b/, /\b\d+\.\d+\b/];
 
@@ -47,12 +48,25 @@ test("no backoffice page, history or conflict panel shows an internal key or a r
   expect(await postBooking(hook, invitee("invitee.created", 1, "jeanne@example.org"))).toBe(200);
   expect(await postBooking(hook, invitee("invitee.created", 2, "jeanne@example.org"))).toBe(200);
   expect(await postBooking(hook, invitee("invitee.canceled", 2, "jeanne@example.org"))).toBe(200);
+  // A product, and an order of it.
+  const product = await syncRecord(server.url, "products", "create", {
+    name: "Tote bag", description: "Coton bio.", price_cents: 1250, stock: 10, image_url: "", published: true, order: 0,
+  });
+  const placed = await fetch(`${server.url}/api/shop/checkout`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      lines: [{ product_id: product.record.id, quantity: 2 }], name: "Léa Martin", email: "lea@example.org",
+      phone: "", notes: "Pour un cadeau", key: "words-spec-checkout-0001",
+    }),
+  });
+  expect(placed.status).toBe(200);
   for (const path of BACKOFFICE_PAGES) {
     await openLive(page, `${server.url}${path}`);
     await look(path);
   }
   // Each collection: a record's editor and its history, after a change to every kind of field.
-  for (const path of ["/admin/team", "/admin/services", "/admin/solutions", "/admin/prospects"]) {
+  for (const path of ["/admin/team", "/admin/services", "/admin/solutions", "/admin/prospects", "/admin/products", "/admin/orders"]) {
     await openLive(page, `${server.url}${path}`);
     const first = (await page.getByTestId("row").first().getAttribute("data-label"))!;
     const editor = await openRecord(page, first);

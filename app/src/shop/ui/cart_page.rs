@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use crate::client::cart::{use_cart, CartItem, MAX_QUANTITY};
 use crate::client::list::{id_of, use_live_list, Item};
+use crate::core::collection::Collection;
 use crate::core::error::AppError;
 use crate::core::locale::money;
 use crate::engine::api::public_list;
@@ -207,6 +208,28 @@ fn CheckoutModal(open: RwSignal<bool>, total: Signal<i64>) -> impl IntoView {
     let confirm = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if sending.get_untracked() {
+            return;
+        }
+        // The server's own rules, here first: what cannot be an order is not sent.
+        let problems = crate::shop::model::Order {
+            customer_name: name.get_untracked().trim().to_string(),
+            email: email.get_untracked().trim().to_string(),
+            phone: phone.get_untracked().trim().to_string(),
+            notes: notes.get_untracked().trim().to_string(),
+            ..Default::default()
+        }
+        .validate();
+        if !problems.is_empty() {
+            let problems = problems
+                .into_iter()
+                .map(|mut p| {
+                    if p.field == "customer_name" {
+                        p.field = "name".into();
+                    }
+                    p
+                })
+                .collect();
+            error.set(Some(AppError::Validation(problems)));
             return;
         }
         sending.set(true);
