@@ -84,7 +84,8 @@ fn OrdersChart(days: Vec<Day>) -> impl IntoView {
         <figure class="chart" data-testid="orders-chart">
             <figcaption>{t!(i18n, shop.dashboard.chart)}</figcaption>
             <svg viewBox=format!("0 0 {width} {HEIGHT}") role="img" aria-hidden="true" preserveAspectRatio="none">{bars}</svg>
-            <table class="visually-hidden">
+            // In a box of its own: a table hidden this way would still be laid out full width.
+            <div class="visually-hidden"><table>
                 <thead><tr>
                     <th scope="col">{t!(i18n, shop.dashboard.day)}</th>
                     <th scope="col">{t!(i18n, shop.dashboard.orders)}</th>
@@ -99,7 +100,7 @@ fn OrdersChart(days: Vec<Day>) -> impl IntoView {
                         </tr>
                     }).collect_view()}
                 </tbody>
-            </table>
+            </table></div>
         </figure>
     }
 }
