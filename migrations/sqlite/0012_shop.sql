@@ -8,11 +8,13 @@ CREATE TABLE shop_orders (
     created_at INTEGER NOT NULL
 );
 -- Each checkout's key, claimed before its order is written: the same confirm sent again
--- finds the order it made.
+-- finds the order it made; the same key with another cart or buyer (a key guessed or reused)
+-- finds a different fingerprint and is refused.
 CREATE TABLE shop_checkouts (
     org_id     INTEGER NOT NULL REFERENCES organisations (id),
     idem_key   TEXT    NOT NULL,
     number     TEXT    NOT NULL,
+    fingerprint TEXT   NOT NULL,
     created_at INTEGER NOT NULL,
     PRIMARY KEY (org_id, idem_key)
 );

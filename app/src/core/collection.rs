@@ -50,6 +50,9 @@ pub trait Collection:
     /// fields). They may be given when a record is created, unless [`Collection::prepare_new`]
     /// resets them.
     const PRESERVED: &'static [&'static str] = &[];
+    /// Records only the server makes (an order comes from a checkout, with its number and
+    /// stock taken): the generic create refuses them.
+    const MADE_BY_SERVER: bool = false;
     /// Fields a public visitor never receives, in pages or in events (besides
     /// [`STAFF_ONLY_META`], which no collection shows them).
     const PRIVATE: &'static [&'static str] = &[];

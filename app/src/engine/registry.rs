@@ -264,6 +264,12 @@ async fn sync_typed<T: Collection>(
         notify: options.notify,
     };
     match op {
+        SyncOp::Create if T::MADE_BY_SERVER => Err(AppError::Validation(vec![
+            crate::core::validate::FieldError::new(
+                "payload",
+                td_string!(current(), errors.made_by_server).to_string(),
+            ),
+        ])),
         SyncOp::Create => {
             let record: T = serde_json::from_value(payload).map_err(|e| {
                 bad(td_string!(current(), errors.payload_record, detail = e).to_string())

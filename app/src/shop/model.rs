@@ -202,6 +202,7 @@ impl Collection for Order {
     const READ: Permission = Permission::ReadCustomers;
     const WRITE: Permission = Permission::WriteCustomers;
     const PUBLIC: bool = false;
+    const MADE_BY_SERVER: bool = true;
     const PRESERVED: &'static [&'static str] =
         &["number", "lines", "total_cents", "status", "notes"];
 

@@ -154,25 +154,35 @@ async fn place_in(
     let now = now_ms();
     // Claim the key first: the same confirm sent again, even at the same moment (PostgreSQL
     // makes the second insert wait for the first), finds the order it made.
+    let fingerprint = fingerprint(lines, customer);
     let claimed = sqlx::query(
-        "INSERT INTO shop_checkouts (org_id, idem_key, number, created_at) VALUES ($1, $2, '', $3) \
-         ON CONFLICT (org_id, idem_key) DO NOTHING",
+        "INSERT INTO shop_checkouts (org_id, idem_key, number, fingerprint, created_at) \
+         VALUES ($1, $2, '', $3, $4) ON CONFLICT (org_id, idem_key) DO NOTHING",
     )
     .bind(org)
     .bind(key)
+    .bind(&fingerprint)
     .bind(now)
     .execute(&mut *conn)
     .await?
     .rows_affected();
     if claimed == 0 {
-        let row: (String, String) = sqlx::query_as(
-            "SELECT o.number, o.secret FROM shop_checkouts c JOIN shop_orders o ON o.number = c.number \
-             WHERE c.org_id = $1 AND c.idem_key = $2",
+        let row: (String, String, String) = sqlx::query_as(
+            "SELECT o.number, o.secret, c.fingerprint FROM shop_checkouts c \
+             JOIN shop_orders o ON o.number = c.number WHERE c.org_id = $1 AND c.idem_key = $2",
         )
         .bind(org)
         .bind(key)
         .fetch_one(&mut *conn)
         .await?;
+        // Another cart or buyer under the same key: not the same confirm sent again, and
+        // never a way to read someone else's order.
+        if row.2 != fingerprint {
+            return Err(AppError::Validation(vec![FieldError::new(
+                "key",
+                td_string!(l, shop.errors.bad_key).to_string(),
+            )]));
+        }
         return Ok((
             Placed {
                 number: row.0,
@@ -263,6 +273,26 @@ async fn place_in(
         },
         changes,
     ))
+}
+
+/// What makes a checkout the same one sent again: the buyer and the cart.
+fn fingerprint(lines: &[CartLine], customer: &Customer) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    for part in [
+        &customer.email,
+        &customer.name,
+        &customer.phone,
+        &customer.notes,
+    ] {
+        hash.update(part.as_bytes());
+        hash.update([0]);
+    }
+    for line in lines {
+        hash.update(line.product_id.as_bytes());
+        hash.update(line.quantity.to_le_bytes());
+    }
+    hex::encode(hash.finalize())
 }
 
 /// A number not taken yet: `CMD-`, today (UTC), six random characters; drawn again while the

@@ -161,14 +161,21 @@ fn CartRow(line: Line) -> impl IntoView {
 }
 
 /// A key for this checkout: the same confirm sent twice (a double click, a retry after a
-/// lost answer) makes one order.
+/// lost answer) makes one order. From the browser's cryptographic source: a key guessed is a
+/// cart refused, not another's order, but nobody should guess one.
 fn new_key() -> String {
     #[cfg(feature = "hydrate")]
     {
-        (0..4)
-            .map(|_| format!("{:08x}", (js_sys::Math::random() * 4_294_967_295.0) as u32))
-            .collect::<Vec<_>>()
-            .join("-")
+        let mut bytes = [0u8; 16];
+        let filled = web_sys::window()
+            .and_then(|w| w.crypto().ok())
+            .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+        if !filled {
+            for b in &mut bytes {
+                *b = (js_sys::Math::random() * 256.0) as u8;
+            }
+        }
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
     }
     #[cfg(not(feature = "hydrate"))]
     String::new()

@@ -150,6 +150,25 @@ async fn a_confirm_sent_twice_makes_one_order(b: Backend) {
     );
     assert_eq!(staff_list(&app, "orders").await.len(), 2);
     assert_eq!(product_state(&app, &id).await, (Some(7), 3));
+    // The same key with another cart or buyer (a key guessed or reused): refused, and never
+    // the other order's number or key.
+    let (status, body) = checkout(&app, &[(&id, 5)], &key(1)).await;
+    assert_eq!(status, 422, "{body}");
+    let (status, body) = checkout_as(&app, &[(&id, 2)], &key(1), "thief@example.org").await;
+    assert_eq!(status, 422, "{body}");
+    assert!(!body.to_string().contains(first.1["key"].as_str().unwrap()));
+    assert_eq!(staff_list(&app, "orders").await.len(), 2);
+    // Orders come from checkouts only: the generic create refuses one made by hand.
+    let (status, body) = app
+        .call(
+            "/api/sync",
+            json!({ "collection": "orders", "op": "create", "payload": {
+                "number": "CMD-20260101-AAAAAA", "customer_name": "Faux", "email": "f@x.test",
+                "lines": [], "total_cents": 0 } }),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(staff_list(&app, "orders").await.len(), 2);
 }
 
 async fn the_server_prices_the_cart_and_refuses_bad_ones(b: Backend) {

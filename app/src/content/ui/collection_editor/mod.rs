@@ -153,16 +153,24 @@ fn CollectionEditor(spec: &'static CollectionSpec, snap: Snapshot<Vec<Value>>) -
     // The spec's own filters: the value chosen for each field ("": all).
     let choices = RwSignal::new(HashMap::<&'static str, String>::new());
     let search = RwSignal::new(String::new());
+    // An inbox's period: records made in the last N days (0: any time).
+    let period_days = RwSignal::new(0i64);
     let page = RwSignal::new(0usize);
     let fresh = RwSignal::new(HashSet::<String>::new());
     let matching = Memo::new(move |_| {
         let held = |id: &str| editing.with(|e| e.contains_key(id));
         let (f, words) = (filter.get(), search.get().to_lowercase());
         let chosen = choices.get();
+        let since = match period_days.get() {
+            0 => i64::MIN,
+            days => now_ms() - days * 86_400_000,
+        };
         let keeps = |m: &Item| {
-            chosen.iter().all(|(field, want)| {
-                want.is_empty() || m.get(*field).and_then(Value::as_str).unwrap_or_default() == want
-            })
+            m.get("created_at").and_then(Value::as_i64).unwrap_or(0) >= since
+                && chosen.iter().all(|(field, want)| {
+                    want.is_empty()
+                        || m.get(*field).and_then(Value::as_str).unwrap_or_default() == want
+                })
         };
         let mut ids: Vec<String> = list.with(|l| {
             let mut kept: Vec<&Item> = l
@@ -188,6 +196,7 @@ fn CollectionEditor(spec: &'static CollectionSpec, snap: Snapshot<Vec<Value>>) -
         filter.track();
         search.track();
         choices.track();
+        period_days.track();
         page.set(0);
     });
     let rows = Signal::derive(move || {
@@ -333,6 +342,17 @@ fn CollectionEditor(spec: &'static CollectionSpec, snap: Snapshot<Vec<Value>>) -
                     </label>
                 })}
                 {spec.filters.iter().map(|fs| view! { <ChoiceFilter spec fs list choices/> }).collect_view()}
+                {spec.newest_first.then(|| view! {
+                    <label class="filter">
+                        <span>{t!(i18n, content.editor.period)}</span>
+                        <select data-testid="filter-period" on:change=move |ev| period_days.set(event_target_value(&ev).parse().unwrap_or(0))>
+                            <option value="0">{t!(i18n, content.editor.period_any)}</option>
+                            <option value="1">{t!(i18n, content.editor.period_day)}</option>
+                            <option value="7">{t!(i18n, content.editor.period_week)}</option>
+                            <option value="30">{t!(i18n, content.editor.period_month)}</option>
+                        </select>
+                    </label>
+                })}
                 {spec.can_add.then(move || view! {
                     <button type="button" class="add" data-testid="add" on:click=add>{move || (spec.add)(i18n.get_locale())}</button>
                 })}
