@@ -83,7 +83,7 @@ impl ReceiptGate {
         o.written += 1;
         (
             std::mem::take(&mut o.unrecorded),
-            o.written % PRUNE_EVERY == 0,
+            o.written.is_multiple_of(PRUNE_EVERY),
         )
     }
 }
