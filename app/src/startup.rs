@@ -51,7 +51,13 @@ pub async fn start(database_url: &str, settings: Settings) -> Result<Engine, Sta
     crate::testing::plug_in(&mut parts);
     crate::core::call::declare(server_functions());
     let engine = Engine::open(database_url, settings.live, parts).await?;
-    crate::content::server::demo::seed_if_empty(&engine, settings.with_examples).await?;
+    let first_start =
+        crate::content::server::demo::seed_if_empty(&engine, settings.with_examples).await?;
+    if first_start && settings.with_examples {
+        let who =
+            crate::core::principal::Principal::system(crate::core::principal::DEFAULT_ORG, "setup");
+        crate::shop::server::demo::seed(&engine, &who).await?;
+    }
     Ok(engine)
 }
 

@@ -77,6 +77,12 @@ test("an order is on the operators' desk within a second, with its alert; a stat
   const before = await fresh.textContent();
   await expect(fresh).not.toHaveText(before!, { timeout: 3_000 });
 
+  // Oldest first puts the first order on top; back to newest first.
+  await olga.getByTestId("sort").selectOption("oldest");
+  await expect(rows.first()).toHaveAttribute("data-label", first);
+  await olga.getByTestId("sort").selectOption("newest");
+  await expect(rows.first()).not.toHaveAttribute("data-label", first);
+
   // Olga takes the first order; Oscar's desk shows it at once, and his stale move is refused.
   const olgaEditor = await openRecord(olga, first);
   const oscarEditor = await openRecord(oscar, first);

@@ -10,10 +10,11 @@ use crate::engine::{save, store, Engine};
 /// The settings record always exists; the example team, services and solutions are loaded
 /// only when `with_examples` (the first start of a new install). In French, the site's
 /// default language (a French bakery's site, as its editors would write it).
+/// Whether this was the first start (the installation's first records were made now).
 pub async fn seed_if_empty(
     engine: &Engine,
     with_examples: bool,
-) -> Result<(), crate::core::error::AppError> {
+) -> Result<bool, crate::core::error::AppError> {
     let mut conn = engine.db.read.acquire().await?;
     let exists = store::load_record(
         &mut conn,
@@ -26,7 +27,7 @@ pub async fn seed_if_empty(
     .is_some();
     drop(conn);
     if exists {
-        return Ok(());
+        return Ok(false);
     }
     let who = Principal::system(DEFAULT_ORG, "setup");
     let settings = SiteSettings {
@@ -50,7 +51,7 @@ pub async fn seed_if_empty(
         load_examples(engine, &who).await?;
     }
     tracing::info!("loaded first-start content");
-    Ok(())
+    Ok(true)
 }
 
 /// The settings record of a new organisation, named after it, inside its creation's

@@ -3,6 +3,7 @@
 
 pub mod checkout;
 pub mod dashboard;
+pub mod demo;
 pub mod notifier;
 pub mod receipt;
 pub mod status;

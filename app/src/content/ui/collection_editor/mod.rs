@@ -153,8 +153,9 @@ fn CollectionEditor(spec: &'static CollectionSpec, snap: Snapshot<Vec<Value>>) -
     // The spec's own filters: the value chosen for each field ("": all).
     let choices = RwSignal::new(HashMap::<&'static str, String>::new());
     let search = RwSignal::new(String::new());
-    // An inbox's period: records made in the last N days (0: any time).
+    // An inbox's period: records made in the last N days (0: any time); and its order.
     let period_days = RwSignal::new(0i64);
+    let sort = RwSignal::new(Sort::Newest);
     let page = RwSignal::new(0usize);
     let fresh = RwSignal::new(HashSet::<String>::new());
     let matching = Memo::new(move |_| {
@@ -178,9 +179,20 @@ fn CollectionEditor(spec: &'static CollectionSpec, snap: Snapshot<Vec<Value>>) -
                 .filter(|m| (f.keeps(m) && keeps(m) && matches(m, &words)) || held(id_of(m)))
                 .collect();
             if spec.newest_first {
-                kept.sort_by_key(|m| {
-                    std::cmp::Reverse(m.get("created_at").and_then(Value::as_i64).unwrap_or(0))
-                });
+                let created = |m: &Item| m.get("created_at").and_then(Value::as_i64).unwrap_or(0);
+                match sort.get() {
+                    Sort::Newest => kept.sort_by_key(|m| std::cmp::Reverse(created(m))),
+                    Sort::Oldest => kept.sort_by_key(|m| created(m)),
+                    Sort::Updated => kept.sort_by_key(|m| {
+                        std::cmp::Reverse(m.get("updated_at").and_then(Value::as_i64).unwrap_or(0))
+                    }),
+                    Sort::Name => kept.sort_by_cached_key(|m| {
+                        m.get(spec.label_field)
+                            .and_then(Value::as_str)
+                            .unwrap_or_default()
+                            .to_lowercase()
+                    }),
+                }
             }
             kept.into_iter().map(|m| id_of(m).to_string()).collect()
         });
@@ -197,6 +209,7 @@ fn CollectionEditor(spec: &'static CollectionSpec, snap: Snapshot<Vec<Value>>) -
         search.track();
         choices.track();
         period_days.track();
+        sort.track();
         page.set(0);
     });
     let rows = Signal::derive(move || {
@@ -352,6 +365,15 @@ fn CollectionEditor(spec: &'static CollectionSpec, snap: Snapshot<Vec<Value>>) -
                             <option value="30">{t!(i18n, content.editor.period_month)}</option>
                         </select>
                     </label>
+                    <label class="filter">
+                        <span>{t!(i18n, content.editor.sort)}</span>
+                        <select data-testid="sort" on:change=move |ev| sort.set(Sort::parse(&event_target_value(&ev)))>
+                            <option value="newest">{t!(i18n, content.editor.sort_newest)}</option>
+                            <option value="oldest">{t!(i18n, content.editor.sort_oldest)}</option>
+                            <option value="updated">{t!(i18n, content.editor.sort_updated)}</option>
+                            <option value="name">{t!(i18n, content.editor.sort_name)}</option>
+                        </select>
+                    </label>
                 })}
                 {spec.can_add.then(move || view! {
                     <button type="button" class="add" data-testid="add" on:click=add>{move || (spec.add)(i18n.get_locale())}</button>
@@ -437,6 +459,28 @@ fn ChoiceFilter(
                 {move || options().into_iter().map(|(v, label)| view! { <option value=v>{label}</option> }).collect_view()}
             </select>
         </label>
+    }
+}
+
+/// How an inbox list (newest first by default) is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sort {
+    Newest,
+    Oldest,
+    /// Last changed first.
+    Updated,
+    /// By the field that names a record.
+    Name,
+}
+
+impl Sort {
+    fn parse(text: &str) -> Self {
+        match text {
+            "oldest" => Sort::Oldest,
+            "updated" => Sort::Updated,
+            "name" => Sort::Name,
+            _ => Sort::Newest,
+        }
     }
 }
 
