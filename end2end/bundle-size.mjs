@@ -27,11 +27,11 @@ const BIN = process.env.COURANT_SERVER_BIN ?? path.join(ROOT, "target/release/se
 // 308.3): the ceiling follows to 730. Issue 34's targets stay the targets (`/` <= 200, the
 // whole site <= 450 KiB); until they are met, CI gates here.
 // 2026-12-07: prospects' pages and the bell (issue 17), the shop, its cart badge in the public
-// header, the orders desk and the dashboard (issue 18) took the whole site from 714.1 to 882.7
-// KiB (the backoffice chunk 425, a shop chunk 47, shared chunks 74) and `/` from 308.3 to
-// 318.3 (the cart's badge and store in every public page): CI gates at 320 and 885 until
-// issue 34 (per-page chunks, the public module trimmed) meets 200 and 450.
-const BUDGET = { public: 320, total: 885 };
+// header, the orders desk, the dashboard and the inbox lists' sort (issue 18) took the whole
+// site from 714.1 to 887.2 KiB (the backoffice chunk 427, a shop chunk 47, shared chunks 74)
+// and `/` from 308.3 to 318.3 (the cart's badge and store in every public page): CI gates at
+// 320 and 890 until issue 34 (per-page chunks, the public module trimmed) meets 200 and 450.
+const BUDGET = { public: 320, total: 890 };
 const PUBLIC_BUDGET_KIB = BUDGET.public;
 const TOTAL_BUDGET_KIB = BUDGET.total;
 
