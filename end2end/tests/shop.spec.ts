@@ -91,6 +91,14 @@ test("an order is on the operators' desk within a second, with its alert; a stat
   await expect(row(oscar, first)).toContainText("En cours");
   await expect(oscarEditor.getByTestId("order-status")).toHaveText("En cours");
   await expect(oscarEditor.getByTestId("status-done")).toBeVisible();
+
+  // Offline, the desk says since when instead of a freshness it cannot vouch for; back online,
+  // it says how fresh it is again.
+  await olga.context().setOffline(true);
+  await expect(fresh).toHaveAttribute("data-offline", "true", { timeout: 5_000 });
+  await expect(fresh).toContainText(/Hors ligne depuis \d{2}:\d{2}/);
+  await olga.context().setOffline(false);
+  await expect(fresh).toContainText("Dernière mise à jour", { timeout: 20_000 });
 });
 
 test("a tampered cart is charged the shop's price; a sold-out product says so at once; the dashboard counts", async ({ browser, servers }) => {
