@@ -120,6 +120,10 @@ fn check_cart(lines: Vec<CartLine>) -> Result<Vec<CartLine>, AppError> {
     if lines.is_empty() {
         return refuse(td_string!(l, shop.errors.empty_cart).to_string());
     }
+    // Counted before merging: a body of thousands of lines is refused without comparing them.
+    if lines.len() > MAX_LINES {
+        return refuse(td_string!(l, shop.errors.too_many_lines, max = MAX_LINES).to_string());
+    }
     let mut merged: Vec<CartLine> = Vec::new();
     for line in lines {
         if line.product_id.is_empty() || line.product_id.len() > 64 {
