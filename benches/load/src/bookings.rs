@@ -9,19 +9,17 @@
 //!    answered 200 and nothing new on any socket.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Args;
 use futures::{stream, StreamExt};
 use serde::Serialize;
-use tokio::sync::watch;
 
 use crate::booking_tool::{invitee_created, post};
 use crate::http::Api;
 use crate::report::{Completeness, Percentiles};
-use crate::subscribers::{self, Received};
+use crate::staff::{append_json, StaffSockets};
+use crate::subscribers::Received;
 use crate::{procfs, Error};
 
 #[derive(Args, Clone)]
@@ -106,49 +104,22 @@ pub async fn run(args: BookingsArgs) -> Result<bool, Error> {
         )
     };
 
-    let clock = Instant::now();
-    let delivered = Arc::new(AtomicU64::new(0));
-    let connected = Arc::new(AtomicUsize::new(0));
-    let (stop_tx, stop_rx) = watch::channel(false);
-    let mut tasks = Vec::with_capacity(args.sockets);
-    for i in 0..args.sockets {
-        let (api, delivered, connected, stop) = (
-            api.clone(),
-            delivered.clone(),
-            connected.clone(),
-            stop_rx.clone(),
-        );
-        tasks.push(tokio::spawn(async move {
-            let socket = subscribers::connect(&api.base, true, api.cookie())
-                .await
-                .map_err(|e| format!("socket {i}: {e}"))?;
-            connected.fetch_add(1, Ordering::Relaxed);
-            Ok::<_, String>(subscribers::receive(socket, clock, delivered, stop).await)
-        }));
-    }
-    wait_for(
-        || connected.load(Ordering::Relaxed) >= args.sockets,
-        Duration::from_secs(60),
-    )
-    .await
-    .map_err(|_| "not every staff socket connected within 60 s")?;
+    let sockets = StaffSockets::open(&api, args.sockets).await?;
 
     let mut refused = 0u64;
     // 1. One at a time.
     let mut posted_at = Vec::with_capacity(args.latency_posts as usize);
     for n in 0..args.latency_posts {
-        posted_at.push(clock.elapsed().as_micros() as u64);
+        posted_at.push(sockets.now_micros());
         let (status, answer) = post(&client, &hook, SECRET, &booking(n)).await?;
         if status != 200 {
             return Err(format!("booking {n}: {status} {answer}").into());
         }
         let want = (n + 1) * args.sockets as u64;
-        wait_for(
-            || delivered.load(Ordering::Relaxed) >= want,
-            Duration::from_secs(10),
-        )
-        .await
-        .map_err(|_| format!("booking {n} did not reach every socket within 10 s"))?;
+        sockets
+            .wait_for_frames(want, Duration::from_secs(10))
+            .await
+            .map_err(|_| format!("booking {n} did not reach every socket within 10 s"))?;
     }
 
     // 2. Many at once.
@@ -179,11 +150,9 @@ pub async fn run(args: BookingsArgs) -> Result<bool, Error> {
     }
     let accepted = answer_times.len() as u64;
     let expected = (args.latency_posts + accepted) * args.sockets as u64;
-    let _ = wait_for(
-        || delivered.load(Ordering::Relaxed) >= expected,
-        Duration::from_secs(60),
-    )
-    .await;
+    let _ = sockets
+        .wait_for_frames(expected, Duration::from_secs(60))
+        .await;
     let cpu_after = args.server_pid.and_then(procfs::cpu_time);
 
     // 3. The same again: a tool retrying. Nothing new may reach a socket.
@@ -204,11 +173,7 @@ pub async fn run(args: BookingsArgs) -> Result<bool, Error> {
     }
     // Time for a wrongly published frame to arrive, if there were one.
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let _ = stop_tx.send(true);
-    let mut received: Vec<Received> = Vec::with_capacity(tasks.len());
-    for t in tasks {
-        received.push(t.await?.map_err(Error::from)?);
-    }
+    let received: Vec<Received> = sockets.finish().await?;
 
     let report = report(
         &args,
@@ -223,12 +188,7 @@ pub async fn run(args: BookingsArgs) -> Result<bool, Error> {
     );
     report.print();
     if let Some(path) = &args.json {
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)?;
-        use std::io::Write;
-        writeln!(file, "{}", serde_json::to_string(&report)?)?;
+        append_json(path, &report)?;
     }
     Ok(report.refused == 0
         && report.extra_frames == 0
@@ -325,16 +285,4 @@ impl BookingsReport {
             self.completeness.out_of_order
         );
     }
-}
-
-/// Poll `done` every 5 ms until it holds, or fail after `limit`.
-async fn wait_for(done: impl Fn() -> bool, limit: Duration) -> Result<(), ()> {
-    let deadline = Instant::now() + limit;
-    while !done() {
-        if Instant::now() > deadline {
-            return Err(());
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    Ok(())
 }

@@ -8,19 +8,17 @@
 //! 2. Throughput: many checkouts, `concurrency` buyers at once: checkouts per second.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Args;
 use futures::{stream, StreamExt};
 use serde::Serialize;
 use serde_json::{json, Value};
-use tokio::sync::watch;
 
 use crate::http::Api;
 use crate::report::{Completeness, Percentiles};
-use crate::subscribers::{self, Received};
+use crate::staff::{append_json, StaffSockets};
+use crate::subscribers::Received;
 use crate::{procfs, Error};
 
 #[derive(Args, Clone)]
@@ -114,48 +112,21 @@ pub async fn run(args: CheckoutsArgs) -> Result<bool, Error> {
         }
     };
 
-    let clock = Instant::now();
-    let delivered = Arc::new(AtomicU64::new(0));
-    let connected = Arc::new(AtomicUsize::new(0));
-    let (stop_tx, stop_rx) = watch::channel(false);
-    let mut tasks = Vec::with_capacity(args.sockets);
-    for i in 0..args.sockets {
-        let (api, delivered, connected, stop) = (
-            api.clone(),
-            delivered.clone(),
-            connected.clone(),
-            stop_rx.clone(),
-        );
-        tasks.push(tokio::spawn(async move {
-            let socket = subscribers::connect(&api.base, true, api.cookie())
-                .await
-                .map_err(|e| format!("socket {i}: {e}"))?;
-            connected.fetch_add(1, Ordering::Relaxed);
-            Ok::<_, String>(subscribers::receive(socket, clock, delivered, stop).await)
-        }));
-    }
-    wait_for(
-        || connected.load(Ordering::Relaxed) >= args.sockets,
-        Duration::from_secs(60),
-    )
-    .await
-    .map_err(|_| "not every desk socket connected within 60 s")?;
+    let sockets = StaffSockets::open(&api, args.sockets).await?;
 
     let mut refused = 0u64;
     let mut posted_at = Vec::with_capacity(args.latency_checkouts as usize);
     for n in 0..args.latency_checkouts {
-        posted_at.push(clock.elapsed().as_micros() as u64);
+        posted_at.push(sockets.now_micros());
         let (status, _) = checkout(n).await?;
         if status != 200 {
             return Err(format!("checkout {n}: {status}").into());
         }
         let want = (n + 1) * FRAMES_PER_CHECKOUT * args.sockets as u64;
-        wait_for(
-            || delivered.load(Ordering::Relaxed) >= want,
-            Duration::from_secs(10),
-        )
-        .await
-        .map_err(|_| format!("checkout {n} did not reach every socket within 10 s"))?;
+        sockets
+            .wait_for_frames(want, Duration::from_secs(10))
+            .await
+            .map_err(|_| format!("checkout {n} did not reach every socket within 10 s"))?;
     }
 
     let cpu_before = args.server_pid.and_then(procfs::cpu_time);
@@ -178,17 +149,11 @@ pub async fn run(args: CheckoutsArgs) -> Result<bool, Error> {
     }
     let placed = answer_times.len() as u64;
     let expected = (args.latency_checkouts + placed) * FRAMES_PER_CHECKOUT * args.sockets as u64;
-    let _ = wait_for(
-        || delivered.load(Ordering::Relaxed) >= expected,
-        Duration::from_secs(60),
-    )
-    .await;
+    let _ = sockets
+        .wait_for_frames(expected, Duration::from_secs(60))
+        .await;
     let cpu_after = args.server_pid.and_then(procfs::cpu_time);
-    let _ = stop_tx.send(true);
-    let mut received: Vec<Received> = Vec::with_capacity(tasks.len());
-    for t in tasks {
-        received.push(t.await?.map_err(Error::from)?);
-    }
+    let received: Vec<Received> = sockets.finish().await?;
 
     let mut to_socket = Vec::new();
     let mut to_last = vec![0u64; posted_at.len()];
@@ -231,12 +196,7 @@ pub async fn run(args: CheckoutsArgs) -> Result<bool, Error> {
     };
     report.print();
     if let Some(path) = &args.json {
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)?;
-        use std::io::Write;
-        writeln!(file, "{}", serde_json::to_string(&report)?)?;
+        append_json(path, &report)?;
     }
     Ok(report.refused == 0 && report.completeness == Completeness::default())
 }
@@ -276,15 +236,4 @@ impl CheckoutsReport {
             self.completeness.out_of_order
         );
     }
-}
-
-async fn wait_for(done: impl Fn() -> bool, limit: Duration) -> Result<(), ()> {
-    let deadline = Instant::now() + limit;
-    while !done() {
-        if Instant::now() > deadline {
-            return Err(());
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    Ok(())
 }

@@ -22,6 +22,7 @@ mod live;
 mod procfs;
 mod report;
 mod saves;
+mod staff;
 mod subscribers;
 mod table;
 
