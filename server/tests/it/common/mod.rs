@@ -524,6 +524,21 @@ pub async fn next_changes_within(ws: &mut Ws, n: usize, secs: u64) -> Vec<i64> {
 }
 
 /// Nothing but heartbeats arrives for `ms` milliseconds.
+/// The raw text of the frames `ws` receives until one holds `needle` (5 s at most each):
+/// what a socket was sent, as a browser would read it.
+pub async fn frames_until(ws: &mut Ws, needle: &str) -> String {
+    let mut frames = String::new();
+    while !frames.contains(needle) {
+        let frame = tokio::time::timeout(Duration::from_secs(5), ws.next())
+            .await
+            .unwrap_or_else(|_| panic!("no frame with {needle} within 5 s; got {frames}"))
+            .unwrap()
+            .unwrap();
+        frames.push_str(&frame.into_text().unwrap());
+    }
+    frames
+}
+
 pub async fn expect_quiet(ws: &mut Ws, ms: u64) {
     if let Ok(msg) = tokio::time::timeout(Duration::from_millis(ms), next_msg(ws)).await {
         panic!("expected no message, got {msg:?}");

@@ -1,9 +1,6 @@
 //! A prospect is personal data: operators and admins read and write it, supervisors read it;
 //! editors and the public never see one, in pages or on sockets.
 
-use std::time::Duration;
-
-use futures::StreamExt;
 use serde_json::json;
 
 use crate::common::*;
@@ -44,27 +41,11 @@ async fn editors_and_the_public_receive_nothing_of_a_prospect(b: Backend) {
     app.set_field("tagline", "After the booking").await;
 
     // The operator hears of the prospect (and nothing of the site's content).
-    let mut heard = String::new();
-    while !heard.contains("secret.person@example.org") {
-        let frame = tokio::time::timeout(Duration::from_secs(5), operator_ws.next())
-            .await
-            .unwrap()
-            .unwrap()
-            .unwrap();
-        heard.push_str(&frame.into_text().unwrap());
-    }
+    let heard = frames_until(&mut operator_ws, "secret.person@example.org").await;
     assert!(!heard.contains("After the booking"), "{heard}");
     // The editor and the public hear only the tagline.
     for ws in [&mut editor_ws, &mut public_ws] {
-        let mut frames = String::new();
-        while !frames.contains("After the booking") {
-            let frame = tokio::time::timeout(Duration::from_secs(5), ws.next())
-                .await
-                .unwrap()
-                .unwrap()
-                .unwrap();
-            frames.push_str(&frame.into_text().unwrap());
-        }
+        let frames = frames_until(ws, "After the booking").await;
         assert!(
             !frames.contains("prospects") && !frames.contains("secret.person"),
             "{frames}"

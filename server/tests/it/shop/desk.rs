@@ -3,9 +3,6 @@
 //! reach operators live and never editors or the public, a new order is a notification, and
 //! the dashboard counts the day.
 
-use std::time::Duration;
-
-use futures::StreamExt;
 use serde_json::{json, Value};
 
 use super::checkout::{checkout, product, product_state, staff_list};
@@ -115,26 +112,10 @@ async fn orders_reach_operators_live_and_never_editors_or_the_public(b: Backend)
     let number = placed["number"].as_str().unwrap();
 
     // The operator hears of the order, with its number; the stock's change too.
-    let mut heard = String::new();
-    while !heard.contains(number) {
-        let frame = tokio::time::timeout(Duration::from_secs(5), operator_ws.next())
-            .await
-            .unwrap()
-            .unwrap()
-            .unwrap();
-        heard.push_str(&frame.into_text().unwrap());
-    }
+    frames_until(&mut operator_ws, number).await;
     // The editor and the public hear the product's stock, and nothing of the order.
     for ws in [&mut editor_ws, &mut public_ws] {
-        let mut frames = String::new();
-        while !frames.contains("\"stock\":48") {
-            let frame = tokio::time::timeout(Duration::from_secs(5), ws.next())
-                .await
-                .unwrap()
-                .unwrap()
-                .unwrap();
-            frames.push_str(&frame.into_text().unwrap());
-        }
+        let frames = frames_until(ws, "\"stock\":48").await;
         expect_quiet(ws, 300).await;
         assert!(!frames.contains(number), "{frames}");
         assert!(!frames.contains("buyer@example.org"), "{frames}");
