@@ -7,6 +7,21 @@ use crate::core::locale::relative_time;
 use crate::core::time::now_ms;
 use crate::i18n::*;
 
+/// The time now, ticking every second once the browser has taken over: `None` until then, so
+/// the server and the hydrating client render the same markup ("il y a 12 s" badges).
+pub fn use_second_clock() -> ReadSignal<Option<i64>> {
+    let now = RwSignal::new(None::<i64>);
+    Effect::new(move |_| {
+        now.set(Some(now_ms()));
+        if let Ok(handle) =
+            set_interval_with_handle(move || now.set(Some(now_ms())), Duration::from_secs(1))
+        {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    now.read_only()
+}
+
 /// Small status badge: is this page live, and how long ago did anything change?
 #[component]
 pub fn RealtimeSyncIndicator() -> impl IntoView {
@@ -21,17 +36,7 @@ pub fn RealtimeSyncIndicator() -> impl IntoView {
     let syncing = move || hydrated.get() && syncing.get();
     let pending = move || if hydrated.get() { pending.get() } else { 0 };
     let error = move || if hydrated.get() { error.get() } else { None };
-    // `now` stays None until the browser takes over, so the server and the hydrating client
-    // render the same markup; then it ticks every second.
-    let now = RwSignal::new(None::<i64>);
-    Effect::new(move |_| {
-        now.set(Some(now_ms()));
-        if let Ok(handle) =
-            set_interval_with_handle(move || now.set(Some(now_ms())), Duration::from_secs(1))
-        {
-            on_cleanup(move || handle.clear());
-        }
-    });
+    let now = use_second_clock();
     let status = move || {
         if hydrated.get() {
             feed.status.get()

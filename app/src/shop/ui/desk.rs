@@ -4,8 +4,6 @@
 //! button, and an optional short sound when an order arrives. Each order's editor has the
 //! status buttons ([`status_actions`]).
 
-use std::time::Duration;
-
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::{Map, Value};
@@ -24,6 +22,7 @@ use crate::shop::model::OrderStatus;
 use crate::shop::ui::specs::ORDERS;
 use crate::shop::ui::status_label;
 use crate::widgets::dialog::use_confirm;
+use crate::widgets::indicator::use_second_clock;
 
 const SOUND_KEY: &str = "courant.desk.sound";
 
@@ -41,15 +40,7 @@ fn DeskBar() -> impl IntoView {
     let i18n = use_i18n();
     let feed = use_live_feed();
     let refresh = use_context::<RefreshList>();
-    let now = RwSignal::new(None::<i64>);
-    Effect::new(move |_| {
-        now.set(Some(now_ms()));
-        if let Ok(handle) =
-            set_interval_with_handle(move || now.set(Some(now_ms())), Duration::from_secs(1))
-        {
-            on_cleanup(move || handle.clear());
-        }
-    });
+    let now = use_second_clock();
     // When the socket went down, for "hors ligne depuis".
     let down_since = RwSignal::new(None::<i64>);
     Effect::new(move |_| match feed.status.get() {
