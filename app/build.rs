@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 /// French first: the default when neither the cookie nor the browser asks for English.
 const LOCALES: [&str; 2] = ["fr", "en"];
 /// One file per feature, as the code is laid out.
-const NAMESPACES: [&str; 7] = [
+const NAMESPACES: [&str; 8] = [
     "common",
     "identity",
     "content",
@@ -26,6 +26,7 @@ const NAMESPACES: [&str; 7] = [
     "errors",
     "prospects",
     "shop",
+    "sync",
 ];
 
 /// A message's translations, by locale, in `LOCALES` order.

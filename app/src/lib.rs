@@ -25,6 +25,7 @@ pub mod prospects;
 pub mod shop;
 #[cfg(feature = "ssr")]
 pub mod startup;
+pub mod sync_centre;
 #[cfg(feature = "test-collections")]
 pub mod testing;
 pub mod widgets;
@@ -80,6 +81,21 @@ lazy_page!(DesignRoute, design_page in backoffice, || {
 lazy_page!(ProspectsRoute, prospects_page in backoffice, || {
     use crate::{content::ui::collection_editor::CollectionAdminPage, prospects::ui::spec::PROSPECTS};
     view! { <CollectionAdminPage spec=&PROSPECTS/> }
+});
+lazy_page!(SyncDashboardRoute, sync_dashboard_page in backoffice, || {
+    view! { <crate::sync_centre::ui::dashboard_page::SyncDashboardPage/> }
+});
+lazy_page!(SyncLogsRoute, sync_logs_page in backoffice, || {
+    view! { <crate::sync_centre::ui::logs_page::LogsPage/> }
+});
+lazy_page!(SyncLogRoute, sync_log_page in backoffice, || {
+    view! { <crate::sync_centre::ui::log_page::LogPage/> }
+});
+lazy_page!(SyncBackupsRoute, sync_backups_page in backoffice, || {
+    view! { <crate::sync_centre::ui::backups_page::BackupsPage/> }
+});
+lazy_page!(SyncConfigRoute, sync_config_page in backoffice, || {
+    view! { <crate::sync_centre::ui::config_page::ConfigPage/> }
 });
 lazy_page!(BookingRoute, booking_page in backoffice, || {
     view! { <crate::prospects::ui::booking_page::BookingPage/> }
@@ -217,6 +233,11 @@ fn Pages() -> impl IntoView {
                     <Route path=(StaticSegment("admin"), StaticSegment("prospects")) view={Lazy::<ProspectsRoute>::new()}/>
                     <Route path=(StaticSegment("admin"), StaticSegment("prospects"), ParamSegment("id")) view={Lazy::<ProspectsRoute>::new()}/>
                     <Route path=(StaticSegment("admin"), StaticSegment("booking")) view={Lazy::<BookingRoute>::new()}/>
+                    <Route path=StaticSegment("synchronisation") view={Lazy::<SyncDashboardRoute>::new()}/>
+                    <Route path=(StaticSegment("synchronisation"), StaticSegment("logs")) view={Lazy::<SyncLogsRoute>::new()}/>
+                    <Route path=(StaticSegment("synchronisation"), StaticSegment("log"), ParamSegment("id")) view={Lazy::<SyncLogRoute>::new()}/>
+                    <Route path=(StaticSegment("synchronisation"), StaticSegment("backups")) view={Lazy::<SyncBackupsRoute>::new()}/>
+                    <Route path=(StaticSegment("synchronisation"), StaticSegment("config")) view={Lazy::<SyncConfigRoute>::new()}/>
                     <Route path=StaticSegment("contact") view={Lazy::<ContactRoute>::new()}/>
                     <Route path=StaticSegment("boutique") view={Lazy::<ShopRoute>::new()}/>
                     <Route path=StaticSegment("shop") view={Lazy::<ShopRoute>::new()}/>

@@ -8,6 +8,7 @@ use crate::engine::registry::Registry;
 use crate::engine::{Engine, Parts, StartError};
 use crate::identity::server::access::{AuthConfig, IdentityGate};
 use crate::integrations::webhooks::server::outbound::OutboundPolicy;
+use crate::sync_centre::server::config::BackupConfig;
 
 /// How this server runs.
 #[derive(Clone, Default)]
@@ -18,6 +19,8 @@ pub struct Settings {
     pub live: LiveConfig,
     /// Where webhooks may be delivered.
     pub outbound: OutboundPolicy,
+    /// Where backups are kept, and their limits.
+    pub backups: BackupConfig,
 }
 
 impl Settings {
@@ -28,6 +31,7 @@ impl Settings {
             auth: AuthConfig::from_env(),
             live: LiveConfig::from_env(),
             outbound: OutboundPolicy::from_env(),
+            backups: BackupConfig::from_env(),
         }
     }
 }
@@ -47,6 +51,7 @@ pub async fn start(database_url: &str, settings: Settings) -> Result<Engine, Sta
     crate::integrations::webhooks::plug_in(&mut parts, settings.outbound);
     crate::prospects::plug_in(&mut parts);
     crate::shop::plug_in(&mut parts);
+    crate::sync_centre::plug_in(&mut parts, settings.backups);
     #[cfg(feature = "test-collections")]
     crate::testing::plug_in(&mut parts);
     crate::core::call::declare(server_functions());
@@ -72,6 +77,7 @@ pub fn server_functions() -> Vec<(&'static str, crate::core::call::BodyEncoding)
     use crate::integrations::webhooks::api as webhooks;
     use crate::prospects::api as prospects;
     use crate::shop::api as shop;
+    use crate::sync_centre::api as sync;
     vec![
         reads::<engine::Sync>(),
         reads::<engine::PublicList>(),
@@ -116,5 +122,12 @@ pub fn server_functions() -> Vec<(&'static str, crate::core::call::BodyEncoding)
         reads::<shop::OrderReceipt>(),
         reads::<shop::SetOrderStatus>(),
         reads::<shop::Dashboard>(),
+        reads::<sync::BackupNow>(),
+        reads::<sync::PreviewRestore>(),
+        reads::<sync::RestoreBackup>(),
+        reads::<sync::DeleteBackup>(),
+        reads::<sync::ReadBackupHealth>(),
+        reads::<sync::BackupSchedule>(),
+        reads::<sync::SaveBackupSchedule>(),
     ]
 }

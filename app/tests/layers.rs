@@ -6,7 +6,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-const FEATURES: [&str; 5] = ["identity", "content", "integrations", "prospects", "shop"];
+const FEATURES: [&str; 6] = [
+    "identity",
+    "content",
+    "integrations",
+    "prospects",
+    "shop",
+    "sync_centre",
+];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {

@@ -9,6 +9,7 @@ pub mod request_locale;
 pub mod request_log;
 pub mod security_headers;
 pub mod sign_in_gate;
+pub mod sync_routes;
 
 use axum::extract::FromRef;
 use axum::routing::get;
@@ -45,6 +46,19 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/hooks/booking/{key}",
             axum::routing::post(booking_hook::receive),
+        )
+        .route(
+            &format!("{}/{{id}}", app::sync_centre::api::FILE_PATH),
+            get(sync_routes::download),
+        )
+        .route(app::sync_centre::api::EXPORT_PATH, get(sync_routes::export))
+        .route(
+            app::sync_centre::api::LOGS_CSV_PATH,
+            get(sync_routes::logs_csv),
+        )
+        .route(
+            app::sync_centre::api::IMPORT_PATH,
+            axum::routing::post(sync_routes::import),
         )
         .leptos_routes_with_context(
             &state,

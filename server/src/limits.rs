@@ -14,6 +14,10 @@ use app::core::error::AppError;
 use crate::MAX_BODY_BYTES;
 
 pub async fn limit_body(req: Request, next: Next) -> Response {
+    // A backup file to restore has its own, larger limit, enforced as it streams to disk.
+    if req.uri().path() == app::sync_centre::api::IMPORT_PATH {
+        return next.run(req).await;
+    }
     let declared = req
         .headers()
         .get(CONTENT_LENGTH)

@@ -52,6 +52,7 @@ async fn main() -> ExitCode {
         Default::default(),
     );
     app::engine::retention::spawn(engine.clone());
+    app::sync_centre::server::schedule::spawn(engine.clone());
     let addr = leptos_options.site_addr;
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(l) => l,

@@ -56,6 +56,9 @@ pub trait Collection:
     /// Fields a public visitor never receives, in pages or in events (besides
     /// [`STAFF_ONLY_META`], which no collection shows them).
     const PRIVATE: &'static [&'static str] = &[];
+    /// Whether an organisation's backups hold this collection's records (the sync centre's
+    /// own log and backup list do not: a restore must not bring back files that are gone).
+    const BACKED_UP: bool = true;
 
     /// Per-field problems; empty when the record may be stored.
     fn validate(&self) -> Vec<FieldError>;

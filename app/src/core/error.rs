@@ -44,6 +44,9 @@ pub enum AppError {
     },
     /// A method the function is not called with.
     MethodNotAllowed,
+    /// The server cannot do it now for a reason an admin can fix (a directory it cannot
+    /// write to): said as it is.
+    Unavailable(String),
     Internal(String),
     Transport(String),
 }
@@ -78,9 +81,10 @@ impl AppError {
             AppError::WrongAccount(email) => {
                 td_string!(locale, errors.wrong_account, email).to_string()
             }
-            AppError::LimitReached(text) | AppError::SignIn(text) | AppError::CrossSite(text) => {
-                text.clone()
-            }
+            AppError::LimitReached(text)
+            | AppError::SignIn(text)
+            | AppError::CrossSite(text)
+            | AppError::Unavailable(text) => text.clone(),
             AppError::TooManyRequests => td_string!(locale, errors.too_many_requests).to_string(),
             AppError::Throttled(secs) => {
                 td_string!(locale, errors.throttled, wait = wait_text(*secs, locale)).to_string()
@@ -111,6 +115,7 @@ impl AppError {
             AppError::CrossSite(_) => 403,
             AppError::Unreadable { .. } => 400,
             AppError::MethodNotAllowed => 405,
+            AppError::Unavailable(_) => 503,
             AppError::Internal(_) => 500,
             AppError::Transport(_) => 502,
         }

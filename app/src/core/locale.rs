@@ -37,6 +37,12 @@ pub async fn scope<F: std::future::Future>(locale: Locale, work: F) -> F::Output
     REQUEST_LOCALE.scope(locale, work).await
 }
 
+/// [`scope`] for blocking work (a file parsed on a blocking thread).
+#[cfg(feature = "ssr")]
+pub fn scope_sync<R>(locale: Locale, work: impl FnOnce() -> R) -> R {
+    REQUEST_LOCALE.sync_scope(locale, work)
+}
+
 /// Follows the page's language switch, so errors built in the browser use it.
 #[cfg(not(feature = "ssr"))]
 pub fn set_page_locale(locale: Locale) {
@@ -76,6 +82,48 @@ pub fn money(cents: i64, locale: Locale) -> String {
         Locale::fr => format!("{sign}{grouped}{decimal}{rest:02}\u{a0}€"),
         Locale::en => format!("{sign}€{grouped}{decimal}{rest:02}"),
     }
+}
+
+/// A size in bytes as the locale writes it: "12,3 Ko" / "12.3 KB" (1024-based).
+pub fn file_size(bytes: u64, locale: Locale) -> String {
+    let units: [&str; 4] = match locale {
+        Locale::fr => ["o", "Ko", "Mo", "Go"],
+        Locale::en => ["B", "KB", "MB", "GB"],
+    };
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < units.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    let text = if unit == 0 {
+        format!("{bytes}")
+    } else {
+        format!("{value:.1}")
+    };
+    let text = match locale {
+        Locale::fr => text.replace('.', ","),
+        Locale::en => text,
+    };
+    format!("{text}\u{a0}{}", units[unit])
+}
+
+/// A duration as the locale writes it: "350 ms", "1,2 s" / "1.2 s", "2 min 05 s".
+pub fn duration(ms: i64, locale: Locale) -> String {
+    let ms = ms.max(0);
+    if ms < 1000 {
+        return format!("{ms}\u{a0}ms");
+    }
+    if ms < 60_000 {
+        let text = format!("{:.1}", ms as f64 / 1000.0);
+        let text = match locale {
+            Locale::fr => text.replace('.', ","),
+            Locale::en => text,
+        };
+        return format!("{text}\u{a0}s");
+    }
+    let secs = ms / 1000;
+    format!("{}\u{a0}min {:02}\u{a0}s", secs / 60, secs % 60)
 }
 
 /// A day as the locale writes it: "2 déc. 2026" / "2 Dec 2026" (UTC).
@@ -141,6 +189,17 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_and_durations_in_both_languages() {
+        assert_eq!(file_size(512, Locale::fr), "512\u{a0}o");
+        assert_eq!(file_size(12_595, Locale::fr), "12,3\u{a0}Ko");
+        assert_eq!(file_size(12_595, Locale::en), "12.3\u{a0}KB");
+        assert_eq!(file_size(3 * 1024 * 1024, Locale::en), "3.0\u{a0}MB");
+        assert_eq!(duration(350, Locale::en), "350\u{a0}ms");
+        assert_eq!(duration(1_250, Locale::fr), "1,2\u{a0}s");
+        assert_eq!(duration(125_000, Locale::en), "2\u{a0}min 05\u{a0}s");
+    }
 
     #[test]
     fn relative_times_in_both_languages() {

@@ -11,6 +11,7 @@ pub mod merge;
 #[cfg(test)]
 mod merge_props;
 pub mod notification;
+pub mod operation;
 pub mod principal;
 pub mod protocol;
 pub mod roles;

@@ -33,6 +33,12 @@ impl<T> SaveOutcome<T> {
             SaveOutcome::Saved { record, .. } | SaveOutcome::Unchanged { record } => record,
         }
     }
+
+    pub fn into_record(self) -> T {
+        match self {
+            SaveOutcome::Saved { record, .. } | SaveOutcome::Unchanged { record } => record,
+        }
+    }
 }
 
 /// What the generic `sync` does to one record.

@@ -100,6 +100,22 @@ impl Db {
         }
     }
 
+    /// Start a read-only transaction that sees one state of the database throughout (a
+    /// backup read in pages is one moment's data, whatever is saved meanwhile).
+    pub async fn begin_snapshot<'c>(
+        &self,
+        conn: &'c mut AnyConnection,
+    ) -> Result<Transaction<'c, Any>, sqlx::Error> {
+        match self.backend {
+            // WAL: a read transaction keeps the snapshot of its first read.
+            Backend::Sqlite => conn.begin_with("BEGIN").await,
+            Backend::Postgres => {
+                conn.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await
+            }
+        }
+    }
+
     /// `FOR UPDATE` where the back end has row locks; SQLite's IMMEDIATE already holds the lock.
     pub fn for_update(&self) -> &'static str {
         match self.backend {

@@ -104,7 +104,10 @@ impl Engine {
         db.migrate().await?;
         let epoch = store::feed_epoch(&db).await?.into();
         let shared = db.backend == Backend::Postgres && !live.single_node;
-        let registry = Arc::new(parts.registry);
+        let mut registry = parts.registry;
+        // The operations log is the engine's: every feature may run an operation.
+        registry.add::<crate::core::operation::Operation>();
+        let registry = Arc::new(registry);
         let mut engine = Engine {
             db,
             hub: Hub::new(registry.clone()),

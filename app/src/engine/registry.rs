@@ -152,6 +152,18 @@ pub trait Entry: Send + Sync {
         id: &'a str,
         visitor: &'a str,
     ) -> BoxFuture<'a, Result<Snapshot<Value>, AppError>>;
+    /// Whether backups hold this collection.
+    fn backed_up(&self) -> bool;
+    /// Whether a backup's record is a valid one of this collection (why not, otherwise).
+    fn check(&self, record: &serde_json::Map<String, Value>) -> Result<(), String>;
+    /// Make a record what a backup says, in the caller's transaction (`save::replace_in`).
+    fn replace_in<'a>(
+        &'a self,
+        conn: &'a mut sqlx::AnyConnection,
+        who: &'a Principal,
+        stored: Option<store::StoredRecord>,
+        target: Option<serde_json::Map<String, Value>>,
+    ) -> BoxFuture<'a, Result<Option<store::LoggedChange>, AppError>>;
 }
 
 struct Typed<T>(PhantomData<fn() -> T>);
@@ -248,6 +260,21 @@ impl<T: Collection> Entry for Typed<T> {
         visitor: &'a str,
     ) -> BoxFuture<'a, Result<Snapshot<Value>, AppError>> {
         Box::pin(public_page_typed::<T>(engine, who, id, visitor))
+    }
+    fn backed_up(&self) -> bool {
+        T::BACKED_UP
+    }
+    fn check(&self, record: &serde_json::Map<String, Value>) -> Result<(), String> {
+        save::check_record::<T>(record)
+    }
+    fn replace_in<'a>(
+        &'a self,
+        conn: &'a mut sqlx::AnyConnection,
+        who: &'a Principal,
+        stored: Option<store::StoredRecord>,
+        target: Option<serde_json::Map<String, Value>>,
+    ) -> BoxFuture<'a, Result<Option<store::LoggedChange>, AppError>> {
+        Box::pin(save::replace_in::<T>(conn, who, stored, target))
     }
 }
 

@@ -656,6 +656,18 @@ pub async fn update_owned_in<T: Collection>(
     id: &str,
     change: impl FnOnce(&mut T),
 ) -> Result<Option<(T, LoggedChange)>, AppError> {
+    update_owned_with(db, conn, who, id, change, WriteOptions::default()).await
+}
+
+/// [`update_owned_in`] with options (the operations log's progress is not for webhooks).
+pub async fn update_owned_with<T: Collection>(
+    db: &Db,
+    conn: &mut AnyConnection,
+    who: &Principal,
+    id: &str,
+    change: impl FnOnce(&mut T),
+    opts: WriteOptions,
+) -> Result<Option<(T, LoggedChange)>, AppError> {
     let stored = load_locked::<T>(db, conn, who, id).await?;
     let current = stored.to_map();
     let mut record: T = typed(current.clone())?;
@@ -675,17 +687,7 @@ pub async fn update_owned_in<T: Collection>(
     if changed.is_empty() {
         return Ok(None);
     }
-    match write_next::<T>(
-        conn,
-        who,
-        stored,
-        &current,
-        next,
-        changed,
-        WriteOptions::default(),
-    )
-    .await?
-    {
+    match write_next::<T>(conn, who, stored, &current, next, changed, opts).await? {
         Applied::Changed(record, change) => Ok(Some((record, *change))),
         Applied::Unchanged(_) => Ok(None),
     }
@@ -948,4 +950,135 @@ fn kind(v: &Value) -> &'static str {
 /// What a 404 for a missing version of a record says was not found.
 fn version_not_found(version: i64) -> String {
     td_string!(locale::current(), errors.subject.version, version).to_string()
+}
+
+/// Make one record what a backup says it was, inside the caller's write transaction (a
+/// restore's): `target` is the record's whole JSON form (`None`: it must not exist).
+/// Creates, updates (every field, server-owned ones too: the backup is the truth) or
+/// deletes it as a logged change with a new version, or writes nothing when it already is
+/// so. The caller has checked the target ([`check_record`]).
+pub async fn replace_in<T: Collection>(
+    conn: &mut AnyConnection,
+    who: &Principal,
+    stored: Option<StoredRecord>,
+    target: Option<Map<String, Value>>,
+) -> Result<Option<LoggedChange>, AppError> {
+    let now = now_ms();
+    let change = |next: &StoredRecord, op, changed, before, public| NewChange {
+        collection: T::NAME,
+        record_id: "",
+        op,
+        version: next.version,
+        data: Some(Value::Object(next.to_map())),
+        changed,
+        before,
+        actor: "",
+        at: now,
+        public,
+        notify: true,
+    };
+    let (next, new, logged) = match (stored, target) {
+        (None, None) => return Ok(None),
+        (Some(stored), None) => {
+            let full = stored.to_map();
+            let gone = NewChange {
+                collection: T::NAME,
+                record_id: &stored.id,
+                op: ChangeOp::Deleted,
+                version: stored.version + 1,
+                data: None,
+                changed: Vec::new(),
+                before: Some(Value::Object(full.clone())),
+                actor: &who.actor,
+                at: now,
+                public: public_view::<T>(Some(&full), None, &[]),
+                notify: true,
+            };
+            let logged = store::write_change(conn, who.org, RowWrite::Delete, gone).await?;
+            return Ok(Some(logged));
+        }
+        (None, Some(target)) => {
+            let id = valid_id(target.get("id").and_then(Value::as_str).unwrap_or_default())?;
+            // A record deleted since keeps counting its versions, so no page mistakes the
+            // new one for an older state.
+            let last = store::last_change(conn, who.org, T::NAME, &id).await?;
+            let next = StoredRecord {
+                version: last.map_or(1, |l| l.version + 1),
+                created_at: target
+                    .get("created_at")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(now),
+                updated_at: now,
+                updated_by: who.actor.clone(),
+                data: store::data_without_meta(&target),
+                id,
+            };
+            let public = public_view::<T>(None, Some(&next.to_map()), &[]);
+            let fields = next.data.keys().cloned().collect();
+            let logged = change(&next, ChangeOp::Created, fields, None, public);
+            (next.clone(), true, logged)
+        }
+        (Some(stored), Some(target)) => {
+            let wanted = store::data_without_meta(&target);
+            if wanted == stored.data {
+                return Ok(None);
+            }
+            let current = stored.to_map();
+            let mut fields: Vec<String> =
+                wanted.keys().chain(stored.data.keys()).cloned().collect();
+            fields.sort();
+            fields.dedup();
+            fields.retain(|f| wanted.get(f) != stored.data.get(f));
+            let previous: Map<String, Value> = fields
+                .iter()
+                .map(|f| (f.clone(), current.get(f).cloned().unwrap_or(Value::Null)))
+                .collect();
+            let next = StoredRecord {
+                version: stored.version + 1,
+                updated_at: now,
+                updated_by: who.actor.clone(),
+                data: wanted,
+                ..stored
+            };
+            let public = public_view::<T>(Some(&current), Some(&next.to_map()), &fields);
+            let before = Some(Value::Object(previous));
+            let logged = change(&next, ChangeOp::Updated, fields, before, public);
+            (next.clone(), false, logged)
+        }
+    };
+    let logged = NewChange {
+        record_id: &next.id,
+        actor: &who.actor,
+        ..logged
+    };
+    let row = if new {
+        RowWrite::Insert(&next)
+    } else {
+        RowWrite::Update(&next)
+    };
+    Ok(Some(store::write_change(conn, who.org, row, logged).await?))
+}
+
+/// Whether `record` (a backup's, its metadata included) is a valid `T`: its problems, said
+/// the way the collection's own validation says them, or why it does not fit the model.
+pub fn check_record<T: Collection>(record: &Map<String, Value>) -> Result<(), String> {
+    if let Some(id) = record.get("id").and_then(Value::as_str) {
+        valid_id(id).map_err(|e| e.explain())?;
+    } else {
+        return Err(td_string!(locale::current(), errors.id_invalid).to_string());
+    }
+    let typed: T = serde_json::from_value(Value::Object(record.clone())).map_err(|e| {
+        td_string!(
+            locale::current(),
+            errors.payload_record,
+            detail = e.to_string()
+        )
+        .to_string()
+    })?;
+    let problems = typed.validate();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(problems).explain())
+    }
 }

@@ -217,6 +217,34 @@ fn public_event(staff: &ChangeEvent, p: PublicView) -> ChangeEvent {
     }
 }
 
+/// Hold the organisation's head row until the transaction ends: every other write of the
+/// organisation waits (PostgreSQL; SQLite has one writer anyway).
+pub async fn lock_head(conn: &mut AnyConnection, org: OrgId) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE change_heads SET last_seq = last_seq WHERE org_id = $1")
+        .bind(org)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Every record of `collection` in every organisation (a schedule's settings, read by the
+/// task that runs them).
+pub async fn records_everywhere(
+    conn: &mut AnyConnection,
+    collection: &str,
+) -> Result<Vec<(OrgId, StoredRecord)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT org_id, id, version, created_at, updated_at, updated_by, data FROM records \
+         WHERE collection = $1 ORDER BY org_id, id",
+    )
+    .bind(collection)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("org_id")?, stored_from_row(r)?)))
+        .collect()
+}
+
 /// The organisation's last sequence number and when it was committed.
 pub async fn head(conn: &mut AnyConnection, org: OrgId) -> Result<(i64, Option<i64>), sqlx::Error> {
     let row = sqlx::query("SELECT last_seq, last_at FROM change_heads WHERE org_id = $1")
@@ -462,6 +490,41 @@ pub async fn list_records(
     )
     .bind(org)
     .bind(collection)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(stored_from_row).collect()
+}
+
+/// How many records `collection` of `org` holds.
+pub async fn count_records(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    collection: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM records WHERE org_id = $1 AND collection = $2")
+        .bind(org)
+        .bind(collection)
+        .fetch_one(conn)
+        .await
+}
+
+/// Up to `limit` records of `collection` with an id after `after`, by id: a collection read
+/// in pages, whatever its size.
+pub async fn records_after(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    collection: &str,
+    after: &str,
+    limit: i64,
+) -> Result<Vec<StoredRecord>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, version, created_at, updated_at, updated_by, data FROM records \
+         WHERE org_id = $1 AND collection = $2 AND id > $3 ORDER BY id LIMIT $4",
+    )
+    .bind(org)
+    .bind(collection)
+    .bind(after)
+    .bind(limit)
     .fetch_all(conn)
     .await?;
     rows.iter().map(stored_from_row).collect()

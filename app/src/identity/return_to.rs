@@ -39,7 +39,9 @@ fn is_local_path(p: &str) -> bool {
 
 /// Whether a request for `path` must come from someone signed in (the backoffice).
 pub fn needs_sign_in(path: &str) -> bool {
-    path == "/admin" || path.starts_with("/admin/")
+    ["/admin", "/synchronisation"]
+        .iter()
+        .any(|home| path == *home || path.strip_prefix(home).is_some_and(|r| r.starts_with('/')))
 }
 
 /// The sign-in page, asked to come back to `path_and_query` afterwards.

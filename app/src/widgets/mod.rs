@@ -1,6 +1,7 @@
 //! Small components every feature's pages use: dialogs, fields, the sync indicator, and the
 //! page's hydration state.
 
+pub mod backup_badge;
 pub mod cart_badge;
 pub mod dialog;
 pub mod field;

@@ -22,3 +22,4 @@ mod malformed_bodies;
 mod prospects;
 // The shop: checkouts, the orders desk, the dashboard.
 mod shop;
+mod sync_centre;

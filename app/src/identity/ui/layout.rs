@@ -147,6 +147,9 @@ pub fn AdminLayout(
                 {move || user.get().map(|u| view! { <Organisation user=u/> })}
                 <div class="topbar-end">
                     <RealtimeSyncIndicator/>
+                    <Show when=move || may(Permission::ReadSyncCentre)>
+                        <crate::widgets::backup_badge::BackupBadge/>
+                    </Show>
                     <crate::widgets::notification_bell::NotificationBell/>
                     <LanguageSwitch/>
                     {move || user.get().map(|u| view! { <UserMenu user=u/> })}
@@ -175,6 +178,15 @@ pub fn AdminLayout(
                         <A href={DESK_PATH} exact=true>{t!(i18n, common.nav.dashboard)}</A>
                         <A href="/admin/orders">{t!(i18n, common.nav.orders)}</A>
                         <A href="/admin/prospects">{t!(i18n, common.nav.prospects)}</A>
+                    </div>
+                </Show>
+                <Show when=move || may(Permission::ReadSyncCentre)>
+                    <div class="nav-section">
+                        <h2 class="nav-heading">{t!(i18n, common.nav.synchronisation)}</h2>
+                        <A href="/synchronisation" exact=true>{t!(i18n, common.nav.sync_dashboard)}</A>
+                        <A href="/synchronisation/logs">{t!(i18n, common.nav.sync_logs)}</A>
+                        <A href="/synchronisation/backups">{t!(i18n, common.nav.sync_backups)}</A>
+                        <A href="/synchronisation/config">{t!(i18n, common.nav.sync_config)}</A>
                     </div>
                 </Show>
                 <Show when=move || may(Permission::ReadSyncCentre)>

@@ -33,6 +33,7 @@ use app::identity::server::access::AuthConfig;
 use app::identity::server::{accounts, sessions};
 use app::integrations::webhooks::server::outbound::OutboundPolicy;
 use app::startup::Settings;
+pub use app::sync_centre::server::config::BackupConfig;
 use server::{serve, AppState};
 
 #[derive(Debug, Clone, Copy)]
@@ -51,6 +52,8 @@ pub struct TestApp {
     pub admin_token: String,
     /// No credentials: a public visitor or a script without a token.
     pub anon: reqwest::Client,
+    /// Where this server writes its backups.
+    pub backup_dir: std::path::PathBuf,
     _shutdown: tokio::sync::oneshot::Sender<()>,
 }
 
@@ -218,11 +221,51 @@ pub async fn spawn_app_sending_to(
     live: LiveConfig,
     outbound: OutboundPolicy,
 ) -> TestApp {
+    spawn_app_full(database_url, auth, live, outbound, test_backups()).await
+}
+
+/// Backups in a directory of the test's own, with a one-second shortest schedule and a
+/// 256 KiB upload limit (so "ten times too large" is quick to send).
+pub fn test_backups() -> BackupConfig {
+    BackupConfig {
+        dir: std::env::temp_dir().join(unique("courant_backups")),
+        min_every_secs: 1,
+        tick: std::time::Duration::from_millis(100),
+        max_upload_bytes: 256 * 1024,
+    }
+}
+
+/// A server whose backups have these settings.
+pub async fn spawn_app_backing_up(backend: Backend, backups: BackupConfig) -> TestApp {
+    let local = OutboundPolicy {
+        allow_private: true,
+        ..Default::default()
+    };
+    let url = fresh_database(backend).await;
+    spawn_app_full(
+        url,
+        AuthConfig::default(),
+        LiveConfig::default(),
+        local,
+        backups,
+    )
+    .await
+}
+
+pub async fn spawn_app_full(
+    database_url: String,
+    auth: AuthConfig,
+    live: LiveConfig,
+    outbound: OutboundPolicy,
+    backups: BackupConfig,
+) -> TestApp {
+    let backup_dir = backups.dir.clone();
     let settings = Settings {
         with_examples: false,
         auth,
         live,
         outbound,
+        backups,
     };
     let engine = app::startup::start(&database_url, settings)
         .await
@@ -258,6 +301,7 @@ pub async fn spawn_app_sending_to(
         admin_id,
         admin_token,
         anon: english_client(),
+        backup_dir,
         _shutdown: tx,
     }
 }

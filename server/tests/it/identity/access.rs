@@ -249,6 +249,33 @@ fn table() -> Vec<(&'static str, Permission, Enc, Value)> {
             json!({ "id": "none", "seen": "pending", "to": "in_progress" }),
         ),
         ("/api/shop/dashboard", ReadCustomers, Form, json!({})),
+        ("/api/sync/backup_now", ManageSyncCentre, Json, json!({})),
+        (
+            "/api/sync/restore_preview",
+            ManageSyncCentre,
+            Json,
+            json!({ "id": "none" }),
+        ),
+        (
+            "/api/sync/restore",
+            ManageSyncCentre,
+            Json,
+            json!({ "id": "none", "checksum": "sha256:0" }),
+        ),
+        (
+            "/api/sync/delete_backup",
+            ManageSyncCentre,
+            Json,
+            json!({ "id": "none" }),
+        ),
+        ("/api/sync/health", ReadSyncCentre, Json, json!({})),
+        ("/api/sync/schedule", ReadSyncCentre, Json, json!({})),
+        (
+            "/api/sync/save_schedule",
+            ManageSyncCentre,
+            Json,
+            json!({ "every_secs": 0, "keep_last": 5, "keep_daily_days": 3 }),
+        ),
         ("/api/notifications/list", FollowFeed, Form, json!({})),
         (
             "/api/notifications/seen",
