@@ -109,3 +109,14 @@ export async function adminForm(baseUrl: string, path: string, form: Record<stri
   if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
   return res.json();
 }
+
+/** As the admin, any server function taking JSON. */
+export async function adminJson(baseUrl: string, path: string, body: unknown): Promise<any> {
+  const res = await adminFetch(baseUrl, path, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}

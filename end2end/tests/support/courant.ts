@@ -15,7 +15,8 @@ export async function signIn(page: Page, origin: string, who = ADMIN): Promise<v
 export async function openLive(page: Page, url: string): Promise<void> {
   const full = new URL(url);
   const hasSession = (await page.context().cookies(full.origin)).some((c) => c.name === "courant_session");
-  if (full.pathname.startsWith("/admin") && !hasSession) {
+  const backoffice = full.pathname.startsWith("/admin") || full.pathname.startsWith("/synchronisation");
+  if (backoffice && !hasSession) {
     await signIn(page, full.origin);
   }
   await page.goto(url);

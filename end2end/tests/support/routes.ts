@@ -19,4 +19,8 @@ export const BACKOFFICE_PAGES = [
   "/admin/design",
   "/admin/prospects",
   "/admin/booking",
+  "/synchronisation",
+  "/synchronisation/logs",
+  "/synchronisation/backups",
+  "/synchronisation/config",
 ];

@@ -45,6 +45,17 @@ export function freshDatabase(): string {
   return `sqlite://${path.join(dir, "courant.db")}`;
 }
 
+/** Where a server on `databaseUrl` keeps its backups: beside a SQLite file, else a fresh
+ *  directory under target/e2e. */
+function backupDir(databaseUrl: string): string {
+  if (databaseUrl.startsWith("sqlite://")) {
+    return path.join(path.dirname(databaseUrl.slice("sqlite://".length)), "backups");
+  }
+  const base = path.join(ROOT, "target/e2e/tmp");
+  fs.mkdirSync(base, { recursive: true });
+  return fs.mkdtempSync(path.join(base, "backups-"));
+}
+
 export class CourantServer {
   private child?: ChildProcess;
   private output = "";
@@ -82,6 +93,8 @@ export class CourantServer {
         COURANT_ADMIN_PASSWORD: ADMIN.password,
         // Every test's browser orders from 127.0.0.1: the limit per address is a test of its own.
         COURANT_CHECKOUTS_PER_HOUR: "1000",
+        // Backups beside the test's database, never in the checkout's data/.
+        COURANT_BACKUP_DIR: backupDir(this.databaseUrl),
         ...this.env,
       },
       stdio: ["ignore", "pipe", "pipe"],

@@ -121,13 +121,13 @@ fn BackupRow(backup: Backup) -> impl IntoView {
             <td>{backup.records}</td>
             <td>{move || file_size(size, i18n.get_locale())}</td>
             <td>{backup.made_by.clone()}</td>
-            <td class="row-actions">
+            <td><div class="cell-actions">
                 <a class="button secondary" href=backup_file_path(&backup.meta.id) download=backup.file.clone() rel="external"
                     data-testid="download">{t!(i18n, sync.backups.download)}</a>
                 <button type="button" class="secondary" data-testid="restore"
                     on:click=move |_| restoring.set(Some(id.get_value()))>{t!(i18n, sync.backups.restore)}</button>
                 <button type="button" class="quiet danger" data-testid="delete" on:click=remove>{t!(i18n, sync.backups.delete)}</button>
-            </td>
+            </div></td>
         </tr>
     }
 }
@@ -224,7 +224,7 @@ fn RestoreDialog() -> impl IntoView {
                             </div>
                         })}
                         <p class="banner warning">{t!(i18n, sync.restore.warning)}</p>
-                        <div class="dialog-actions">
+                        <div class="modal-actions">
                             <button type="button" class="danger" data-testid="confirm-restore" disabled=move || busy.get() || refused
                                 on:click=apply>
                                 {move || if busy.get() { t_string!(i18n, sync.restore.restoring) } else { t_string!(i18n, sync.restore.confirm) }}

@@ -101,7 +101,7 @@ fn ScheduleForm() -> impl IntoView {
         <section aria-labelledby="schedule-heading">
             <h2 id="schedule-heading">{t!(i18n, sync.config.schedule)}</h2>
             <form class="form" on:submit=save data-testid="schedule-form">
-                <label class="switch">
+                <label class="check">
                     <input type="checkbox" data-testid="schedule-on" prop:checked=move || on.get()
                         on:change=move |ev| on.set(event_target_checked(&ev))/>
                     {t!(i18n, sync.config.on)}

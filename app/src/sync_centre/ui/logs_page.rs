@@ -75,8 +75,8 @@ fn logs(list: RwSignal<Vec<Item>>) -> impl IntoView {
         )
     };
     view! {
-        <form class="filters" on:submit=|ev| ev.prevent_default()>
-            <label>{t!(i18n, sync.logs.period)}
+        <form class="toolbar" on:submit=|ev| ev.prevent_default()>
+            <label class="filter">{t!(i18n, sync.logs.period)}
                 <select data-testid="filter-period" on:change=move |ev| days.set(event_target_value(&ev).parse().unwrap_or(7))>
                     {PERIODS.into_iter().map(|d| view! {
                         <option value=d selected=move || days.get() == d>{move || match d {
@@ -87,7 +87,7 @@ fn logs(list: RwSignal<Vec<Item>>) -> impl IntoView {
                     }).collect_view()}
                 </select>
             </label>
-            <label>{t!(i18n, sync.logs.kind)}
+            <label class="filter">{t!(i18n, sync.logs.kind)}
                 <select data-testid="filter-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
                     <option value="">{t!(i18n, sync.logs.any)}</option>
                     {OperationKind::ALL.into_iter().map(|k| view! {
@@ -95,7 +95,7 @@ fn logs(list: RwSignal<Vec<Item>>) -> impl IntoView {
                     }).collect_view()}
                 </select>
             </label>
-            <label>{t!(i18n, sync.logs.status)}
+            <label class="filter">{t!(i18n, sync.logs.status)}
                 <select data-testid="filter-status" on:change=move |ev| status.set(event_target_value(&ev))>
                     <option value="">{t!(i18n, sync.logs.any)}</option>
                     {OperationStatus::ALL.into_iter().map(|s| view! {
