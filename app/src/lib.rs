@@ -97,6 +97,9 @@ lazy_page!(SyncBackupsRoute, sync_backups_page in backoffice, || {
 lazy_page!(SyncConfigRoute, sync_config_page in backoffice, || {
     view! { <crate::sync_centre::ui::config_page::ConfigPage/> }
 });
+lazy_page!(SyncStatsRoute, sync_stats_page in backoffice, || {
+    view! { <crate::sync_centre::ui::stats_page::StatsPage/> }
+});
 lazy_page!(BookingRoute, booking_page in backoffice, || {
     view! { <crate::prospects::ui::booking_page::BookingPage/> }
 });
@@ -238,6 +241,7 @@ fn Pages() -> impl IntoView {
                     <Route path=(StaticSegment("synchronisation"), StaticSegment("log"), ParamSegment("id")) view={Lazy::<SyncLogRoute>::new()}/>
                     <Route path=(StaticSegment("synchronisation"), StaticSegment("backups")) view={Lazy::<SyncBackupsRoute>::new()}/>
                     <Route path=(StaticSegment("synchronisation"), StaticSegment("config")) view={Lazy::<SyncConfigRoute>::new()}/>
+                    <Route path=(StaticSegment("synchronisation"), StaticSegment("stats")) view={Lazy::<SyncStatsRoute>::new()}/>
                     <Route path=StaticSegment("contact") view={Lazy::<ContactRoute>::new()}/>
                     <Route path=StaticSegment("boutique") view={Lazy::<ShopRoute>::new()}/>
                     <Route path=StaticSegment("shop") view={Lazy::<ShopRoute>::new()}/>

@@ -129,5 +129,6 @@ pub fn server_functions() -> Vec<(&'static str, crate::core::call::BodyEncoding)
         reads::<sync::ReadBackupHealth>(),
         reads::<sync::BackupSchedule>(),
         reads::<sync::SaveBackupSchedule>(),
+        reads::<sync::SyncStats>(),
     ]
 }

@@ -126,3 +126,25 @@ test("an operator is refused the sync centre, and has no menu entry for it", asy
   const res = await page.context().request.post(`${server.url}/api/sync/health`, { data: {} });
   expect(res.status()).toBe(403);
 });
+
+test("the statistics page shows charts after a few operations", async ({ page, servers }) => {
+  const server = await servers.startEmpty();
+  for (let i = 0; i < 3; i++) await adminJson(server.url, "/api/sync/backup_now", {});
+  const exported = await fetch(`${server.url}/api/sync/export`);
+  expect(exported.status).toBe(401);
+  await openLive(page, `${server.url}/synchronisation/stats`);
+  const file = await page.context().request.get(`${server.url}/api/sync/export`);
+  expect(file.status()).toBe(200);
+  expect((await file.json()).manifest.format).toBe(1);
+  await page.reload();
+  await expect(page.locator("#root")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.getByTestId("success-rate")).toHaveText("100 %");
+  await expect(page.getByTestId("operations-total")).toHaveText("4");
+  for (const chart of ["chart-per-day", "chart-durations", "chart-errors"]) {
+    await expect(page.getByTestId(chart).locator("svg rect").first()).toBeAttached();
+  }
+  await expect(page.getByTestId("kinds-table").locator('[data-kind="backup"]')).toContainText("3");
+  await expect(page.getByTestId("kinds-table").locator('[data-kind="export"]')).toContainText("1");
+  await page.getByTestId("stats-period").selectOption("30");
+  await expect(page.getByTestId("per-day-table").locator("tbody tr")).toHaveCount(1);
+});

@@ -126,6 +126,12 @@ pub fn duration(ms: i64, locale: Locale) -> String {
     format!("{}\u{a0}min {:02}\u{a0}s", secs / 60, secs % 60)
 }
 
+/// A moment's day as `YYYY-MM-DD` (UTC).
+pub fn iso_date(ms: i64) -> String {
+    let (y, m, d) = civil_from_days(ms.div_euclid(86_400_000));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
 /// A day as the locale writes it: "2 déc. 2026" / "2 Dec 2026" (UTC).
 pub fn date(ms: i64, locale: Locale) -> String {
     let (y, m, d) = civil_from_days(ms.div_euclid(86_400_000));

@@ -12,7 +12,9 @@ use crate::core::validate::FieldError;
 /// Messages an operation keeps; past that, only their count (`more_messages`).
 pub const MAX_MESSAGES: usize = 200;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum OperationKind {
     #[default]

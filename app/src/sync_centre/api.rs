@@ -7,7 +7,7 @@ use leptos::server_fn::codec::Json;
 
 use crate::core::error::AppError;
 use crate::core::operation::ReplacePlan;
-use crate::sync_centre::model::{Backup, BackupHealth, RestorePreview, Schedule};
+use crate::sync_centre::model::{Backup, BackupHealth, RestorePreview, Schedule, Stats};
 
 #[cfg(feature = "ssr")]
 use crate::{core::roles::Permission, engine::server_fn::with_access, sync_centre::server as sync};
@@ -97,6 +97,15 @@ pub async fn save_backup_schedule(
             ..Default::default()
         };
         sync::schedule::save(&engine, &who, wanted).await
+    })
+    .await
+}
+
+/// The statistics of the last `days` days (7, 30 or 90), with their charts.
+#[server(endpoint = "sync/stats", input = Json)]
+pub async fn sync_stats(days: i64) -> Result<Stats, AppError> {
+    with_access(Permission::ReadSyncCentre, |engine, who| async move {
+        sync::stats::stats(&engine, &who, days).await
     })
     .await
 }

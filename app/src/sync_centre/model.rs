@@ -211,6 +211,42 @@ pub struct RestorePreview {
     pub plan: ReplacePlan,
 }
 
+/// One day of the statistics.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct DayFigures {
+    /// `YYYY-MM-DD` (UTC).
+    pub day: String,
+    pub operations: i64,
+    /// Items gone through (records backed up or restored, …).
+    pub items: i64,
+    pub failed: i64,
+}
+
+/// One type of operation in the statistics.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct KindFigures {
+    pub kind: crate::core::operation::OperationKind,
+    pub operations: i64,
+    /// Failed or partial.
+    pub errors: i64,
+    pub p50_ms: i64,
+    pub p95_ms: i64,
+}
+
+/// The statistics of the last `days` days, and their charts (SVG documents: operations per
+/// day, durations per type, errors per type).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Stats {
+    pub days: i64,
+    pub operations: i64,
+    /// Of the finished operations, those that succeeded.
+    pub succeeded: i64,
+    pub finished: i64,
+    pub per_day: Vec<DayFigures>,
+    pub kinds: Vec<KindFigures>,
+    pub charts: Vec<String>,
+}
+
 /// The backup badge in the backoffice header.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct BackupHealth {

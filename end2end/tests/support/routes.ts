@@ -23,4 +23,5 @@ export const BACKOFFICE_PAGES = [
   "/synchronisation/logs",
   "/synchronisation/backups",
   "/synchronisation/config",
+  "/synchronisation/stats",
 ];

@@ -186,6 +186,7 @@ pub fn AdminLayout(
                         <A href="/synchronisation" exact=true>{t!(i18n, common.nav.sync_dashboard)}</A>
                         <A href="/synchronisation/logs">{t!(i18n, common.nav.sync_logs)}</A>
                         <A href="/synchronisation/backups">{t!(i18n, common.nav.sync_backups)}</A>
+                        <A href="/synchronisation/stats">{t!(i18n, common.nav.sync_stats)}</A>
                         <A href="/synchronisation/config">{t!(i18n, common.nav.sync_config)}</A>
                     </div>
                 </Show>

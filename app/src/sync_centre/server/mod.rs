@@ -6,3 +6,4 @@ pub mod logs_csv;
 pub mod restore;
 pub mod retention;
 pub mod schedule;
+pub mod stats;

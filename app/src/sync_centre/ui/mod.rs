@@ -7,3 +7,4 @@ pub mod dashboard_page;
 pub mod log_page;
 pub mod logs_page;
 pub mod ops;
+pub mod stats_page;

@@ -271,6 +271,12 @@ fn table() -> Vec<(&'static str, Permission, Enc, Value)> {
         ("/api/sync/health", ReadSyncCentre, Json, json!({})),
         ("/api/sync/schedule", ReadSyncCentre, Json, json!({})),
         (
+            "/api/sync/stats",
+            ReadSyncCentre,
+            Json,
+            json!({ "days": 7 }),
+        ),
+        (
             "/api/sync/save_schedule",
             ManageSyncCentre,
             Json,
