@@ -37,6 +37,15 @@ pub struct Start {
     pub started_by: String,
 }
 
+/// How an operation logged at once ([`OperationRun::record`]) ended.
+pub struct End {
+    pub status: OperationStatus,
+    pub summary: String,
+    pub counts: crate::core::operation::Counts,
+    /// What it made or touched, for a link (a prospect's id).
+    pub subject: String,
+}
+
 /// An operation being run: change [`OperationRun::op`] (counts, messages, summary), call
 /// [`OperationRun::progress`] as it goes and [`OperationRun::finish`] at the end.
 pub struct OperationRun {
@@ -69,6 +78,38 @@ impl OperationRun {
             op,
             last_write: Instant::now(),
         })
+    }
+
+    /// Log an operation that is already over (a webhook delivered, a booking received), in
+    /// one write: it began at `started_at` and ended now with `status`.
+    pub async fn record(
+        engine: &Engine,
+        who: &Principal,
+        start: Start,
+        started_at: i64,
+        end: End,
+    ) -> Result<Operation, AppError> {
+        let mut op = Operation {
+            kind: start.kind,
+            direction: start.direction,
+            source: start.source,
+            destination: start.destination,
+            trigger: start.trigger,
+            started_by: start.started_by,
+            started_at,
+            ended_at: Some(now_ms().max(started_at)),
+            status: end.status,
+            counts: end.counts,
+            summary: end.summary,
+            subject: end.subject,
+            ..Default::default()
+        };
+        if end.status == OperationStatus::Failed {
+            op.say(Level::Error, "", op.summary.clone());
+        }
+        Ok(save::create_with(engine, who, op, QUIET)
+            .await?
+            .into_record())
     }
 
     pub fn id(&self) -> &str {

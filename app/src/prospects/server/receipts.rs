@@ -112,6 +112,7 @@ pub async fn record(
     } else {
         reason.to_string()
     };
+    log_operation(engine, org, event, outcome, &reason, prospect).await;
     let mut conn = engine.db.writer().await?;
     let event: String = event.chars().take(64).collect();
     sqlx::query(
@@ -138,4 +139,62 @@ pub async fn record(
         .await?;
     }
     Ok(())
+}
+
+/// Each receipt recorded is also one entry of the sync centre's operations log (refusals
+/// under the same limit as their receipts). A failure to log it is only traced: the receipt
+/// itself is the booking tool's answer.
+async fn log_operation(
+    engine: &Engine,
+    org: OrgId,
+    event: &str,
+    outcome: &str,
+    reason: &str,
+    prospect: Option<&str>,
+) {
+    use crate::core::operation::{Counts, Direction, OperationKind, OperationStatus, Trigger};
+    use crate::engine::operations::{End, OperationRun, Start};
+    let l = current();
+    let who = crate::core::principal::Principal::system(org, "booking");
+    let mut counts = Counts {
+        total: 1,
+        done: 1,
+        ..Default::default()
+    };
+    let status = match outcome {
+        "accepted" => {
+            counts.updated = 1;
+            OperationStatus::Succeeded
+        }
+        "duplicate" | "ignored" => {
+            counts.unchanged = 1;
+            OperationStatus::Succeeded
+        }
+        _ => {
+            counts.rejected = 1;
+            OperationStatus::Failed
+        }
+    };
+    let event: String = event.chars().take(64).collect();
+    let start = Start {
+        kind: OperationKind::BookingReceived,
+        direction: Direction::Inbound,
+        source: if event.is_empty() {
+            td_string!(l, prospects.booking.operation_source_unnamed).to_string()
+        } else {
+            td_string!(l, prospects.booking.operation_source, event = &event).to_string()
+        },
+        destination: td_string!(l, prospects.booking.operation_destination).to_string(),
+        trigger: Trigger::Webhook,
+        started_by: "booking".to_string(),
+    };
+    let end = End {
+        status,
+        summary: reason.to_string(),
+        counts,
+        subject: prospect.unwrap_or_default().to_string(),
+    };
+    if let Err(e) = OperationRun::record(engine, &who, start, now_ms(), end).await {
+        tracing::warn!(org, error = %e.explain(), "cannot log a booking receipt as an operation");
+    }
 }

@@ -215,6 +215,25 @@ async fn a_failing_receiver_gets_each_change_once_after_retries(b: Backend) {
         (Some(3), Some(204)),
         "{ds:?}"
     );
+    // Each attempt is an entry of the sync centre's log: two failed, then delivered.
+    let (status, body) = app
+        .call_form("/api/list/staff", &[("collection", "sync_operations")])
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let mut ops: Vec<&Value> = body["record"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["kind"] == "webhook_delivery")
+        .collect();
+    ops.sort_by_key(|o| o["started_at"].as_i64());
+    let statuses: Vec<&str> = ops.iter().map(|o| o["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["failed", "failed", "succeeded"], "{ops:?}");
+    assert_eq!(ops[2]["destination"], url.as_str());
+    assert!(
+        ops[0]["summary"].as_str().unwrap().contains("500"),
+        "{ops:?}"
+    );
 }
 
 async fn a_dead_endpoint_never_slows_saves(b: Backend) {

@@ -143,6 +143,22 @@ async fn a_signed_booking_creates_the_prospect_once_whatever_is_retried(b: Backe
         .map(|r| r["outcome"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(outcomes, ["accepted", "duplicate", "accepted"]);
+    // Each receipt is an entry of the sync centre's log too.
+    let (status, body) = app
+        .call_form("/api/list/staff", &[("collection", "sync_operations")])
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let ops: Vec<&Value> = body["record"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["kind"] == "booking_received")
+        .collect();
+    assert_eq!(ops.len(), 3, "{ops:?}");
+    assert!(ops
+        .iter()
+        .all(|o| o["status"] == "succeeded" && o["trigger"] == "webhook"));
+    assert!(ops.iter().any(|o| o["subject"] == p["id"]));
 }
 
 async fn bad_requests_are_refused_with_their_reason_and_recorded(b: Backend) {

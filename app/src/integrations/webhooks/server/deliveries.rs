@@ -502,9 +502,13 @@ async fn attempt(
     let timestamp = now_ms() / 1000;
     // Checked again at every attempt: an address written as an IP never reaches the
     // resolver, and the policy may have changed since the webhook was registered.
+    let started_at = now_ms();
+    let what = format!("{kind}.{op} #{}", d.seq);
     if let Err(refusal) = engine.feature::<OutboundPolicy>().check_url(&d.url) {
         let failure = Failure::Refused { refusal };
-        return record(engine, config, &d, None, Some(failure.stored())).await;
+        let state = record(engine, config, &d, None, Some(failure.stored())).await?;
+        log_operation(engine, &d, what, started_at, state, None, Some(failure)).await;
+        return Ok(());
     }
     let result = client
         .post(&d.url)
@@ -540,8 +544,84 @@ async fn attempt(
         ),
         Err(e) => (None, Some(unreachable(e))),
     };
-    let error = error.map(|f| f.stored());
-    record(engine, config, &d, status, error).await
+    let stored = error.as_ref().map(Failure::stored);
+    let state = record(engine, config, &d, status, stored).await?;
+    log_operation(engine, &d, what, started_at, state, status, error).await;
+    Ok(())
+}
+
+/// Each attempt is one entry of the sync centre's operations log: delivered, or failed with
+/// why (and whether it will be tried again). A failure to log it is only traced.
+async fn log_operation(
+    engine: &Engine,
+    d: &Due,
+    what: String,
+    started_at: i64,
+    state: &'static str,
+    status: Option<i64>,
+    failure: Option<Failure>,
+) {
+    use crate::core::operation::{Counts, Direction, OperationKind, OperationStatus, Trigger};
+    use crate::engine::operations::{End, OperationRun, Start};
+    let l = crate::core::locale::current();
+    let attempt = d.attempts + 1;
+    let (op_status, summary) = match (&failure, state) {
+        (None, _) => (
+            OperationStatus::Succeeded,
+            td_string!(
+                l,
+                webhooks.operation.delivered,
+                status = status.unwrap_or(0),
+                attempt
+            )
+            .to_string(),
+        ),
+        (Some(f), "pending") => (
+            OperationStatus::Failed,
+            td_string!(
+                l,
+                webhooks.operation.retrying,
+                reason = f.message(l),
+                attempt
+            )
+            .to_string(),
+        ),
+        (Some(f), _) => (
+            OperationStatus::Failed,
+            td_string!(
+                l,
+                webhooks.operation.gave_up,
+                reason = f.message(l),
+                attempt
+            )
+            .to_string(),
+        ),
+    };
+    let delivered = i64::from(failure.is_none());
+    let start = Start {
+        kind: OperationKind::WebhookDelivery,
+        direction: Direction::Outbound,
+        source: what,
+        destination: d.url.clone(),
+        trigger: Trigger::Webhook,
+        started_by: "webhooks".to_string(),
+    };
+    let end = End {
+        status: op_status,
+        summary,
+        counts: Counts {
+            total: 1,
+            done: 1,
+            updated: delivered,
+            rejected: 1 - delivered,
+            ..Default::default()
+        },
+        subject: d.webhook_id.clone(),
+    };
+    let who = crate::core::principal::Principal::system(d.org, "webhooks");
+    if let Err(e) = OperationRun::record(engine, &who, start, started_at, end).await {
+        tracing::warn!(org = d.org, error = %e.explain(), "cannot log a webhook delivery as an operation");
+    }
 }
 
 /// Why an attempt failed. Recorded as data and worded when someone reads the deliveries, in
@@ -635,7 +715,7 @@ async fn record(
     d: &Due,
     status: Option<i64>,
     error: Option<String>,
-) -> Result<(), sqlx::Error> {
+) -> Result<&'static str, sqlx::Error> {
     let attempts = d.attempts + 1;
     let now = now_ms();
     let (state, next) = match (&error, attempts >= config.max_attempts) {
@@ -660,7 +740,7 @@ async fn record(
     .bind((state == "delivered").then_some(now))
     .execute(&engine.db.write)
     .await?;
-    Ok(())
+    Ok(state)
 }
 
 #[cfg(test)]
