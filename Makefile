@@ -5,7 +5,7 @@
 SHELL := /bin/bash
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test setup lint size screenshots bench-latency bench-live bench-bookings bench-checkouts clean-test-dbs
+.PHONY: run test setup lint size screenshots bench-latency bench-live bench-bookings bench-checkouts bench-backups clean-test-dbs
 
 run:
 	@scripts/setup.sh run
@@ -46,6 +46,12 @@ bench-live:
 bench-bookings:
 	@scripts/setup.sh run
 	@WHAT=bookings scripts/bench-arrivals.sh
+
+# The sync centre: backup and restore of 100,000 records, time and peak memory, and the
+# restore's effect on an open page.
+bench-backups:
+	@scripts/setup.sh run
+	@scripts/bench-backups.sh
 
 # Shop checkouts with 100 desk sockets open: checkouts/s at 8 buyers, checkout -> every socket.
 bench-checkouts:

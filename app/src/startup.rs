@@ -45,6 +45,7 @@ pub async fn start(database_url: &str, settings: Settings) -> Result<Engine, Sta
         on_new_organisation: Vec::new(),
         log_holds: Vec::new(),
         notifiers: Vec::new(),
+        backup_sections: Vec::new(),
     };
     crate::identity::server::access::plug_in(&mut parts, settings.auth);
     crate::content::server::plug_in(&mut parts);

@@ -51,6 +51,20 @@ pub type HookResult = Result<Vec<LoggedChange>, AppError>;
 pub type InsertOrganisation =
     Box<dyn for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Result<OrgId, AppError>> + Send>;
 
+/// What a feature adds to every backup besides records (identity: the members and their
+/// roles, never a password hash or a secret): rows as JSON objects, for the record only — a
+/// restore never applies them.
+pub type BackupSection = Arc<
+    dyn for<'c> Fn(
+            &'c Engine,
+            OrgId,
+        ) -> BoxFuture<
+            'c,
+            Result<Vec<serde_json::Map<String, serde_json::Value>>, AppError>,
+        > + Send
+        + Sync,
+>;
+
 /// What the features bring to the engine when it starts.
 pub struct Parts {
     pub registry: Registry,
@@ -62,6 +76,8 @@ pub struct Parts {
     pub log_holds: Vec<super::retention::LogHold>,
     /// What changes of a feature's collection mean for a member (its notifications).
     pub notifiers: Vec<(&'static str, super::notifications::Notifier)>,
+    /// What backups hold besides records, by section name.
+    pub backup_sections: Vec<(&'static str, BackupSection)>,
 }
 
 /// Everything a request needs: the database, the live hub, the collections and the features'
@@ -87,6 +103,8 @@ pub struct Engine {
     on_new_organisation: Arc<[OnNewOrganisation]>,
     pub(super) log_holds: Arc<[super::retention::LogHold]>,
     pub(super) notifiers: Arc<[(&'static str, super::notifications::Notifier)]>,
+    /// What backups hold besides records ([`Parts::backup_sections`]).
+    pub backup_sections: Arc<[(&'static str, BackupSection)]>,
     /// Group commit on SQLite; `None` on PostgreSQL, where saves run concurrently.
     pub(super) writer: Option<writer::GroupWriter>,
 }
@@ -122,6 +140,7 @@ impl Engine {
             on_new_organisation: parts.on_new_organisation.into(),
             log_holds: parts.log_holds.into(),
             notifiers: parts.notifiers.into(),
+            backup_sections: parts.backup_sections.into(),
             writer: None,
         };
         engine.writer = engine.spawn_writer();

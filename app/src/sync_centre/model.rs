@@ -209,6 +209,9 @@ impl Collection for Schedule {
 pub struct RestorePreview {
     pub backup: Backup,
     pub plan: ReplacePlan,
+    /// What the file holds besides records, by section (members): shown, never restored.
+    #[serde(default)]
+    pub kept: BTreeMap<String, i64>,
 }
 
 /// One day of the statistics.

@@ -11,8 +11,11 @@
 //!                       booking tool (docs/BOOKING.md).
 //! `courant-load checkouts` buyers checking out with the orders desk open on staff sockets:
 //!                       checkouts per second, and from the checkout to the order on every socket.
+//! `courant-load backups` the sync centre's backup and restore of a large organisation: time,
+//!                       the server's peak memory, and the restore's effect on an open page.
 //! `courant-load table`  the Markdown tables of BENCHMARKS.md from those runs' JSON lines.
 
+mod backups;
 mod booking_tool;
 mod bookings;
 mod checkouts;
@@ -43,6 +46,7 @@ enum Command {
     Saves(saves::SavesArgs),
     Bookings(bookings::BookingsArgs),
     Checkouts(checkouts::CheckoutsArgs),
+    Backups(backups::BackupsArgs),
     /// Send one correctly signed sample booking (Calendly's invitee.created) to a webhook.
     SampleBooking(booking_tool::SampleArgs),
     /// Print BENCHMARKS.md's tables from the JSON lines of earlier runs.
@@ -58,6 +62,7 @@ async fn main() -> ExitCode {
         Command::Saves(args) => saves::run(args).await,
         Command::Bookings(args) => bookings::run(args).await,
         Command::Checkouts(args) => checkouts::run(args).await,
+        Command::Backups(args) => backups::run(args).await,
         Command::SampleBooking(args) => booking_tool::sample(args).await,
         Command::Table(args) => table::run(args),
     };

@@ -197,6 +197,27 @@ impl Gate for IdentityGate {
 pub fn plug_in(parts: &mut Parts, config: AuthConfig) {
     parts.gate = std::sync::Arc::new(IdentityGate);
     parts.features.insert(Auth::new(config));
+    // Backups list who belonged to the organisation with which role: emails and roles,
+    // never a password hash, a session or a token.
+    parts.backup_sections.push((
+        "members",
+        std::sync::Arc::new(|engine, org| {
+            Box::pin(async move {
+                Ok(super::accounts::members(engine, org)
+                    .await?
+                    .into_iter()
+                    .map(|m| {
+                        let mut row = serde_json::Map::new();
+                        row.insert("id".into(), m.id.into());
+                        row.insert("email".into(), m.email.into());
+                        row.insert("role".into(), m.role.as_str().into());
+                        row.insert("joined_at".into(), m.joined_at.into());
+                        row
+                    })
+                    .collect())
+            })
+        }),
+    ));
 }
 
 #[cfg(test)]

@@ -140,7 +140,7 @@ async fn write_file(
         let collections = replace::backed_up(engine);
         let out = std::io::BufWriter::new(file);
         let (manifest, buffered) =
-            write_records(engine, org, &collections, out, made_at, run, io).await?;
+            write_records(engine, org, &collections, true, out, made_at, run, io).await?;
         let file = buffered.into_inner().map_err(|e| io(e.into_error()))?;
         file.sync_all().map_err(io)?;
         let size = file.metadata().map_err(io)?.len();
@@ -155,11 +155,14 @@ async fn write_file(
 }
 
 /// Write `collections` of `org` to `out` in the backup format, read in one snapshot, page
-/// by page, the operation's progress following; `io` says what a write error means.
+/// by page, the operation's progress following, then (`sections`) what the features add to
+/// every backup (the members and their roles); `io` says what a write error means.
+#[allow(clippy::too_many_arguments)]
 pub async fn write_records<W: std::io::Write>(
     engine: &Engine,
     org: OrgId,
     collections: &[&str],
+    sections: bool,
     out: W,
     made_at: i64,
     run: &mut OperationRun,
@@ -190,6 +193,15 @@ pub async fn write_records<W: std::io::Write>(
         }
     }
     tx.commit().await?;
+    if sections {
+        for (name, rows) in engine.backup_sections.iter() {
+            let section = format!("{}{name}", super::file::SECTION);
+            out.collection(&section);
+            for row in rows(engine, org).await? {
+                out.record(&section, row).map_err(&io)?;
+            }
+        }
+    }
     out.finish(org, made_at).map_err(&io)
 }
 

@@ -50,9 +50,17 @@ pub async fn export(
     )
     .await?;
     let io = |e: std::io::Error| AppError::Internal(e.to_string());
-    let written =
-        super::backup::write_records(engine, who.org, &collections, Vec::new(), now, &mut run, io)
-            .await;
+    let written = super::backup::write_records(
+        engine,
+        who.org,
+        &collections,
+        collection.is_none(),
+        Vec::new(),
+        now,
+        &mut run,
+        io,
+    )
+    .await;
     match written {
         Ok((manifest, bytes)) => {
             let summary = td_string!(

@@ -134,11 +134,16 @@ struct Shape {
     manifest: Option<Manifest>,
 }
 
-/// A backup file read and verified: its manifest and its records by collection and id.
+/// A backup file read and verified: its manifest, its records by collection and id, and
+/// how many rows each of its other sections holds (members: for the record, never restored).
 pub struct Verified {
     pub manifest: Manifest,
     pub target: Target,
+    pub sections: BTreeMap<String, i64>,
 }
+
+/// Lines of a section that is not a collection (`@members`) name it with this prefix.
+pub const SECTION: char = '@';
 
 /// Read a backup file for organisation `org`, refusing — with what is wrong — a file that
 /// is not one, cut short, changed since it was written, from a newer Courant, or from
@@ -168,8 +173,16 @@ pub fn read(input: impl std::io::Read, org: OrgId) -> Result<Verified, AppError>
     }
     let mut hash = Sha256::new();
     let mut target = Target::new();
+    let mut sections = BTreeMap::new();
     for name in manifest.counts.keys() {
-        target.entry(name.clone()).or_default();
+        match name.strip_prefix(SECTION) {
+            Some(section) => {
+                sections.insert(section.to_string(), 0);
+            }
+            None => {
+                target.entry(name.clone()).or_default();
+            }
+        }
     }
     let mut records = 0i64;
     for line in shape.records {
@@ -177,6 +190,10 @@ pub fn read(input: impl std::io::Read, org: OrgId) -> Result<Verified, AppError>
         hash.update(text.as_bytes());
         hash.update(b"\n");
         records += 1;
+        if let Some(section) = line.c.strip_prefix(SECTION) {
+            *sections.entry(section.to_string()).or_default() += 1;
+            continue;
+        }
         let id = line
             .r
             .get("id")
@@ -193,7 +210,11 @@ pub fn read(input: impl std::io::Read, org: OrgId) -> Result<Verified, AppError>
     if checksum(hash, &manifest) != manifest.checksum || records != manifest.records {
         return Err(refused(td_string!(l, sync.file.tampered).to_string()));
     }
-    Ok(Verified { manifest, target })
+    Ok(Verified {
+        manifest,
+        target,
+        sections,
+    })
 }
 
 /// A file refused, said at the file's field.
@@ -208,6 +229,9 @@ mod tests {
     fn sample(org: OrgId) -> Vec<u8> {
         let mut w = FileWriter::new(Vec::new()).unwrap();
         w.collection("empty");
+        let mut member = Map::new();
+        member.insert("email".into(), "ana@example.org".into());
+        w.record("@members", member).unwrap();
         for (c, id, name) in [
             ("team", "a", "Ana"),
             ("team", "b", "Bo"),
@@ -230,7 +254,9 @@ mod tests {
             "valid JSON:\n{text}"
         );
         let v = read(&bytes[..], 3).unwrap();
-        assert_eq!(v.manifest.records, 3);
+        assert_eq!(v.manifest.records, 4);
+        assert_eq!(v.sections["members"], 1);
+        assert!(!v.target.contains_key("@members"));
         assert_eq!(v.manifest.counts["team"], 2);
         assert_eq!(v.manifest.counts["empty"], 0);
         assert!(v.target["empty"].is_empty());

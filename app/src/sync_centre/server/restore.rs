@@ -54,7 +54,11 @@ pub async fn preview(
     let backup = backup_record(engine, who, id).await?;
     let verified = verify(engine, who, &backup).await?;
     let plan = replace::plan(engine, who, &verified.target).await?;
-    Ok(RestorePreview { backup, plan })
+    Ok(RestorePreview {
+        backup,
+        plan,
+        kept: verified.sections,
+    })
 }
 
 /// Restore backup `id`, confirmed for the file whose checksum the dry run showed (a file

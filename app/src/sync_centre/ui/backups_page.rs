@@ -36,6 +36,7 @@ pub fn BackupsPage() -> impl IntoView {
             <p class="muted">{t!(i18n, sync.backups.intro)}</p>
             <BackupNowButton/>
             <LiveCollection collection="sync_backups" view=backups_table/>
+            <Export/>
             <Upload/>
             <RestoreDialog/>
         </AdminLayout>
@@ -223,6 +224,9 @@ fn RestoreDialog() -> impl IntoView {
                                 <ul>{p.plan.rejected.iter().take(10).map(|r| view! { <li>{format!("{} « {} » : {}", r.collection, r.id, r.message)}</li> }).collect_view()}</ul>
                             </div>
                         })}
+                        {p.kept.get("members").copied().map(|n| view! {
+                            <p class="muted" data-testid="restore-members">{t!(i18n, sync.restore.members_kept, n = n)}</p>
+                        })}
                         <p class="banner warning">{t!(i18n, sync.restore.warning)}</p>
                         <div class="modal-actions">
                             <button type="button" class="danger" data-testid="confirm-restore" disabled=move || busy.get() || refused
@@ -235,6 +239,34 @@ fn RestoreDialog() -> impl IntoView {
                 }
             }}
         </Modal>
+    }
+}
+
+/// The organisation's data now, whole or one collection, in the backup format.
+#[component]
+fn Export() -> impl IntoView {
+    let i18n = use_i18n();
+    let collections = [
+        "site_settings",
+        "team",
+        "services",
+        "solutions",
+        "products",
+        "orders",
+        "prospects",
+    ];
+    let path = crate::sync_centre::api::EXPORT_PATH;
+    view! {
+        <section aria-labelledby="export-heading">
+            <h2 id="export-heading">{t!(i18n, sync.export.title)}</h2>
+            <p class="muted">{t!(i18n, sync.export.intro)}</p>
+            <p class="actions">
+                <a class="button secondary" href=path rel="external" download="" data-testid="export-all">{t!(i18n, sync.export.all)}</a>
+                {collections.into_iter().map(|c| view! {
+                    <a class="button quiet" href=format!("{path}?collection={c}") rel="external" download="">{c}</a>
+                }).collect_view()}
+            </p>
+        </section>
     }
 }
 

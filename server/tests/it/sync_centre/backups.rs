@@ -586,6 +586,21 @@ async fn supervisors_read_operators_and_editors_are_refused(b: Backend) {
             403
         );
     }
+    // A backup lists the members and their roles, never a password hash or a token.
+    let text =
+        std::fs::read_to_string(app.backup_dir.join(backup["file"].as_str().unwrap())).unwrap();
+    assert!(text.contains(r#""c":"@members""#), "{text}");
+    assert!(text.contains(ADMIN_EMAIL));
+    assert!(
+        !text.contains("sup@x.test"),
+        "made before the supervisor joined"
+    );
+    assert!(!text.contains("argon2") && !text.contains(&app.admin_token));
+    let (status, preview) = app
+        .call("/api/sync/restore_preview", json!({ "id": id }))
+        .await;
+    assert_eq!(status, 200, "{preview}");
+    assert_eq!(preview["kept"]["members"], 1, "{preview}");
     // The admin's export is a file in the backup format, of one collection if asked.
     let res = app
         .http
