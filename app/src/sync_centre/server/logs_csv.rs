@@ -63,25 +63,28 @@ pub async fn logs_csv(
     let now = now_ms();
     for o in &ops {
         let c = o.counts;
-        out.write_record([
-            o.meta.id.clone(),
-            o.kind.as_str().to_string(),
-            o.status.as_str().to_string(),
-            iso(o.started_at),
-            o.ended_at.map(iso).unwrap_or_default(),
-            o.duration_ms(now).to_string(),
-            o.source.clone(),
-            o.destination.clone(),
-            o.started_by.clone(),
-            c.total.to_string(),
-            c.created.to_string(),
-            c.updated.to_string(),
-            c.unchanged.to_string(),
-            c.deleted.to_string(),
-            c.rejected.to_string(),
-            c.conflicts.to_string(),
-            o.summary.clone(),
-        ])
+        out.write_record(
+            [
+                o.meta.id.clone(),
+                o.kind.as_str().to_string(),
+                o.status.as_str().to_string(),
+                iso(o.started_at),
+                o.ended_at.map(iso).unwrap_or_default(),
+                o.duration_ms(now).to_string(),
+                o.source.clone(),
+                o.destination.clone(),
+                o.started_by.clone(),
+                c.total.to_string(),
+                c.created.to_string(),
+                c.updated.to_string(),
+                c.unchanged.to_string(),
+                c.deleted.to_string(),
+                c.rejected.to_string(),
+                c.conflicts.to_string(),
+                o.summary.clone(),
+            ]
+            .map(|cell| defused(&cell)),
+        )
         .map_err(io)?;
     }
     let bytes = out
@@ -91,8 +94,33 @@ pub async fn logs_csv(
     Ok((format!("courant-{}-operations-{day}.csv", who.org), bytes))
 }
 
+/// A cell a spreadsheet would take for a formula (`=`, `+`, `-`, `@`, a tab or a carriage
+/// return first: text that came from outside, a booking tool's event name say) is written
+/// with a leading apostrophe, so opening the file runs nothing.
+fn defused(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
 /// `2026-12-07T05:11:56Z`.
 fn iso(ms: i64) -> String {
     let (day, time) = super::backup::stamp(ms);
     format!("{day}T{}:{}:{}Z", &time[..2], &time[2..4], &time[4..6])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::defused;
+
+    #[test]
+    fn formulas_are_written_as_text() {
+        assert_eq!(defused("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(defused("-1+2"), "'-1+2");
+        assert_eq!(defused("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(defused("Sauvegarde"), "Sauvegarde");
+        assert_eq!(defused(""), "");
+    }
 }
