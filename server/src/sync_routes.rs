@@ -64,7 +64,7 @@ pub async fn download(
     let answer = async {
         let who = who(engine, &parts, Permission::ManageSyncCentre).await?;
         let b = restore::backup_record(engine, &who, &id).await?;
-        let file = backup::open(engine.feature::<BackupConfig>(), &b)?;
+        let file = backup::open(engine.feature::<BackupConfig>(), &who, &b)?;
         let length = file.metadata().ok().map(|m| m.len());
         let (day, time) = backup::stamp(b.made_at);
         let name = format!("courant-{}-{day}-{}.json", who.org, &time[..4]);
@@ -193,7 +193,14 @@ pub async fn import(
     };
     match answer.await {
         Ok(backup) => Json(backup).into_response(),
-        Err(e) => refusal(e),
+        Err(e) => {
+            // A refused upload may leave its body unread: the connection is not for reuse.
+            let mut response = refusal(e);
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            response
+        }
     }
 }
 

@@ -56,6 +56,10 @@ pub trait Collection:
     /// Fields a public visitor never receives, in pages or in events (besides
     /// [`STAFF_ONLY_META`], which no collection shows them).
     const PRIVATE: &'static [&'static str] = &[];
+    /// Records only the server writes at all (the sync centre's log, backups and schedule):
+    /// the generic create, update, list save, delete and restore refuse them, so what they
+    /// say (an operation's outcome, a backup's file) is never anyone's edit.
+    const SERVER_ONLY: bool = false;
     /// Whether an organisation's backups hold this collection's records (the sync centre's
     /// own log and backup list do not: a restore must not bring back files that are gone).
     const BACKED_UP: bool = true;

@@ -185,13 +185,13 @@ impl Operation {
     pub fn estimate_left_ms(&self, now: i64) -> Option<i64> {
         let c = self.counts;
         (self.status == OperationStatus::Running && c.done > 0 && c.total > c.done)
-            .then(|| self.duration_ms(now) * (c.total - c.done) / c.done)
+            .then(|| self.duration_ms(now).saturating_mul(c.total - c.done) / c.done)
     }
 
     /// Progress in percent, when the total is known.
     pub fn percent(&self) -> Option<i64> {
         let c = self.counts;
-        (c.total > 0).then(|| (c.done * 100 / c.total).clamp(0, 100))
+        (c.total > 0).then(|| (c.done.saturating_mul(100) / c.total).clamp(0, 100))
     }
 
     /// Add a message, keeping only the first [`MAX_MESSAGES`].
@@ -291,6 +291,7 @@ impl Collection for Operation {
     const PUBLIC: bool = false;
     const PRESERVED: &'static [&'static str] = ALL_FIELDS;
     const MADE_BY_SERVER: bool = true;
+    const SERVER_ONLY: bool = true;
     const BACKED_UP: bool = false;
 
     fn validate(&self) -> Vec<FieldError> {

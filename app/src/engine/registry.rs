@@ -290,6 +290,9 @@ async fn sync_typed<T: Collection>(
         only_if_changed: options.only_if_changed,
         notify: options.notify,
     };
+    if T::SERVER_ONLY {
+        return Err(server_only());
+    }
     match op {
         SyncOp::Create if T::MADE_BY_SERVER => Err(AppError::Validation(vec![
             crate::core::validate::FieldError::new(
@@ -326,12 +329,23 @@ async fn sync_typed<T: Collection>(
     }
 }
 
+/// The refusal of a generic write to records only the server writes.
+fn server_only() -> AppError {
+    AppError::Validation(vec![FieldError::new(
+        "payload",
+        td_string!(current(), errors.server_only).to_string(),
+    )])
+}
+
 async fn restore_typed<T: Collection>(
     engine: &Engine,
     who: &Principal,
     id: &str,
     version: i64,
 ) -> Result<SyncResult, AppError> {
+    if T::SERVER_ONLY {
+        return Err(server_only());
+    }
     Ok(result(save::restore::<T>(engine, who, id, version).await?))
 }
 
@@ -451,6 +465,9 @@ async fn save_list_typed<T: Collection>(
     who: &Principal,
     items: Vec<Value>,
 ) -> Result<Vec<SyncResult>, AppError> {
+    if T::SERVER_ONLY {
+        return Err(server_only());
+    }
     let items = items
         .into_iter()
         .enumerate()

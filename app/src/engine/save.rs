@@ -223,6 +223,11 @@ async fn save_list_in_tx<T: Collection>(
             id => store::load_record(conn, who.org, T::NAME, id, db.for_update()).await?,
         };
         let result = match stored {
+            // Records only the server makes are not made by a list either.
+            None if T::MADE_BY_SERVER => Err(AppError::Validation(vec![FieldError::new(
+                "payload",
+                td_string!(locale::current(), errors.made_by_server).to_string(),
+            )])),
             None => {
                 let item: T = typed(map)?;
                 create_in_tx::<T>(db, conn, who, item, 1, WriteOptions::default())
@@ -977,6 +982,11 @@ pub async fn replace_in<T: Collection>(
         public,
         notify: true,
     };
+    // The model's fields only: a backup's extra fields (edited in by hand) are not stored.
+    let target = match target {
+        Some(t) => Some(to_map(&typed::<T>(t)?)),
+        None => None,
+    };
     let (next, new, logged) = match (stored, target) {
         (None, None) => return Ok(None),
         (Some(stored), None) => {
@@ -1062,7 +1072,11 @@ pub async fn replace_in<T: Collection>(
 /// Whether `record` (a backup's, its metadata included) is a valid `T`: its problems, said
 /// the way the collection's own validation says them, or why it does not fit the model.
 pub fn check_record<T: Collection>(record: &Map<String, Value>) -> Result<(), String> {
-    if let Some(id) = record.get("id").and_then(Value::as_str) {
+    if let Some(id) = record
+        .get("id")
+        .and_then(Value::as_str)
+        .filter(|id| !id.is_empty())
+    {
         valid_id(id).map_err(|e| e.explain())?;
     } else {
         return Err(td_string!(locale::current(), errors.id_invalid).to_string());

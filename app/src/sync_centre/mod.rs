@@ -17,4 +17,5 @@ pub fn plug_in(parts: &mut crate::engine::Parts, config: server::config::BackupC
     parts.registry.add::<model::Backup>();
     parts.registry.add::<model::Schedule>();
     parts.features.insert(config);
+    parts.features.insert(server::config::Running::default());
 }

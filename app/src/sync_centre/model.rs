@@ -80,6 +80,7 @@ impl Collection for Backup {
     const PUBLIC: bool = false;
     const PRESERVED: &'static [&'static str] = BACKUP_FIELDS;
     const MADE_BY_SERVER: bool = true;
+    const SERVER_ONLY: bool = true;
     const BACKED_UP: bool = false;
 
     fn validate(&self) -> Vec<FieldError> {
@@ -193,8 +194,16 @@ impl Collection for Schedule {
     const READ: Permission = Permission::ReadSyncCentre;
     const WRITE: Permission = Permission::ManageSyncCentre;
     const PUBLIC: bool = false;
-    const PRESERVED: &'static [&'static str] = &["last_run_at", "last_ok_at", "last_failure"];
+    const PRESERVED: &'static [&'static str] = &[
+        "every_secs",
+        "keep_last",
+        "keep_daily_days",
+        "last_run_at",
+        "last_ok_at",
+        "last_failure",
+    ];
     const MADE_BY_SERVER: bool = true;
+    const SERVER_ONLY: bool = true;
     const BACKED_UP: bool = false;
 
     fn validate(&self) -> Vec<FieldError> {

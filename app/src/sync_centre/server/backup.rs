@@ -15,7 +15,7 @@ use crate::engine::{replace, save, store, Engine};
 use crate::i18n::*;
 use crate::sync_centre::model::{Backup, Origin};
 
-use super::config::BackupConfig;
+use super::config::{BackupConfig, Running};
 use super::file::FileWriter;
 use super::{retention, schedule};
 
@@ -26,6 +26,9 @@ const PAGE: i64 = 1000;
 /// the schedule's health and the retention rule follow.
 pub async fn make(engine: &Engine, who: &Principal, origin: Origin) -> Result<Backup, AppError> {
     let config = engine.feature::<BackupConfig>().clone();
+    // One backup of an organisation at a time, and few heavy file jobs on the server at once.
+    let _running = engine.feature::<Running>().start(who.org)?;
+    let _heavy = engine.feature::<Running>().heavy().await;
     let made_at = now_ms();
     let name = file_name(who.org, made_at, origin);
     let trigger = match origin {
@@ -54,6 +57,7 @@ pub async fn make(engine: &Engine, who: &Principal, origin: Origin) -> Result<Ba
             return Err(e);
         }
     };
+    let path = config.dir.join(&name);
     let backup = Backup {
         file: name,
         size_bytes: size as i64,
@@ -69,7 +73,11 @@ pub async fn make(engine: &Engine, who: &Principal, origin: Origin) -> Result<Ba
     };
     let backup = match save::create(engine, who, backup).await {
         Ok(saved) => saved.into_record(),
-        Err(e) => return Err(run.fail(e).await),
+        Err(e) => {
+            // No file without its record (nothing would ever list or remove it).
+            let _ = std::fs::remove_file(&path);
+            return Err(run.fail(e).await);
+        }
     };
     run.op.subject = backup.meta.id.clone();
     let summary = td_string!(
@@ -81,7 +89,10 @@ pub async fn make(engine: &Engine, who: &Principal, origin: Origin) -> Result<Ba
     .to_string();
     run.finish(OperationStatus::Succeeded, summary).await?;
     schedule::record_outcome(engine, who, Ok(made_at)).await;
-    retention::apply(engine, who).await;
+    // The backup before a restore leaves the others alone: the one being restored included.
+    if origin != Origin::BeforeRestore {
+        retention::apply(engine, who).await;
+    }
     Ok(backup)
 }
 
@@ -205,26 +216,41 @@ pub async fn write_records<W: std::io::Write>(
     out.finish(org, made_at).map_err(&io)
 }
 
-/// The file of a backup, for reading: refused when it is missing from the directory.
-pub fn open(config: &BackupConfig, backup: &Backup) -> Result<std::fs::File, AppError> {
-    // Names are ours (file_name), but a record could be edited in the database: never
-    // leave the directory.
-    let safe = !backup.file.is_empty()
-        && !backup.file.contains(['/', '\\'])
-        && !backup.file.starts_with('.');
+/// Whether `file` is a name [`file_name`] gives to organisation `org`'s backups: only such a
+/// name is ever opened or removed, whatever a record says (never another organisation's
+/// file, never anything else in the directory, never outside it).
+pub fn is_own_file(file: &str, org: OrgId) -> bool {
+    file.strip_prefix(&format!("courant-{org}-"))
+        .and_then(|rest| rest.strip_suffix(".json"))
+        .is_some_and(|rest| {
+            !rest.is_empty()
+                && rest
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        })
+}
+
+/// The file of `who`'s backup, for reading: refused when it is missing from the directory.
+pub fn open(
+    config: &BackupConfig,
+    who: &Principal,
+    backup: &Backup,
+) -> Result<std::fs::File, AppError> {
     let path = config.dir.join(&backup.file);
-    match safe.then(|| std::fs::File::open(&path)) {
-        Some(Ok(f)) => Ok(f),
-        _ => Err(AppError::NotFound(
+    let file = (is_own_file(&backup.file, who.org) && path.is_file())
+        .then(|| std::fs::File::open(&path).ok())
+        .flatten();
+    file.ok_or_else(|| {
+        AppError::NotFound(
             td_string!(current(), sync.backup.file_missing, file = &backup.file).to_string(),
-        )),
-    }
+        )
+    })
 }
 
 /// Remove a backup's file (gone already is fine) and its record.
 pub async fn remove(engine: &Engine, who: &Principal, backup: &Backup) -> Result<(), AppError> {
     let config = engine.feature::<BackupConfig>();
-    if !backup.file.contains(['/', '\\']) && !backup.file.is_empty() {
+    if is_own_file(&backup.file, who.org) {
         match std::fs::remove_file(config.dir.join(&backup.file)) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -233,4 +259,28 @@ pub async fn remove(engine: &Engine, who: &Principal, backup: &Backup) -> Result
     }
     save::delete::<Backup>(engine, who, &backup.meta.id).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_an_organisations_own_backup_names_are_opened() {
+        let name = file_name(7, 1_796_911_200_000, Origin::Schedule);
+        assert!(is_own_file(&name, 7), "{name}");
+        assert!(!is_own_file(&name, 1));
+        assert!(!is_own_file(&name, 77));
+        for bad in [
+            "courant-7-../../etc/passwd.json",
+            "courant-7-.json",
+            "courant-7-x/y.json",
+            "courant.db",
+            "uploads",
+            "courant-7-2026.json.partial",
+            "courant-7-ABC.json",
+        ] {
+            assert!(!is_own_file(bad, 7), "{bad}");
+        }
+    }
 }

@@ -50,3 +50,68 @@ impl BackupConfig {
         self.dir.join("uploads")
     }
 }
+
+/// What runs now: one backup per organisation at a time, and at most [`HEAVY`] heavy file
+/// jobs (backups, file checks, exports) on the server at once — each holds a file's worth of
+/// records in memory or a long read transaction, so many at once would be a way to exhaust the
+/// server.
+#[derive(Clone)]
+pub struct Running {
+    backups:
+        std::sync::Arc<std::sync::Mutex<std::collections::HashSet<crate::core::principal::OrgId>>>,
+    heavy: std::sync::Arc<tokio::sync::Semaphore>,
+}
+
+/// Heavy file jobs at once.
+pub const HEAVY: usize = 2;
+
+impl Default for Running {
+    fn default() -> Self {
+        Running {
+            backups: Default::default(),
+            heavy: std::sync::Arc::new(tokio::sync::Semaphore::new(HEAVY)),
+        }
+    }
+}
+
+/// An organisation's backup in progress; ends when dropped.
+pub struct BackupRunning {
+    backups:
+        std::sync::Arc<std::sync::Mutex<std::collections::HashSet<crate::core::principal::OrgId>>>,
+    org: crate::core::principal::OrgId,
+}
+
+impl Drop for BackupRunning {
+    fn drop(&mut self) {
+        if let Ok(mut b) = self.backups.lock() {
+            b.remove(&self.org);
+        }
+    }
+}
+
+impl Running {
+    /// Start `org`'s backup, unless one is running (429, said so).
+    pub fn start(
+        &self,
+        org: crate::core::principal::OrgId,
+    ) -> Result<BackupRunning, crate::core::error::AppError> {
+        use crate::i18n::*;
+        let mut b = self.backups.lock().map_err(|_| {
+            crate::core::error::AppError::Internal("backup registry poisoned".into())
+        })?;
+        if !b.insert(org) {
+            return Err(crate::core::error::AppError::LimitReached(
+                td_string!(crate::core::locale::current(), sync.backup.already_running).to_string(),
+            ));
+        }
+        Ok(BackupRunning {
+            backups: self.backups.clone(),
+            org,
+        })
+    }
+
+    /// Wait for a turn among the heavy file jobs.
+    pub async fn heavy(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        self.heavy.clone().acquire_owned().await.ok()
+    }
+}

@@ -49,6 +49,7 @@ pub async fn export(
         },
     )
     .await?;
+    let _turn = engine.feature::<super::config::Running>().heavy().await;
     let io = |e: std::io::Error| AppError::Internal(e.to_string());
     let written = super::backup::write_records(
         engine,

@@ -32,11 +32,16 @@ pub async fn verify(
     who: &Principal,
     backup: &Backup,
 ) -> Result<Verified, AppError> {
-    let f = super::backup::open(engine.feature::<BackupConfig>(), backup)?;
-    verify_file(f, who).await
+    let f = super::backup::open(engine.feature::<BackupConfig>(), who, backup)?;
+    verify_file(engine, f, who).await
 }
 
-async fn verify_file(f: std::fs::File, who: &Principal) -> Result<Verified, AppError> {
+async fn verify_file(
+    engine: &Engine,
+    f: std::fs::File,
+    who: &Principal,
+) -> Result<Verified, AppError> {
+    let _turn = engine.feature::<super::config::Running>().heavy().await;
     let (locale, org) = (current(), who.org);
     tokio::task::spawn_blocking(move || {
         crate::core::locale::scope_sync(locale, || file::read(f, org))
@@ -186,7 +191,7 @@ pub async fn receive_upload(
         let f =
             std::fs::File::open(&temp).map_err(|e| super::backup::unwritable(&config.dir, &e))?;
         let size = f.metadata().map(|m| m.len()).unwrap_or(0);
-        let verified = verify_file(f, who).await?;
+        let verified = verify_file(engine, f, who).await?;
         std::fs::rename(&temp, config.dir.join(&name))
             .map_err(|e| super::backup::unwritable(&config.dir, &e))?;
         Ok::<_, AppError>((verified.manifest, size))
@@ -221,5 +226,6 @@ pub async fn receive_upload(
     run.op.counts.done = manifest.records;
     let summary = td_string!(current(), sync.import.received, n = manifest.records).to_string();
     run.finish(OperationStatus::Succeeded, summary).await?;
+    super::retention::apply(engine, who).await;
     Ok(backup)
 }

@@ -1,6 +1,6 @@
 //! Which backups are kept: the latest `keep_last`, and beyond them the newest of each of
 //! the last `keep_daily_days` days (UTC days). Uploaded files are not backups the server
-//! made: they stay until someone deletes them.
+//! made: the last [`UPLOADS_KEPT`] stay until someone deletes them.
 
 use std::collections::HashSet;
 
@@ -11,8 +11,22 @@ use crate::sync_centre::model::{Backup, Origin, Schedule};
 
 const DAY_MS: i64 = 86_400_000;
 
+/// Uploaded files kept at most, per organisation: the oldest go first.
+pub const UPLOADS_KEPT: usize = 3;
+
 /// The ids of the backups the rule removes, of `backups` (any order).
 pub fn to_remove(backups: &[Backup], rule: &Schedule, now: i64) -> Vec<String> {
+    let mut uploads: Vec<&Backup> = backups
+        .iter()
+        .filter(|b| b.origin == Origin::Upload)
+        .collect();
+    uploads.sort_by(|a, b| {
+        b.meta
+            .created_at
+            .cmp(&a.meta.created_at)
+            .then(b.meta.id.cmp(&a.meta.id))
+    });
+    let old_uploads = uploads.iter().skip(UPLOADS_KEPT).map(|b| b.meta.id.clone());
     let mut made: Vec<&Backup> = backups
         .iter()
         .filter(|b| b.origin != Origin::Upload)
@@ -34,6 +48,7 @@ pub fn to_remove(backups: &[Backup], rule: &Schedule, now: i64) -> Vec<String> {
     made.iter()
         .filter(|b| !keep.contains(b.meta.id.as_str()))
         .map(|b| b.meta.id.clone())
+        .chain(old_uploads)
         .collect()
 }
 
@@ -118,5 +133,15 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(to_remove(&backups, &no_days, now).len(), 5);
+        // Only the latest uploads stay.
+        let mut many = backups.clone();
+        for i in 0..5 {
+            let mut b = backup(&format!("up-{i}"), now, Origin::Upload);
+            b.meta.created_at = i;
+            many.push(b);
+        }
+        let gone = to_remove(&many, &rule, now);
+        assert!(gone.contains(&"upload".to_string()) && gone.contains(&"up-0".to_string()));
+        assert!(!gone.contains(&"up-4".to_string()));
     }
 }

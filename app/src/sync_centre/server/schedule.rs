@@ -165,21 +165,30 @@ pub async fn run_due(engine: &Engine) -> Result<usize, AppError> {
     let now = now_ms();
     let mut started = 0;
     for (org, stored) in schedules {
-        let due = serde_json::from_value::<Schedule>(serde_json::Value::Object(stored.to_map()))
-            .is_ok_and(|s| s.due(now));
+        if stored.id != SCHEDULE_ID {
+            continue;
+        }
+        let due = typed(stored).is_ok_and(|s| s.due(now));
         if !due {
             continue;
         }
         let who = Principal::system(org, crate::sync_centre::SCHEDULE_ACTOR);
-        if claim(engine, &who, now).await? {
-            started += 1;
-            let engine = engine.clone();
-            tokio::spawn(async move {
-                if let Err(e) = super::backup::make(&engine, &who, Origin::Schedule).await {
-                    tracing::warn!(org, error = %e.explain(), "scheduled backup failed");
-                }
-            });
+        // One organisation's trouble never stops the others' schedules.
+        match claim(engine, &who, now).await {
+            Ok(true) => {}
+            Ok(false) => continue,
+            Err(e) => {
+                tracing::warn!(org, error = %e.explain(), "cannot claim a scheduled backup");
+                continue;
+            }
         }
+        started += 1;
+        let engine = engine.clone();
+        tokio::spawn(async move {
+            if let Err(e) = super::backup::make(&engine, &who, Origin::Schedule).await {
+                tracing::warn!(org, error = %e.explain(), "scheduled backup failed");
+            }
+        });
     }
     Ok(started)
 }

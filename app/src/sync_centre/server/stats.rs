@@ -167,7 +167,7 @@ fn bars(
             .margin(8)
             .x_label_area_size(28)
             .y_label_area_size(48)
-            .build_cartesian_2d(0..groups * per_group, 0..top + top / 10 + 1)?;
+            .build_cartesian_2d(0..groups * per_group, 0..top.saturating_add(top / 10 + 1))?;
         let every = (labels.len() / 10).max(1);
         chart
             .configure_mesh()

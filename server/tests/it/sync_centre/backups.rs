@@ -15,6 +15,7 @@ on_both_backends!(
     the_schedule_backs_up_on_time_and_keeps_what_the_rule_says,
     a_failing_scheduled_backup_shows_in_the_log_and_on_the_badge,
     supervisors_read_operators_and_editors_are_refused,
+    the_sync_centres_records_are_the_servers_alone,
 );
 
 type Dump = BTreeMap<String, BTreeMap<String, Value>>;
@@ -628,4 +629,73 @@ async fn supervisors_read_operators_and_editors_are_refused(b: Backend) {
     assert_eq!(status, 200);
     assert!(!file.exists());
     assert!(list(&app, "sync_backups").await.is_empty());
+}
+
+async fn the_sync_centres_records_are_the_servers_alone(b: Backend) {
+    let app = spawn_app(b).await;
+    let backup = backup_now(&app).await;
+    let id = backup["id"].as_str().unwrap();
+    let op = list(&app, "sync_operations").await[0].clone();
+    // Not made, changed, deleted or restored by the generic functions, even by an admin: a
+    // backup record pointing at another file, a forged log entry, a schedule's interval
+    // below the server's minimum.
+    for (collection, payload_create, record) in [
+        (
+            "sync_backups",
+            json!({ "file": "courant-2-2026-01-01-000000-manual-abcdef.json" }),
+            &backup,
+        ),
+        (
+            "sync_operations",
+            json!({ "kind": "backup", "status": "succeeded" }),
+            &op,
+        ),
+    ] {
+        let rid = record["id"].as_str().unwrap();
+        for (op_name, payload) in [
+            ("create", payload_create.clone()),
+            (
+                "update",
+                json!({ "id": rid, "base_version": record["version"], "changes": { "summary": { "from": record["summary"], "to": "forged" } } }),
+            ),
+            ("delete", json!({ "id": rid })),
+        ] {
+            let (status, body) = app
+                .call(
+                    "/api/sync",
+                    json!({ "collection": collection, "op": op_name, "payload": payload }),
+                )
+                .await;
+            assert_eq!(status, 422, "{collection} {op_name}: {body}");
+        }
+        let (status, body) = app
+            .call(
+                "/api/list/sync",
+                json!({ "collection": collection, "items": [payload_create] }),
+            )
+            .await;
+        assert_eq!(status, 422, "{collection} list: {body}");
+        let (status, body) = app
+            .call_form(
+                "/api/restore",
+                &[("collection", collection), ("id", rid), ("version", "1")],
+            )
+            .await;
+        assert_eq!(status, 422, "{collection} restore: {body}");
+    }
+    // Orders come from checkouts only, through a list save too.
+    let (status, body) = app
+        .call(
+            "/api/list/sync",
+            json!({ "collection": "orders", "items": [{ "customer_name": "X" }] }),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    // Everything is as it was.
+    assert_eq!(list(&app, "sync_backups").await.len(), 1);
+    assert_eq!(list(&app, "sync_backups").await[0]["file"], backup["file"]);
+    let (status, _) = app
+        .call("/api/sync/delete_backup", json!({ "id": id }))
+        .await;
+    assert_eq!(status, 200);
 }
