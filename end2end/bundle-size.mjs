@@ -31,7 +31,14 @@ const BIN = process.env.COURANT_SERVER_BIN ?? path.join(ROOT, "target/release/se
 // site from 714.1 to 887.2 KiB (the backoffice chunk 427, a shop chunk 47, shared chunks 74)
 // and `/` from 308.3 to 318.3 (the cart's badge and store in every public page): CI gates at
 // 320 and 890 until issue 34 (per-page chunks, the public module trimmed) meets 200 and 450.
-const BUDGET = { public: 320, total: 890 };
+// 2026-12-07: the sync centre (issue 33: dashboard, log, an operation's detail, backups with
+// the restore dialog and upload, configuration, statistics; the header's backup badge) in a
+// chunk of its own, `split_sync` (140 KiB), so an editor or an operator never downloads it:
+// the backoffice chunk went from 558 (with the sync pages in it) to 363 KiB, shared chunks
+// took the rest; the whole site from 887.2 to 1047.9 KiB (1016.2 with the sync pages in the
+// backoffice chunk), `/` from 318.6 to 319.7 (six lazy routes' stubs). CI gates at 320 and
+// 1050 until issue 34 meets 200 and 450.
+const BUDGET = { public: 320, total: 1050 };
 const PUBLIC_BUDGET_KIB = BUDGET.public;
 const TOTAL_BUDGET_KIB = BUDGET.total;
 

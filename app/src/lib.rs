@@ -82,22 +82,22 @@ lazy_page!(ProspectsRoute, prospects_page in backoffice, || {
     use crate::{content::ui::collection_editor::CollectionAdminPage, prospects::ui::spec::PROSPECTS};
     view! { <CollectionAdminPage spec=&PROSPECTS/> }
 });
-lazy_page!(SyncDashboardRoute, sync_dashboard_page in backoffice, || {
+lazy_page!(SyncDashboardRoute, sync_dashboard_page in sync, || {
     view! { <crate::sync_centre::ui::dashboard_page::SyncDashboardPage/> }
 });
-lazy_page!(SyncLogsRoute, sync_logs_page in backoffice, || {
+lazy_page!(SyncLogsRoute, sync_logs_page in sync, || {
     view! { <crate::sync_centre::ui::logs_page::LogsPage/> }
 });
-lazy_page!(SyncLogRoute, sync_log_page in backoffice, || {
+lazy_page!(SyncLogRoute, sync_log_page in sync, || {
     view! { <crate::sync_centre::ui::log_page::LogPage/> }
 });
-lazy_page!(SyncBackupsRoute, sync_backups_page in backoffice, || {
+lazy_page!(SyncBackupsRoute, sync_backups_page in sync, || {
     view! { <crate::sync_centre::ui::backups_page::BackupsPage/> }
 });
-lazy_page!(SyncConfigRoute, sync_config_page in backoffice, || {
+lazy_page!(SyncConfigRoute, sync_config_page in sync, || {
     view! { <crate::sync_centre::ui::config_page::ConfigPage/> }
 });
-lazy_page!(SyncStatsRoute, sync_stats_page in backoffice, || {
+lazy_page!(SyncStatsRoute, sync_stats_page in sync, || {
     view! { <crate::sync_centre::ui::stats_page::StatsPage/> }
 });
 lazy_page!(BookingRoute, booking_page in backoffice, || {
