@@ -53,10 +53,18 @@ fn typed_attachment(name: &str, kind: &'static str, body: Body, length: Option<u
     response
 }
 
-/// `GET /api/sync/file/{id}`: a stored backup, as `courant-<org>-YYYY-MM-DD-HHMM.json`.
+#[derive(serde::Deserialize)]
+pub struct DownloadQuery {
+    #[serde(default)]
+    gzip: Option<String>,
+}
+
+/// `GET /api/sync/file/{id}[?gzip=1]`: a stored backup, as
+/// `courant-<org>-YYYY-MM-DD-HHMM.json` (or `.json.gz`, compressed on the way).
 pub async fn download(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    Query(q): Query<DownloadQuery>,
     req: Request,
 ) -> Response {
     let (parts, _) = req.into_parts();
@@ -68,6 +76,20 @@ pub async fn download(
         let length = file.metadata().ok().map(|m| m.len());
         let (day, time) = backup::stamp(b.made_at);
         let name = format!("courant-{}-{day}-{}.json", who.org, &time[..4]);
+        if q.gzip.as_deref().is_some_and(|g| g == "1" || g == "true") {
+            let packed = tokio::task::spawn_blocking(move || gzip(file))
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))?
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            let length = packed.len() as u64;
+            let name = format!("{name}.gz");
+            return Ok(typed_attachment(
+                &name,
+                "application/gzip",
+                Body::from(packed),
+                Some(length),
+            ));
+        }
         let stream = tokio_util::io::ReaderStream::new(tokio::fs::File::from_std(file));
         Ok::<_, AppError>(attachment(&name, Body::from_stream(stream), length))
     };
@@ -202,6 +224,13 @@ pub async fn import(
             response
         }
     }
+}
+
+/// A file, gzipped (a backup compresses about tenfold).
+fn gzip(mut file: std::fs::File) -> std::io::Result<Vec<u8>> {
+    let mut packed = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::copy(&mut file, &mut packed)?;
+    packed.finish()
 }
 
 /// A name no two uploads share.

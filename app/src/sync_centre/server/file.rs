@@ -151,7 +151,11 @@ pub const SECTION: char = '@';
 pub fn read(input: impl std::io::Read, org: OrgId) -> Result<Verified, AppError> {
     let l = current();
     let shape: Shape = serde_json::from_reader(std::io::BufReader::new(input)).map_err(|e| {
-        if e.classify() == serde_json::error::Category::Eof {
+        if e.is_io() && e.to_string().contains(OVER_CAP) {
+            refused(td_string!(l, sync.file.too_large_unpacked).to_string())
+        } else if e.is_io() {
+            refused(td_string!(l, sync.file.not_gzip).to_string())
+        } else if e.classify() == serde_json::error::Category::Eof {
             refused(td_string!(l, sync.file.truncated).to_string())
         } else {
             refused(td_string!(l, sync.file.unreadable, line = e.line()).to_string())
@@ -215,6 +219,45 @@ pub fn read(input: impl std::io::Read, org: OrgId) -> Result<Verified, AppError>
         target,
         sections,
     })
+}
+
+/// A backup file as read: gzipped or not (its first two bytes say), never more than `cap`
+/// bytes of JSON once decompressed — a small gzip that expands without end is refused, not
+/// read into memory.
+pub fn plain_or_gzip(
+    mut f: std::fs::File,
+    cap: u64,
+) -> std::io::Result<Box<dyn std::io::Read + Send>> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut magic = [0u8; 2];
+    let n = f.read(&mut magic)?;
+    f.seek(SeekFrom::Start(0))?;
+    let inner: Box<dyn Read + Send> = if n == 2 && magic == [0x1f, 0x8b] {
+        Box::new(flate2::read::GzDecoder::new(f))
+    } else {
+        Box::new(f)
+    };
+    Ok(Box::new(Capped { inner, left: cap }))
+}
+
+/// Fails, rather than stops, past its cap: a cut would read as a truncated file.
+struct Capped {
+    inner: Box<dyn std::io::Read + Send>,
+    left: u64,
+}
+
+/// The message a [`Capped`] reader fails with, to tell it from a broken file.
+const OVER_CAP: &str = "courant: backup over its size limit once decompressed";
+
+impl std::io::Read for Capped {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n as u64 > self.left {
+            return Err(std::io::Error::other(OVER_CAP));
+        }
+        self.left -= n as u64;
+        Ok(n)
+    }
 }
 
 /// A file refused, said at the file's field.

@@ -21,6 +21,10 @@ use crate::sync_centre::model::{Backup, Origin, RestorePreview};
 use super::config::BackupConfig;
 use super::file::{self, Verified};
 
+/// How much bigger than the upload limit a file may be once decompressed (JSON compresses
+/// about tenfold; a gzip bomb far more).
+pub const UNPACKED_PER_PACKED: u64 = 16;
+
 /// The backup record `id` of `who`'s organisation.
 pub async fn backup_record(engine: &Engine, who: &Principal, id: &str) -> Result<Backup, AppError> {
     Ok(save::snapshot::<Backup>(engine, who, id).await?.record)
@@ -43,8 +47,17 @@ async fn verify_file(
 ) -> Result<Verified, AppError> {
     let _turn = engine.feature::<super::config::Running>().heavy().await;
     let (locale, org) = (current(), who.org);
+    // As JSON, a backup is at most this big, gzipped or not.
+    let cap = engine
+        .feature::<BackupConfig>()
+        .max_upload_bytes
+        .saturating_mul(UNPACKED_PER_PACKED);
     tokio::task::spawn_blocking(move || {
-        crate::core::locale::scope_sync(locale, || file::read(f, org))
+        crate::core::locale::scope_sync(locale, || {
+            let input = file::plain_or_gzip(f, cap)
+                .map_err(|e| AppError::Internal(format!("reading a backup: {e}")))?;
+            file::read(input, org)
+        })
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?

@@ -125,6 +125,8 @@ fn BackupRow(backup: Backup) -> impl IntoView {
             <td><div class="cell-actions">
                 <a class="button secondary" href=backup_file_path(&backup.meta.id) download=backup.file.clone() rel="external"
                     data-testid="download">{t!(i18n, sync.backups.download)}</a>
+                <a class="button quiet" href=format!("{}?gzip=1", backup_file_path(&backup.meta.id)) download=format!("{}.gz", backup.file) rel="external"
+                    data-testid="download-gzip">{t!(i18n, sync.backups.download_gzip)}</a>
                 <button type="button" class="secondary" data-testid="restore"
                     on:click=move |_| restoring.set(Some(id.get_value()))>{t!(i18n, sync.backups.restore)}</button>
                 <button type="button" class="quiet danger" data-testid="delete" on:click=remove>{t!(i18n, sync.backups.delete)}</button>
@@ -210,7 +212,7 @@ fn RestoreDialog() -> impl IntoView {
                                 </tr></thead>
                                 <tbody>
                                     {p.plan.collections.iter().map(|(name, t)| view! {
-                                        <tr data-collection=name.clone()><th scope="row">{name.clone()}</th>
+                                        <tr data-collection=name.clone()><th scope="row">{super::ops::collection_label(name, i18n.get_locale_untracked())}</th>
                                             <td>{t.created}</td><td>{t.updated}</td><td>{t.deleted}</td><td>{t.unchanged}</td></tr>
                                     }).collect_view()}
                                 </tbody>
@@ -221,7 +223,7 @@ fn RestoreDialog() -> impl IntoView {
                         {refused.then(|| view! {
                             <div class="banner error" role="alert" data-testid="restore-rejected">
                                 <p>{t!(i18n, sync.restore.rejected, n = p.plan.rejected_count)}</p>
-                                <ul>{p.plan.rejected.iter().take(10).map(|r| view! { <li>{format!("{} « {} » : {}", r.collection, r.id, r.message)}</li> }).collect_view()}</ul>
+                                <ul>{p.plan.rejected.iter().take(10).map(|r| view! { <li>{format!("{} « {} » : {}", super::ops::collection_label(&r.collection, i18n.get_locale_untracked()), r.id, r.message)}</li> }).collect_view()}</ul>
                             </div>
                         })}
                         {p.kept.get("members").copied().map(|n| view! {
@@ -263,7 +265,8 @@ fn Export() -> impl IntoView {
             <p class="actions">
                 <a class="button secondary" href=path rel="external" download="" data-testid="export-all">{t!(i18n, sync.export.all)}</a>
                 {collections.into_iter().map(|c| view! {
-                    <a class="button quiet" href=format!("{path}?collection={c}") rel="external" download="">{c}</a>
+                    <a class="button quiet" href=format!("{path}?collection={c}") rel="external" download="">
+                        {move || super::ops::collection_label(c, i18n.get_locale())}</a>
                 }).collect_view()}
             </p>
         </section>
@@ -306,7 +309,7 @@ fn Upload() -> impl IntoView {
             <p class="muted">{t!(i18n, sync.upload.intro)}</p>
             <form class="upload" on:submit=send>
                 <label for="backup-file">{t!(i18n, sync.upload.file)}</label>
-                <input id="backup-file" type="file" accept=".json,application/json" node_ref=input
+                <input id="backup-file" type="file" accept=".json,.gz,application/json,application/gzip" node_ref=input
                     aria-describedby="backup-file-error" data-testid="upload-file"/>
                 <p class="field-error" id="backup-file-error" role="alert" data-testid="upload-error">{move || error.get()}</p>
                 <button type="submit" class="secondary" disabled=move || busy.get() data-testid="upload">

@@ -28,6 +28,22 @@ pub fn kind_label(kind: OperationKind, l: Locale) -> &'static str {
     }
 }
 
+/// A collection's name as people read it (its own name for one this page does not know, a
+/// customers' collection of the tests say).
+pub fn collection_label(name: &str, l: Locale) -> String {
+    match name {
+        "site_settings" => td_string!(l, sync.collection.site_settings),
+        "team" => td_string!(l, sync.collection.team),
+        "services" => td_string!(l, sync.collection.services),
+        "solutions" => td_string!(l, sync.collection.solutions),
+        "products" => td_string!(l, sync.collection.products),
+        "orders" => td_string!(l, sync.collection.orders),
+        "prospects" => td_string!(l, sync.collection.prospects),
+        other => other,
+    }
+    .to_string()
+}
+
 pub fn status_label(status: OperationStatus, l: Locale) -> &'static str {
     match status {
         OperationStatus::Running => td_string!(l, sync.status.running),

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::core::locale::duration;
+use crate::core::locale::{duration, iso_day};
 use crate::core::roles::Permission;
 use crate::i18n::*;
 use crate::identity::ui::layout::AdminLayout;
@@ -71,8 +71,12 @@ fn Figures(s: Stats) -> impl IntoView {
                     <th scope="col">{t!(i18n, sync.stats.failed)}</th>
                 </tr></thead>
                 <tbody>
-                    {s.per_day.iter().rev().filter(|d| d.operations > 0).map(|d| view! {
-                        <tr><th scope="row">{d.day.clone()}</th><td>{d.operations}</td><td>{d.items}</td><td>{d.failed}</td></tr>
+                    {s.per_day.iter().rev().filter(|d| d.operations > 0).map(|d| {
+                        let day = d.day.clone();
+                        let shown = move || iso_day(&day, i18n.get_locale()).unwrap_or_else(|| day.clone());
+                        view! {
+                            <tr><th scope="row">{shown}</th><td>{d.operations}</td><td>{d.items}</td><td>{d.failed}</td></tr>
+                        }
                     }).collect_view()}
                 </tbody>
             </table>

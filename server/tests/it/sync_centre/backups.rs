@@ -298,6 +298,43 @@ async fn refused_files_change_nothing(b: Backend) {
     let file = res.bytes().await.unwrap().to_vec();
     let text = String::from_utf8(file.clone()).unwrap();
     let before = dump(&app).await;
+    // Gzipped on request; the same bytes once decompressed, and accepted as an upload too.
+    let res = app
+        .http
+        .get(app.url(&format!(
+            "/api/sync/file/{}?gzip=1",
+            backup["id"].as_str().unwrap()
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains(".json.gz"));
+    let packed = res.bytes().await.unwrap().to_vec();
+    assert!(
+        packed.len() < file.len() / 2,
+        "{} of {}",
+        packed.len(),
+        file.len()
+    );
+    let mut unpacked = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(&packed[..]),
+        &mut unpacked,
+    )
+    .unwrap();
+    assert_eq!(unpacked, file);
+    let (status, kept) = upload(&app, "mine.json.gz", packed).await;
+    assert_eq!(status, 200, "{kept}");
+    // A gzip that unpacks to far more than any backup: refused, not read into memory.
+    let mut bomb = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    std::io::Write::write_all(&mut bomb, &vec![b' '; 16 * 256 * 1024 + 1]).unwrap();
+    let (status, body) = upload(&app, "bomb.json.gz", bomb.finish().unwrap()).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(message(&body).contains("decompressed"), "{body}");
 
     // The file itself is accepted (and restores to what is there: nothing to do).
     let (status, kept) = upload(&app, "mine.json", file.clone()).await;
@@ -383,10 +420,10 @@ async fn refused_files_change_nothing(b: Backend) {
         .unwrap_or_default();
     assert!(uploads.is_empty(), "{uploads:?}");
     let imports = operations(&app, "import").await;
-    assert_eq!(imports.len(), 6, "{imports:?}");
+    assert_eq!(imports.len(), 8, "{imports:?}");
     assert_eq!(
         imports.iter().filter(|o| o["status"] == "failed").count(),
-        5,
+        6,
         "each refusal is in the log"
     );
 }
