@@ -35,8 +35,8 @@ const BIN = process.env.COURANT_SERVER_BIN ?? path.join(ROOT, "target/release/se
 // the restore dialog and upload, configuration, statistics; the header's backup badge) in a
 // chunk of its own, `split_sync` (140 KiB), so an editor or an operator never downloads it:
 // the backoffice chunk went from 558 (with the sync pages in it) to 363 KiB, shared chunks
-// took the rest; the whole site from 887.2 to 1047.9 KiB (1016.2 with the sync pages in the
-// backoffice chunk), `/` from 318.6 to 319.7 (six lazy routes' stubs). CI gates at 320 and
+// took the rest; the whole site from 887.2 to 1048.6 KiB (1016.2 with the sync pages in the
+// backoffice chunk), `/` from 318.6 to 319.9 (six lazy routes' stubs). CI gates at 320 and
 // 1050 until issue 34 meets 200 and 450.
 const BUDGET = { public: 320, total: 1050 };
 const PUBLIC_BUDGET_KIB = BUDGET.public;
