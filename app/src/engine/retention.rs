@@ -27,6 +27,9 @@ pub struct Retention {
     pub keep_versions: i64,
     /// How often the task runs (`COURANT_LOG_PRUNE_SECS`).
     pub every: Duration,
+    /// Days the operations log keeps its entries (`COURANT_OPERATIONS_KEEP_DAYS`; the
+    /// statistics' longest period is 90); 0 keeps them all.
+    pub operations_days: i64,
 }
 
 impl Default for Retention {
@@ -34,6 +37,7 @@ impl Default for Retention {
         Retention {
             keep_versions: 100,
             every: Duration::from_secs(3600),
+            operations_days: 90,
         }
     }
 }
@@ -49,6 +53,8 @@ impl Retention {
         Retention {
             keep_versions: var("COURANT_LOG_KEEP_VERSIONS").map_or(d.keep_versions, |n| n as i64),
             every: var("COURANT_LOG_PRUNE_SECS").map_or(d.every, |s| Duration::from_secs(s.max(1))),
+            operations_days: var("COURANT_OPERATIONS_KEEP_DAYS")
+                .map_or(d.operations_days, |n| n as i64),
         }
     }
 }
@@ -135,6 +141,17 @@ pub fn spawn(engine: Engine) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(pruned = n, "change log: pruned old changes"),
                 Err(e) => tracing::warn!(error = %e.explain(), "change log: pruning failed"),
+            }
+            let days = engine.live.retention.operations_days;
+            if days > 0 {
+                let before = now_ms() - days * 86_400_000;
+                match super::operations::prune(&engine, before).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(pruned = n, "operations log: pruned old entries"),
+                    Err(e) => {
+                        tracing::warn!(error = %e.explain(), "operations log: pruning failed")
+                    }
+                }
             }
             tokio::time::sleep(engine.live.retention.every).await;
         }

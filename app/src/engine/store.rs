@@ -557,6 +557,31 @@ pub async fn find_record_by_field(
     .await
 }
 
+/// Delete the records of `collection`, in every organisation, whose number field `field` is
+/// below `before`, without logging a change (an operations log's old entries). `field` is a
+/// plain name of the model's, never input. Returns how many went.
+pub async fn delete_older(
+    conn: &mut AnyConnection,
+    collection: &str,
+    field: &'static str,
+    before: i64,
+) -> Result<u64, sqlx::Error> {
+    debug_assert!(field.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+    let extract = if conn.backend_name() == "PostgreSQL" {
+        format!("(data::json ->> '{field}')::bigint")
+    } else {
+        format!("json_extract(data, '$.{field}')")
+    };
+    let done = sqlx::query(&format!(
+        "DELETE FROM records WHERE collection = $1 AND {extract} < $2"
+    ))
+    .bind(collection)
+    .bind(before)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 /// The latest changes of `collection` (newest first), before sequence `before`.
 pub async fn recent_changes(
     conn: &mut AnyConnection,

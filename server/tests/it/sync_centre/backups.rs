@@ -16,6 +16,7 @@ on_both_backends!(
     a_failing_scheduled_backup_shows_in_the_log_and_on_the_badge,
     supervisors_read_operators_and_editors_are_refused,
     the_sync_centres_records_are_the_servers_alone,
+    the_operations_log_keeps_its_last_ninety_days,
 );
 
 type Dump = BTreeMap<String, BTreeMap<String, Value>>;
@@ -735,4 +736,40 @@ async fn the_sync_centres_records_are_the_servers_alone(b: Backend) {
         .call("/api/sync/delete_backup", json!({ "id": id }))
         .await;
     assert_eq!(status, 200);
+}
+
+async fn the_operations_log_keeps_its_last_ninety_days(b: Backend) {
+    use app::core::operation::{Direction, OperationKind, OperationStatus, Trigger};
+    use app::engine::operations::{End, OperationRun, Start};
+    let app = spawn_app(b).await;
+    let day = 86_400_000i64;
+    let now = app::core::time::now_ms();
+    let who = app::core::principal::Principal::system(1, "tests");
+    for (age, summary) in [(100, "old"), (89, "recent")] {
+        let start = Start {
+            kind: OperationKind::Export,
+            direction: Direction::Outbound,
+            source: "tests".into(),
+            destination: "tests".into(),
+            trigger: Trigger::Member,
+            started_by: "tests".into(),
+        };
+        let end = End {
+            status: OperationStatus::Succeeded,
+            summary: summary.into(),
+            counts: Default::default(),
+            subject: String::new(),
+        };
+        OperationRun::record(&app.engine, &who, start, now - age * day, end)
+            .await
+            .unwrap();
+    }
+    assert_eq!(operations(&app, "export").await.len(), 2);
+    let pruned = app::engine::operations::prune(&app.engine, now - 90 * day)
+        .await
+        .unwrap();
+    assert_eq!(pruned, 1);
+    let left = operations(&app, "export").await;
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0]["summary"], "recent");
 }
