@@ -64,6 +64,11 @@ pub async fn receive(
             _ = stop.changed() => break,
             frame = socket.next() => match frame {
                 Some(Ok(Message::Text(text))) => {
+                    // The sync centre's log of what the server did (a booking received) is
+                    // bookkeeping, not the data a page shows: not counted.
+                    if text.contains(OPERATIONS) {
+                        continue;
+                    }
                     if let Some(seq) = change_seq(&text) {
                         got.events.push((seq, clock.elapsed().as_micros() as u64));
                         delivered.fetch_add(1, Ordering::Relaxed);
@@ -83,6 +88,9 @@ pub async fn receive(
     }
     got
 }
+
+/// How a change frame of the operations log names its collection.
+const OPERATIONS: &str = r#""collection":"sync_operations""#;
 
 /// The sequence number of a change frame, read without parsing the whole JSON (the load
 /// generator must not be the bottleneck at 10,000 subscribers).
