@@ -5,11 +5,11 @@
 SHELL := /bin/bash
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test setup lint size screenshots bench-latency bench-live bench-bookings bench-checkouts bench-backups clean-test-dbs
+.PHONY: run test setup lint size size-report screenshots bench-latency bench-live bench-bookings bench-checkouts bench-backups clean-test-dbs
 
 run:
 	@scripts/setup.sh run
-	cargo leptos serve --release --split
+	cargo leptos serve --release --split --precompress
 
 test:
 	@scripts/setup.sh test
@@ -27,14 +27,21 @@ lint:
 # today; issue 34's targets 200 and 450); fails when over.
 size:
 	@scripts/setup.sh test
-	cargo leptos build --release --split
+	cargo leptos build --release --split --precompress
 	@cd end2end && node bundle-size.mjs
+	@cd end2end && node time-to-live.mjs
+
+# The 30 largest items and crates of the main WASM and of each chunk (twiggy), from a release
+# build made with the same optimisation but keeping function names: docs/BUNDLE.md.
+size-report:
+	@scripts/setup.sh report
+	@scripts/size-report.sh
 
 # Every page at 1280 and 375 px into docs/screenshots/$(SHOTS) (default "after"): for people
 # to look at, not a test.
 screenshots:
 	@scripts/setup.sh test
-	cargo leptos build --release --split
+	cargo leptos build --release --split --precompress
 	@cd end2end && SHOTS=$${SHOTS:-after} COURANT_BUILD=release COURANT_SERVER_BIN=$(CURDIR)/target/release/server npx playwright test --config screenshots.config.ts --reporter=line
 
 # The live-feed sweep (1 to 10,000 subscribers) and the save-rate comparison: BENCHMARKS.md.

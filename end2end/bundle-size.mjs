@@ -3,16 +3,12 @@
 // It serves the release build on a fresh database, opens `/` in Chromium and counts every
 // /pkg/ file the page fetched until it is interactive. Exits 1 when over a budget.
 // CI runs it after the release browser tests (scripts/test.sh).
-import { spawn } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import zlib from "node:zlib";
 import { chromium } from "@playwright/test";
+import { CHROMIUM, PKG, startServer } from "./release-server.mjs";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
-const PKG = path.join(ROOT, "target/site/pkg");
-const BIN = process.env.COURANT_SERVER_BIN ?? path.join(ROOT, "target/release/server");
 // The budgets, decided on 2026-12-05 with these measurements (release build, gzip -9):
 // - `/` downloads 303.8 KiB. The public site alone, built with no backoffice code and no save
 //   queue at all, is 279 KiB: that is Leptos 0.8's reactive system, renderer, router, server
@@ -45,42 +41,10 @@ const TOTAL_BUDGET_KIB = BUDGET.total;
 const gzipKiB = (file) => zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length / 1024;
 const shipped = (name) => name.endsWith(".js") || name.endsWith(".wasm");
 
-function freePort() {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 async function main() {
-  if (!fs.existsSync(BIN) || !fs.existsSync(PKG)) {
-    throw new Error(`no release build (${BIN}, ${PKG}): run \`cargo leptos build --release --split\``);
-  }
-  const dir = fs.mkdtempSync(path.join(ROOT, "target", "size-"));
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const server = spawn(BIN, [], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL: `sqlite://${path.join(dir, "courant.db")}`,
-      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-      LEPTOS_SITE_ROOT: path.join(ROOT, "target/site"),
-      RUST_LOG: "warn",
-    },
-    stdio: "ignore",
-  });
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox"] });
+  const { url, stop } = await startServer();
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
   try {
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`${url}/healthz`)).ok) break;
-      } catch {}
-      if (i > 300) throw new Error("the server did not start");
-      await new Promise((r) => setTimeout(r, 100));
-    }
     const page = await browser.newPage();
     const fetched = new Set();
     page.on("response", (res) => {
@@ -105,8 +69,7 @@ async function main() {
     }
   } finally {
     await browser.close();
-    server.kill("SIGTERM");
-    fs.rmSync(dir, { recursive: true, force: true });
+    stop();
   }
 }
 

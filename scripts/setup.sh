@@ -2,6 +2,7 @@
 # Installs what Courant needs and is missing; silent about what is already there.
 #   scripts/setup.sh run    build tools (wasm target, cargo-leptos, wasm-bindgen, wasm-opt)
 #   scripts/setup.sh test   the above, plus Chromium, Playwright's npm packages and PostgreSQL
+#   scripts/setup.sh report the `run` tools, plus twiggy (`make size-report`)
 # Nothing is downloaded from outside the crates, npm and Debian registries: cargo-leptos is
 # built with `no_downloads` and finds the other tools on PATH (the Makefile adds .tools/).
 set -euo pipefail
@@ -11,6 +12,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tools="$root/.tools"
 CARGO_LEPTOS_VERSION="0.3.10"
 BINARYEN_VERSION="132.0.0"
+TWIGGY_VERSION="0.8.0"
 
 say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: %s\n' "$*" >&2; exit 1; }
@@ -57,6 +59,14 @@ if [ "$("$tools/node_modules/.bin/wasm-opt" --version 2>/dev/null | awk '{print 
   say "installing wasm-opt (npm binaryen $BINARYEN_VERSION) into .tools/"
   mkdir -p "$tools"
   npm install --prefix "$tools" --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION" >/dev/null
+fi
+
+if [ "$mode" = report ]; then
+  if [ "$(twiggy --version 2>/dev/null)" != "twiggy $TWIGGY_VERSION" ]; then
+    say "building twiggy $TWIGGY_VERSION (a few minutes, once)"
+    cargo install twiggy --version "$TWIGGY_VERSION" --locked
+  fi
+  exit 0
 fi
 
 [ "$mode" = test ] || exit 0

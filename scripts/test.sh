@@ -34,9 +34,12 @@ browser_tests() {
   printf '%s build: built and tested in %d s\n' "$build" $(( $(date +%s) - start ))
 }
 mkdir -p target/e2e
-browser_tests release release --release --split
+browser_tests release release --release --split --precompress
 # The release build just tested is the one users download: it must fit its budgets
 # (end2end/bundle-size.mjs, as `make size`).
 step "bundle size of the release build"
 (cd end2end && COURANT_SERVER_BIN="$root/target/release/server" node bundle-size.mjs)
+# How long `/` takes to go live on an emulated phone: reported, not gated (timings drift on a
+# shared machine); it fails only if the page never goes live.
+(cd end2end && COURANT_SERVER_BIN="$root/target/release/server" node time-to-live.mjs)
 browser_tests debug debug --split
