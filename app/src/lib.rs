@@ -31,54 +31,60 @@ pub mod testing;
 pub mod widgets;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Html, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, Html, MetaTags, Title};
 use leptos_router::components::{FlatRoutes, Route, Router};
 use leptos_router::{Lazy, ParamSegment, SsrMode, StaticSegment};
 
-use crate::client::{provide_live_feed, provide_realtime_sync};
+use crate::client::{provide_live_feed, provide_sync_slot};
 use crate::content::ui::home_page::HomePage;
 use crate::content::ui::public_pages::{
     ServiceDetailPage, ServicesPage, SolutionDetailPage, SolutionsPage, TeamPage,
 };
 use crate::widgets::lazy_page::lazy_page;
 
-// The backoffice, sign-in and invitation pages: one chunk, downloaded when the first of them
-// is shown (widgets/lazy_page.rs). The public pages stay in the main module.
-lazy_page!(SettingsRoute, settings_page in backoffice, || {
+// The backoffice, sign-in and invitation pages: lazy, in one chunk per kind of work, downloaded
+// when the first of its pages is shown (widgets/lazy_page.rs): `editor` (the content and the
+// collection editors), `desk` (dashboard, orders, bookings), `admin` (members, webhooks,
+// design), `auth` (signing in, an invitation, one's account), `sync` (the sync centre). An
+// editor downloads the editor, not the members or webhooks pages. Not one chunk per page:
+// wasm-split makes a shared chunk for each set of pages sharing code, and with a chunk per
+// page an editor's page came in 98 files (docs/BUNDLE.md). The public pages stay in the main
+// module.
+lazy_page!(SettingsRoute, settings_page in editor, || {
     view! { <crate::content::ui::settings_page::AdminSettingsPage/> }
 });
-lazy_page!(TeamAdminRoute, team_admin_page in backoffice, || {
+lazy_page!(TeamAdminRoute, team_admin_page in editor, || {
     use crate::content::ui::{collection_editor::CollectionAdminPage, specs::TEAM};
     view! { <CollectionAdminPage spec=&TEAM/> }
 });
-lazy_page!(ServicesAdminRoute, services_admin_page in backoffice, || {
+lazy_page!(ServicesAdminRoute, services_admin_page in editor, || {
     use crate::content::ui::{collection_editor::CollectionAdminPage, specs::SERVICES};
     view! { <CollectionAdminPage spec=&SERVICES/> }
 });
-lazy_page!(SolutionsAdminRoute, solutions_admin_page in backoffice, || {
+lazy_page!(SolutionsAdminRoute, solutions_admin_page in editor, || {
     use crate::content::ui::{collection_editor::CollectionAdminPage, specs::SOLUTIONS};
     view! { <CollectionAdminPage spec=&SOLUTIONS/> }
 });
-lazy_page!(WebhooksRoute, webhooks_page in backoffice, || {
+lazy_page!(WebhooksRoute, webhooks_page in admin, || {
     view! { <crate::integrations::webhooks::page::WebhooksPage/> }
 });
-lazy_page!(MembersRoute, members_page in backoffice, || {
+lazy_page!(MembersRoute, members_page in admin, || {
     view! { <crate::identity::ui::members_page::MembersPage/> }
 });
-lazy_page!(DashboardRoute, dashboard_page in backoffice, || {
+lazy_page!(DashboardRoute, dashboard_page in desk, || {
     view! { <crate::shop::ui::dashboard_page::DashboardPage/> }
 });
-lazy_page!(OrdersRoute, orders_page in backoffice, || {
+lazy_page!(OrdersRoute, orders_page in desk, || {
     view! { <crate::shop::ui::desk::OrdersPage/> }
 });
-lazy_page!(ProductsRoute, products_page in backoffice, || {
+lazy_page!(ProductsRoute, products_page in editor, || {
     use crate::{content::ui::collection_editor::CollectionAdminPage, shop::ui::specs::PRODUCTS};
     view! { <CollectionAdminPage spec=&PRODUCTS/> }
 });
-lazy_page!(DesignRoute, design_page in backoffice, || {
+lazy_page!(DesignRoute, design_page in admin, || {
     view! { <crate::identity::ui::design_page::DesignPage/> }
 });
-lazy_page!(ProspectsRoute, prospects_page in backoffice, || {
+lazy_page!(ProspectsRoute, prospects_page in editor, || {
     use crate::{content::ui::collection_editor::CollectionAdminPage, prospects::ui::spec::PROSPECTS};
     view! { <CollectionAdminPage spec=&PROSPECTS/> }
 });
@@ -100,7 +106,7 @@ lazy_page!(SyncConfigRoute, sync_config_page in sync, || {
 lazy_page!(SyncStatsRoute, sync_stats_page in sync, || {
     view! { <crate::sync_centre::ui::stats_page::StatsPage/> }
 });
-lazy_page!(BookingRoute, booking_page in backoffice, || {
+lazy_page!(BookingRoute, booking_page in desk, || {
     view! { <crate::prospects::ui::booking_page::BookingPage/> }
 });
 // The contact form: public, in a chunk of its own (a visitor of another page does not
@@ -118,13 +124,13 @@ lazy_page!(CartRoute, cart_page in shop, || {
 lazy_page!(ReceiptRoute, receipt_page in shop, || {
     view! { <crate::shop::ui::receipt_page::ReceiptPage/> }
 });
-lazy_page!(AccountRoute, account_page in backoffice, || {
+lazy_page!(AccountRoute, account_page in auth, || {
     view! { <crate::identity::ui::account_page::AccountPage/> }
 });
-lazy_page!(SignInRoute, sign_in_page in backoffice, || {
+lazy_page!(SignInRoute, sign_in_page in auth, || {
     view! { <crate::identity::ui::signin_page::SignInPage/> }
 });
-lazy_page!(InvitationRoute, invitation_page in backoffice, || {
+lazy_page!(InvitationRoute, invitation_page in auth, || {
     view! { <crate::identity::ui::invitation_page::InvitationPage/> }
 });
 
@@ -139,6 +145,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                // The stylesheet's name carries its hash (`hash-files`): only the server knows it.
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <ServiceWorker/>
@@ -197,13 +205,12 @@ fn Pages() -> impl IntoView {
         Effect::new(move |_| crate::core::locale::set_page_locale(i18n.get_locale()));
     }
     provide_live_feed();
-    provide_realtime_sync();
+    provide_sync_slot();
     // Lets tests (and people) tell when the page has become interactive.
     let hydrated = crate::widgets::hydrated::use_hydrated();
     crate::widgets::toast::provide_toasts();
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/courant.css"/>
         <Title text=move || crate::i18n::t_string!(i18n, common.brand)/>
         <Router>
             <div id="root" data-hydrated=move || hydrated.get().to_string()>

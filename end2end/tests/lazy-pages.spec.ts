@@ -1,24 +1,28 @@
 // The backoffice, sign-in and invitation pages are lazy routes (app/src/widgets/lazy_page.rs):
-// their code is in one chunk, split_backoffice.wasm, that a public visitor never downloads, and
-// a page whose chunk cannot be downloaded says so, with a retry, instead of leaving a dead page.
+// their code is in one chunk per kind of work (split_editor.wasm for the content editors,
+// split_admin for members, webhooks and design, split_desk, split_auth, split_sync) that a
+// public visitor never downloads, and a page whose chunk cannot be downloaded tries again,
+// then says so, with a retry, instead of leaving a dead page.
 import type { Locator, Page } from "@playwright/test";
 import { expect, test, type Problems, type Servers } from "./support/test";
 import { openLive, signIn } from "./support/courant";
 
-const CHUNK = "/pkg/split_backoffice.wasm";
+// A page's chunk; its name carries a hash of its content (cargo-leptos's hash-files).
+const chunk = (name: string) => new RegExp(`^/pkg/split_${name}\\.[\\w-]{22}\\.wasm$`);
 
 // The backoffice's service worker fetches /pkg files itself once it controls the page, and a
 // worker's requests are not the page's: `page.route` could not cut the chunk off. These tests
 // are about the page's own handling of a failed chunk, so they run without the worker.
 test.use({ serviceWorkers: "block" });
 
-/** A signed-in browser that cannot download the backoffice's chunk until `unblock()`. */
-async function backofficeChunkBlocked(page: Page, servers: Servers, problems: Problems) {
+/** A signed-in browser that cannot download the chunk `name` until `unblock()`. */
+async function backofficeChunkBlocked(page: Page, servers: Servers, problems: Problems, name: string) {
+  const CHUNK = chunk(name);
   problems.expect(/Failed to load resource/, /split/i);
   const server = await servers.start();
   await signIn(page, server.url);
   let offline = true;
-  await page.route(`**${CHUNK}`, (route) => (offline ? route.abort("internetdisconnected") : route.continue()));
+  await page.route((url) => CHUNK.test(url.pathname), (route) => (offline ? route.abort("internetdisconnected") : route.continue()));
   return { server, unblock: () => (offline = false) };
 }
 
@@ -31,7 +35,7 @@ async function expectChunkFailed(page: Page): Promise<Locator> {
   return failed;
 }
 
-test("a public visitor downloads no backoffice code; the backoffice downloads it once", async ({ page, servers }) => {
+test("a public visitor downloads no backoffice code; a backoffice page downloads its kind's, once", async ({ page, servers }) => {
   const server = await servers.start();
   const fetched: string[] = [];
   page.on("response", (res) => fetched.push(new URL(res.url()).pathname));
@@ -40,16 +44,26 @@ test("a public visitor downloads no backoffice code; the backoffice downloads it
   expect(fetched.some((p) => p.endsWith(".wasm"))).toBe(true);
   expect(fetched.filter((p) => /\/pkg\/(split|chunk)_/.test(p))).toEqual([]);
 
+  const count = (name: string) => fetched.filter((p) => chunk(name).test(p)).length;
   await openLive(page, `${server.url}/admin/settings`);
-  expect(fetched.filter((p) => p === CHUNK)).toHaveLength(1);
-  // Moving to another backoffice page in the page needs nothing more: no reload, no download.
+  expect(count("editor")).toBe(1);
+  // Another editor's page in the page needs nothing more: no reload, no download.
+  await page.locator("#sidebar").getByRole("link", { name: "Services" }).click();
+  await expect(page).toHaveURL(`${server.url}/admin/services`);
+  await expect(page.getByTestId("row").first()).toBeVisible();
+  expect(count("editor")).toBe(1);
+  // An admin's page downloads its kind's code only.
   await page.getByRole("link", { name: "Membres" }).click();
   await expect(page.getByTestId("member").first()).toBeVisible();
-  expect(fetched.filter((p) => p === CHUNK)).toHaveLength(1);
+  expect(count("admin")).toBe(1);
+  expect(count("editor")).toBe(1);
+  // The orders desk and the sync centre were never downloaded.
+  expect(count("desk")).toBe(0);
+  expect(count("sync")).toBe(0);
 });
 
 test("a page whose chunk cannot be downloaded says so, and its retry brings the page", async ({ page, servers, problems }) => {
-  const { server, unblock } = await backofficeChunkBlocked(page, servers, problems);
+  const { server, unblock } = await backofficeChunkBlocked(page, servers, problems, "editor");
   // From the public site into the backoffice, inside the page: the router asks for the chunk.
   await openLive(page, `${server.url}/`);
   await page.getByRole("link", { name: "Backoffice" }).click();
@@ -64,7 +78,7 @@ test("a page whose chunk cannot be downloaded says so, and its retry brings the 
 });
 
 test("a page opened directly whose chunk cannot be downloaded says so above the page, and its retry brings it", async ({ page, servers, problems }) => {
-  const { server, unblock } = await backofficeChunkBlocked(page, servers, problems);
+  const { server, unblock } = await backofficeChunkBlocked(page, servers, problems, "admin");
 
   await page.goto(`${server.url}/admin/members`);
   const failed = await expectChunkFailed(page);
@@ -76,4 +90,37 @@ test("a page opened directly whose chunk cannot be downloaded says so above the 
   await expect(page.locator("#root")).toHaveAttribute("data-hydrated", "true");
   await expect(page.getByTestId("sync-indicator")).toHaveAttribute("data-status", "live");
   await expect(page.getByTestId("chunk-failed")).toHaveCount(0);
+});
+
+// Every lazy page, opened directly with each of its code's files failing once: the page tries
+// again and hydrates, with no notice (a flaky network costs a moment, not the page).
+const LAZY_PAGES = [
+  "/admin", "/admin/settings", "/admin/team", "/admin/services", "/admin/solutions",
+  "/admin/products", "/admin/prospects", "/admin/orders", "/admin/members", "/admin/webhooks",
+  "/admin/booking", "/admin/design", "/admin/account", "/synchronisation",
+  "/synchronisation/logs", "/synchronisation/backups", "/synchronisation/config",
+  "/synchronisation/stats", "/contact", "/boutique", "/panier",
+];
+
+test("every lazy page hydrates when its code fails to download once", async ({ page, servers, problems }) => {
+  test.setTimeout(180_000);
+  problems.expect(/Failed to load resource/, /split/i);
+  const server = await servers.start();
+  await signIn(page, server.url);
+  let failedOnce = new Set<string>();
+  const cut: string[] = [];
+  await page.route(/\/pkg\/(split|chunk)_[^/]*\.wasm$/, (route) => {
+    const file = new URL(route.request().url()).pathname;
+    if (failedOnce.has(file)) return route.continue();
+    failedOnce.add(file);
+    cut.push(file);
+    return route.abort("internetdisconnected");
+  });
+  for (const path of LAZY_PAGES) {
+    failedOnce = new Set();
+    await openLive(page, `${server.url}${path}`);
+    await expect(page.getByTestId("chunk-failed"), path).toHaveCount(0);
+  }
+  // Each page's own chunk was among those cut.
+  expect(cut.filter((f) => /split_/.test(f)).length).toBeGreaterThanOrEqual(LAZY_PAGES.length);
 });

@@ -40,6 +40,7 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let engine = state.engine.clone();
     let options = state.leptos_options.clone();
+    let site_root = state.leptos_options.site_root.to_string();
     Router::new()
         .route(LIVE_PATH, get(live_socket::upgrade))
         .route("/healthz", get(|| async { "ok" }))
@@ -66,7 +67,21 @@ pub fn router(state: AppState) -> Router {
             move || provide_context(engine.clone()),
             move || shell(options.clone()),
         )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // The site's files (the build's /pkg, public/), precompressed when the client takes
+        // brotli or gzip; anything else is Leptos's not-found page. Not leptos_axum's
+        // file_and_error_handler: it answered a file with the status of the page rendered
+        // before it on the same thread (a 403 page made the next .wasm a 403), and it ignored
+        // conditional requests.
+        .fallback_service(
+            tower_http::services::ServeDir::new(site_root)
+                .precompressed_br()
+                .precompressed_gzip()
+                .call_fallback_on_method_not_allowed(true)
+                .fallback(axum::handler::Handler::with_state(
+                    leptos_axum::file_and_error_handler::<AppState, _>(shell),
+                    state.clone(),
+                )),
+        )
         // A server function called with GET, a page posted to: say which method works.
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
@@ -125,4 +140,23 @@ pub async fn serve(
     )
     .with_graceful_shutdown(shutdown)
     .await
+}
+
+/// Whether the site's files carry hashes in their names (cargo-leptos's `hash-files`): as
+/// `LEPTOS_HASH_FILES` says when set (`cargo leptos serve` sets it); otherwise, for the binary
+/// started by itself (the tests, a deployment), when the build left its list of hashes
+/// (`hash.txt`) beside the binary and no unhashed main script in the site.
+pub fn hashed_site(options: &leptos::config::LeptosOptions) -> bool {
+    if let Ok(set) = std::env::var("LEPTOS_HASH_FILES") {
+        return set == "true";
+    }
+    let beside_binary = std::env::current_exe()
+        .ok()
+        .and_then(|exe| Some(exe.parent()?.join(options.hash_file.as_ref())))
+        .is_some_and(|f| f.is_file());
+    let plain_script = std::path::Path::new(options.site_root.as_ref())
+        .join(options.site_pkg_dir.as_ref())
+        .join(format!("{}.js", options.output_name))
+        .is_file();
+    beside_binary && !plain_script
 }

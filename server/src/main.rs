@@ -16,10 +16,11 @@ async fn main() -> ExitCode {
         )
         .init();
 
-    let leptos_options = match get_configuration(None) {
+    let mut leptos_options = match get_configuration(None) {
         Ok(conf) => conf.leptos_options,
         Err(e) => return fail(format!("cannot read the Leptos configuration: {e}")),
     };
+    leptos_options.hash_files = server::hashed_site(&leptos_options);
     let database_url =
         std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.to_string());
     let engine = match app::startup::start(&database_url, Settings::from_env()).await {

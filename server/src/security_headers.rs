@@ -71,10 +71,19 @@ mod tests {
     fn only_hashed_build_files_are_kept_for_a_year() {
         let year = Some("public, max-age=31536000, immutable");
         assert_eq!(caching_of("/pkg/courant.bCu2rQ3XvV9Xk1_Wn-aTmQ.wasm"), year);
-        assert_eq!(caching_of("/pkg/split_backoffice.AAAAAAAAAAAAAAAAAAAAAA.wasm"), year);
-        assert_eq!(caching_of("/pkg/__wasm_split.bCu2rQ3XvV9Xk1_Wn-aTmQ.js"), year);
+        assert_eq!(
+            caching_of("/pkg/split_backoffice.AAAAAAAAAAAAAAAAAAAAAA.wasm"),
+            year
+        );
+        assert_eq!(
+            caching_of("/pkg/__wasm_split.bCu2rQ3XvV9Xk1_Wn-aTmQ.js"),
+            year
+        );
         assert_eq!(caching_of("/pkg/courant.wasm"), Some("no-cache"));
-        assert_eq!(caching_of("/pkg/__wasm_split.______________________.js"), Some("no-cache"));
+        assert_eq!(
+            caching_of("/pkg/__wasm_split.______________________.js"),
+            Some("no-cache")
+        );
         assert_eq!(caching_of("/pkg/snippets/x-1/inline0.js"), Some("no-cache"));
         assert_eq!(caching_of("/pkg/courant.short.wasm"), Some("no-cache"));
         assert_eq!(caching_of("/sw.js"), Some("no-cache"));

@@ -9,4 +9,4 @@ mod socket;
 mod sync;
 
 pub use feed::{provide_live_feed, use_live_feed, use_live_record, FeedStatus, LiveFeed};
-pub use sync::{provide_realtime_sync, use_realtime_sync, RealtimeSync};
+pub use sync::{current_realtime_sync, provide_sync_slot, use_realtime_sync, RealtimeSync};

@@ -202,7 +202,46 @@ fn online() -> bool {
     true
 }
 
-pub fn provide_realtime_sync() -> RealtimeSync {
+/// Where the page's save hook lives: made the first time a page that saves asks for it
+/// ([`use_realtime_sync`]), under the root so it outlives that page and keeps its queue
+/// across the backoffice's pages. Public pages never ask, so the queue, its storage and its
+/// sending stay out of the code they download (docs/BUNDLE.md); the indicator reads the slot.
+#[derive(Clone)]
+struct SyncSlot {
+    root: Owner,
+    sync: RwSignal<Option<RealtimeSync>>,
+}
+
+/// Makes room for the page's save hook; called once, at the root of the page.
+pub fn provide_sync_slot() {
+    if let Some(root) = Owner::current() {
+        provide_context(SyncSlot {
+            root,
+            sync: RwSignal::new(None),
+        });
+    }
+}
+
+/// The page's save hook if a page has made it (tracked: a page that saves, shown later,
+/// makes it), without making it.
+pub fn current_realtime_sync() -> Option<RealtimeSync> {
+    use_context::<SyncSlot>().and_then(|slot| slot.sync.get())
+}
+
+/// The page's save hook, made at the root on first use.
+pub fn use_realtime_sync() -> RealtimeSync {
+    let Some(slot) = use_context::<SyncSlot>() else {
+        return use_context::<RealtimeSync>().unwrap_or_else(provide_realtime_sync);
+    };
+    if let Some(sync) = slot.sync.get_untracked() {
+        return sync;
+    }
+    let sync = slot.root.with(provide_realtime_sync);
+    slot.sync.set(Some(sync));
+    sync
+}
+
+fn provide_realtime_sync() -> RealtimeSync {
     let sync = RealtimeSync {
         in_flight: RwSignal::new(0),
         error: RwSignal::new(None),
@@ -223,10 +262,6 @@ pub fn provide_realtime_sync() -> RealtimeSync {
         sync.drain();
     });
     sync
-}
-
-pub fn use_realtime_sync() -> RealtimeSync {
-    use_context::<RealtimeSync>().unwrap_or_else(provide_realtime_sync)
 }
 
 mod storage {

@@ -2,7 +2,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use crate::client::{use_live_feed, use_realtime_sync, FeedStatus};
+use crate::client::{current_realtime_sync, use_live_feed, FeedStatus};
 use crate::core::locale::relative_time;
 use crate::core::time::now_ms;
 use crate::i18n::*;
@@ -27,15 +27,16 @@ pub fn use_second_clock() -> ReadSignal<Option<i64>> {
 pub fn RealtimeSyncIndicator() -> impl IntoView {
     let i18n = use_i18n();
     let feed = use_live_feed();
-    let sync = use_realtime_sync();
     // Until this badge has hydrated it shows what the server rendered (connecting, nothing
     // saving or waiting): on a page whose code arrived later (a lazy route) the feed and the
     // queue have moved on by then, and hydration must meet the server's markup.
     let hydrated = crate::widgets::hydrated::use_hydrated();
-    let (syncing, pending, error) = (sync.syncing(), sync.pending(), sync.sync_error());
-    let syncing = move || hydrated.get() && syncing.get();
-    let pending = move || if hydrated.get() { pending.get() } else { 0 };
-    let error = move || if hydrated.get() { error.get() } else { None };
+    // Saving, waiting and failed saves exist once a page that saves has made the save hook
+    // (the backoffice); a public page only follows the feed.
+    let sync = move || hydrated.get().then(current_realtime_sync).flatten();
+    let syncing = move || sync().is_some_and(|s| s.syncing().get());
+    let pending = move || sync().map_or(0, |s| s.pending().get());
+    let error = move || sync().and_then(|s| s.sync_error().get());
     let now = use_second_clock();
     let status = move || {
         if hydrated.get() {

@@ -19,7 +19,7 @@ pub fn HomePage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match snapshot.await {
                         Ok(snap) => view! { <LiveSettings snap/> }.into_any(),
-                        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{move || e.public_message(i18n.get_locale())}</p> }.into_any(),
                     }
                 })}
             </Suspense>

@@ -42,7 +42,7 @@ pub fn LivePublicList(
                                 <p class="empty">{move || list.with(Vec::is_empty).then(|| empty(i18n.get_locale()))}</p>
                             }.into_any()
                         }
-                        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{move || e.public_message(i18n.get_locale())}</p> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -138,7 +138,7 @@ fn LiveDetail(
                                 }}
                             }.into_any()
                         }
-                        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{move || e.public_message(i18n.get_locale())}</p> }.into_any(),
                     }
                 })}
             </Suspense>
