@@ -34,7 +34,13 @@ import { CHROMIUM, PKG, startServer } from "./release-server.mjs";
 // took the rest; the whole site from 887.2 to 1048.6 KiB (1016.2 with the sync pages in the
 // backoffice chunk), `/` from 318.6 to 319.9 (six lazy routes' stubs). CI gates at 320 and
 // 1050 until issue 34 meets 200 and 450.
-const BUDGET = { public: 320, total: 1050 };
+// 2026-12-07 (issue 34): the save queue made on first use by a page that saves, and the
+// public pages' two error messages instead of the whole table, took `/` from 319.9 to 310.3;
+// the backoffice in five chunks by kind of work (editor, desk, admin, auth, sync) instead of
+// one took it to 312.6 (each lazy route's stub) and the whole site from 1052.4 to 1113.8 KiB
+// (in 75 files: wasm-split's shared chunks), while an editor's page went from about 830 to
+// 656 KiB. docs/BUNDLE.md has the size report. CI gates here until 200 and 450 are met.
+const BUDGET = { public: 313, total: 1114 };
 const PUBLIC_BUDGET_KIB = BUDGET.public;
 const TOTAL_BUDGET_KIB = BUDGET.total;
 

@@ -42,7 +42,15 @@ def crate_of(item: str) -> str:
         self_ty, _, rest = inner.partition(" as ")
         self_ty = self_ty.lstrip("&*(").replace("mut ", "").replace("dyn ", "").replace("const ", "")
         s = self_ty if "::" in self_ty.split("<")[0] or not rest else rest
-    return s.lstrip("&*(").split("::", 1)[0].split("<")[0] or "?"
+    first = s.lstrip("&*(").split("::", 1)[0].split("<")[0].rstrip(">")
+    # Methods of primitive types (`<str>::to_uppercase`) are core's and alloc's.
+    if first in PRIMITIVES or first.startswith("["):
+        return "core (primitive types)"
+    return first or "?"
+
+
+PRIMITIVES = {"str", "char", "bool", "f32", "f64", "u8", "u16", "u32", "u64", "u128", "usize",
+              "i8", "i16", "i32", "i64", "i128", "isize"}
 
 
 by_crate = defaultdict(int)

@@ -26,7 +26,11 @@ report="$out/report.md"
   # The main module first, then the lazy parts, then the chunks they share.
   for wasm in $(ls "$site"/pkg/*.wasm | sort -t/ -k1,1 | awk '/courant/ {print; next} {rest = rest $0 "\n"} END {printf "%s", rest}'); do
     name="$(basename "$wasm")"
-    twiggy top --format csv "$wasm" > "$out/$name.csv"
+    # A chunk of data only (no code) is listed by its size alone.
+    if ! twiggy top --format csv "$wasm" > "$out/$name.csv" 2>/dev/null; then
+      printf '\n## %s: data only, %s bytes\n' "$name" "$(stat -c %s "$wasm")"
+      continue
+    fi
     # The shipped file has no names: strip them to weigh it as a visitor downloads it.
     wasm-opt --strip-debug --enable-bulk-memory --enable-nontrapping-float-to-int "$wasm" -o "$out/$name.stripped"
     python3 "$root/scripts/size-report.py" "$name" "$out/$name.csv" "$out/$name.stripped"

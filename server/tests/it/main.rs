@@ -22,4 +22,6 @@ mod malformed_bodies;
 mod prospects;
 // The shop: checkouts, the orders desk, the dashboard.
 mod shop;
+// The site's files: compression, caching, their own status.
+mod static_files;
 mod sync_centre;

@@ -54,6 +54,9 @@ pub struct TestApp {
     pub anon: reqwest::Client,
     /// Where this server writes its backups.
     pub backup_dir: std::path::PathBuf,
+    /// The site's files (LEPTOS_SITE_ROOT): a directory of this server's own, absent until a
+    /// test writes in it.
+    pub site_root: std::path::PathBuf,
     _shutdown: tokio::sync::oneshot::Sender<()>,
 }
 
@@ -277,9 +280,11 @@ pub async fn spawn_app_full(
         .1;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
+    let site_root = std::env::temp_dir().join(unique("courant_site"));
     let leptos_options = LeptosOptions::builder()
         .output_name("courant")
         .site_addr(addr)
+        .site_root(site_root.to_string_lossy().to_string())
         .build();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let state = AppState {
@@ -302,6 +307,7 @@ pub async fn spawn_app_full(
         admin_token,
         anon: english_client(),
         backup_dir,
+        site_root,
         _shutdown: tx,
     }
 }
