@@ -140,3 +140,24 @@ test("a reload with the server out of reach shows the backoffice page and what w
     .poll(() => page.evaluate(async () => (await (await caches.open("courant-v1")).keys()).map((r) => new URL(r.url).pathname).filter((p) => p.startsWith("/admin"))))
     .toEqual([]);
 });
+
+test("the worker keeps one build's copy of each file: an earlier build's goes when this one's is kept", async ({ browser, servers }) => {
+  const server = await servers.startEmpty();
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await openLive(page, `${server.url}/admin/services`);
+  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller), { timeout: 10_000 }).toBe(true);
+  const cached = () => page.evaluate(async () => (await (await caches.open("courant-v1")).keys()).map((r) => new URL(r.url).pathname));
+  const current = /^\/pkg\/courant\.[\w-]{22}\.wasm$/;
+  await expect.poll(cached, { timeout: 10_000 }).toEqual(expect.arrayContaining([expect.stringMatching(current)]));
+
+  // A copy left by an earlier build (another hash), then the page loaded again.
+  const earlier = "/pkg/courant.AAAAAAAAAAAAAAAAAAAAAA.wasm";
+  await page.evaluate(async (p) => (await caches.open("courant-v1")).put(p, new Response("an earlier build")), earlier);
+  expect(await cached()).toContain(earlier);
+  await page.reload();
+  await expect(page.locator("#root")).toHaveAttribute("data-hydrated", "true");
+  await expect.poll(cached, { timeout: 10_000 }).not.toContain(earlier);
+  expect((await cached()).filter((p) => current.test(p))).toHaveLength(1);
+  await context.close();
+});
