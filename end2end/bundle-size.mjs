@@ -46,13 +46,16 @@ const TOTAL_BUDGET_KIB = BUDGET.total;
 
 const gzipKiB = (file) => zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length / 1024;
 const shipped = (name) => name.endsWith(".js") || name.endsWith(".wasm");
+/** KiB gzipped of these /pkg files. */
+const weigh = (files) => [...files].reduce((sum, f) => sum + gzipKiB(path.join(PKG, f)), 0);
 
 // Staff pages are reported, not gated: what a person doing that work downloads on first
 // opening the page (with the main module), signed in as the first admin.
 const STAFF_PAGES = ["/admin/services", "/admin/orders", "/admin/members", "/synchronisation"];
 const ADMIN = { email: "admin@courant.test", password: "a long enough password to measure with" };
 
-/** The /pkg JS and WASM files a page fetches until it is interactive. */
+/** The /pkg JS and WASM files a page (opened in `context`, or a browser's new one) fetches
+ * until it is interactive. */
 async function filesOf(context, url) {
   const page = await context.newPage();
   const fetched = new Set();
@@ -73,19 +76,10 @@ async function main() {
   const { url, stop } = await startServer();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
   try {
-    const page = await browser.newPage();
-    const fetched = new Set();
-    page.on("response", (res) => {
-      const p = new URL(res.url()).pathname;
-      if (p.startsWith("/pkg/") && shipped(p)) fetched.add(p.slice("/pkg/".length));
-    });
-    await page.goto(`${url}/`);
-    await page.locator('#root[data-hydrated="true"]').waitFor();
-    await page.waitForLoadState("networkidle");
-
+    const fetched = await filesOf(browser, `${url}/`);
     const all = fs.readdirSync(PKG, { recursive: true }).filter((f) => shipped(String(f))).map(String);
-    const publicKiB = [...fetched].reduce((sum, f) => sum + gzipKiB(path.join(PKG, f)), 0);
-    const totalKiB = all.reduce((sum, f) => sum + gzipKiB(path.join(PKG, f)), 0);
+    const publicKiB = weigh(fetched);
+    const totalKiB = weigh(all);
     console.log(`public page (/): ${publicKiB.toFixed(1)} KiB gzipped in ${fetched.size} files (${[...fetched].sort().join(", ")}) — budget ${PUBLIC_BUDGET_KIB} KiB`);
     console.log(`whole site: ${totalKiB.toFixed(1)} KiB gzipped in ${all.length} JS/WASM files — budget ${TOTAL_BUDGET_KIB} KiB`);
     // Signed in once; each staff page in a fresh context that shares the session only.
@@ -101,8 +95,7 @@ async function main() {
       const context = await browser.newContext({ storageState });
       const files = await filesOf(context, `${url}${staffPage}`);
       await context.close();
-      const kib = [...files].reduce((sum, f) => sum + gzipKiB(path.join(PKG, f)), 0);
-      console.log(`  staff page ${staffPage}: ${kib.toFixed(1)} KiB gzipped in ${files.size} files (reported, not gated)`);
+      console.log(`  staff page ${staffPage}: ${weigh(files).toFixed(1)} KiB gzipped in ${files.size} files (reported, not gated)`);
     }
     const over = [];
     if (publicKiB > PUBLIC_BUDGET_KIB) over.push(`the public page is ${(publicKiB - PUBLIC_BUDGET_KIB).toFixed(1)} KiB over its budget`);

@@ -2,11 +2,12 @@
 // reload without a network shows the page and the saves waiting to be sent (kept in the
 // browser's storage) instead of the browser's error page.
 //
-// Network first, always: online, every answer is fresh (old code never meets new HTML); offline,
-// the last copy. The build names /pkg files after their content, so the browser's own cache
-// serves them for a year; this cache keeps one build's copy of each. Only GETs of this site's backoffice pages
-// and /pkg files are kept — never server functions (POSTs), the live socket, signing in, or
-// the pages of customers' data (orders, prospects). Signing out empties the cache.
+// Network first, always: online, every answer is fresh (old code never meets new HTML);
+// offline, the last copy. The build names /pkg files after their content, so the browser's
+// own cache serves them for a year; this cache keeps one build's copy of each. Only GETs of
+// this site's backoffice pages and /pkg files are kept — never server functions (POSTs), the
+// live socket, signing in, or the pages of customers' data (orders, prospects). Signing out
+// empties the cache.
 const CACHE = "courant-v1";
 const NEVER = ["/admin/orders", "/admin/prospects"];
 

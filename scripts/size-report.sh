@@ -24,7 +24,7 @@ report="$out/report.md"
   printf 'Sizes in KiB; "gzipped" is the file without its names, as shipped, gzipped (-9).\n\n'
   printf 'Which files each lazy part loads (`__wasm_split_manifest.json`):\n\n```\n%s\n```\n' "$(cat "$site"/pkg/__wasm_split_manifest*.json)"
   # The main module first, then the lazy parts, then the chunks they share.
-  for wasm in $(ls "$site"/pkg/*.wasm | sort -t/ -k1,1 | awk '/courant/ {print; next} {rest = rest $0 "\n"} END {printf "%s", rest}'); do
+  for wasm in "$site"/pkg/courant*.wasm "$site"/pkg/split_*.wasm "$site"/pkg/chunk_*.wasm; do
     name="$(basename "$wasm")"
     # A chunk of data only (no code) is listed by its size alone.
     if ! twiggy top --format csv "$wasm" > "$out/$name.csv" 2>/dev/null; then

@@ -68,9 +68,10 @@ pub fn router(state: AppState) -> Router {
             move || shell(options.clone()),
         )
         // The site's files (the build's /pkg, public/), precompressed when the client takes
-        // brotli or gzip; anything else is Leptos's not-found page. Not leptos_axum's
-        // file_and_error_handler: it answered a file with the status of the page rendered
-        // before it on the same thread (a 403 page made the next .wasm a 403), and it ignored
+        // brotli or gzip, with conditional requests; anything else is Leptos's not-found page
+        // (leptos_axum's handler, reached only once ServeDir found no file). Its own file
+        // serving is not used: it answered a file with the status of the page rendered before
+        // it on the same thread (a 403 page made the next .wasm a 403), and it ignored
         // conditional requests.
         .fallback_service(
             tower_http::services::ServeDir::new(site_root)

@@ -21,14 +21,25 @@ pub struct RealtimeSync {
 impl RealtimeSync {
     /// True while any save is on its way.
     pub fn syncing(&self) -> Signal<bool> {
-        let in_flight = self.in_flight;
-        Signal::derive(move || in_flight.get() > 0)
+        let this = *self;
+        Signal::derive(move || this.is_syncing())
+    }
+
+    /// [`RealtimeSync::syncing`] now, tracked, without making a signal (for a closure that
+    /// reads it on every run).
+    pub fn is_syncing(&self) -> bool {
+        self.in_flight.get() > 0
     }
 
     /// Saves waiting in the queue (including one on its way).
     pub fn pending(&self) -> Signal<usize> {
-        let queue = self.queue;
-        Signal::derive(move || queue.with(Vec::len))
+        let this = *self;
+        Signal::derive(move || this.pending_count())
+    }
+
+    /// [`RealtimeSync::pending`] now, tracked, without making a signal.
+    pub fn pending_count(&self) -> usize {
+        self.queue.with(Vec::len)
     }
 
     /// The records of `collection` with a save waiting in the queue (their rows say so).

@@ -121,8 +121,6 @@ impl AppError {
         }
     }
 
-    /// What went wrong in full: a validation error's own messages rather than the list of
-    /// fields to correct (for places with no form to highlight: a log line, a refused change).
     /// What a public page says when its data cannot be had: not found, or try again. A
     /// visitor needs no more, and the public pages' code then carries neither the whole
     /// message table nor its formatting (docs/BUNDLE.md).
@@ -133,6 +131,8 @@ impl AppError {
         }
     }
 
+    /// What went wrong in full: a validation error's own messages rather than the list of
+    /// fields to correct (for places with no form to highlight: a log line, a refused change).
     pub fn explain(&self) -> String {
         match self {
             AppError::Validation(errors) if !errors.is_empty() => errors

@@ -34,8 +34,8 @@ pub fn RealtimeSyncIndicator() -> impl IntoView {
     // Saving, waiting and failed saves exist once a page that saves has made the save hook
     // (the backoffice); a public page only follows the feed.
     let sync = move || hydrated.get().then(current_realtime_sync).flatten();
-    let syncing = move || sync().is_some_and(|s| s.syncing().get());
-    let pending = move || sync().map_or(0, |s| s.pending().get());
+    let syncing = move || sync().is_some_and(|s| s.is_syncing());
+    let pending = move || sync().map_or(0, |s| s.pending_count());
     let error = move || sync().and_then(|s| s.sync_error().get());
     let now = use_second_clock();
     let status = move || {
