@@ -39,8 +39,10 @@ import { CHROMIUM, PKG, startServer } from "./release-server.mjs";
 // the backoffice in five chunks by kind of work (editor, desk, admin, auth, sync) instead of
 // one took it to 312.6 (each lazy route's stub) and the whole site from 1052.4 to 1113.8 KiB
 // (in 75 files: wasm-split's shared chunks), while an editor's page went from about 830 to
-// 656 KiB. docs/BUNDLE.md has the size report. CI gates here until 200 and 450 are met.
-const BUDGET = { public: 313, total: 1114 };
+// 656 KiB. The indicator reading the save hook without making a derived signal on each run
+// took `/` to 311.4. docs/BUNDLE.md has the size report. CI gates here until 200 and 450 are
+// met.
+const BUDGET = { public: 312, total: 1114 };
 const PUBLIC_BUDGET_KIB = BUDGET.public;
 const TOTAL_BUDGET_KIB = BUDGET.total;
 
