@@ -42,7 +42,11 @@ import { CHROMIUM, PKG, startServer } from "./release-server.mjs";
 // 656 KiB. The indicator reading the save hook without making a derived signal on each run
 // took `/` to 311.4. docs/BUNDLE.md has the size report. CI gates here until 200 and 450 are
 // met.
-const BUDGET = { public: 312, total: 1114 };
+// 2026-12-07 (issue 34): the public reading pages hydrate as islands and the app (router,
+// layouts, routes' stubs) is a chunk of its own, `split_app`, that only pages hydrated whole
+// download: `/` from 311.4 to 201.7 KiB; the whole site from 1113.8 to 1176.0 KiB (112 files:
+// one more split multiplies wasm-split's shared chunks), an editor's page from 656.4 to 714.0.
+const BUDGET = { public: 202, total: 1176 };
 const PUBLIC_BUDGET_KIB = BUDGET.public;
 const TOTAL_BUDGET_KIB = BUDGET.total;
 

@@ -134,9 +134,27 @@ lazy_page!(InvitationRoute, invitation_page in auth, || {
     view! { <crate::identity::ui::invitation_page::InvitationPage/> }
 });
 
+/// Hydrates a page whole (every page but the islands ones, client/islands.rs): the app —
+/// router, layouts, every route's stub — is the chunk `app`, which the server names in the
+/// page's head so the browser fetches it beside the main module; a public visitor of an
+/// islands page never downloads it.
+#[cfg(feature = "hydrate")]
+pub async fn hydrate_app() {
+    widgets::lazy_page::hydrate_whole(hydrate_app_chunk).await
+}
+
+#[cfg(feature = "hydrate")]
+#[leptos::wasm_split::wasm_split(app, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn hydrate_app_chunk() -> Result<(), widgets::lazy_page::ChunkError> {
+    leptos::mount::hydrate_lazy(App);
+    Ok(())
+}
+
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     csp::send_content_security_policy();
+    // The public pages hydrate only their islands; the others the whole app (client/islands.rs).
+    let islands = client::islands::is_island_page();
     view! {
         <!DOCTYPE html>
         // `lang` is set by the i18n context, from the same cookie and header the page uses.
@@ -148,11 +166,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // The stylesheet's name carries its hash (`hash-files`): only the server knows it.
                 <HashedStylesheet options=options.clone() id="leptos"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands/>
                 <ServiceWorker/>
                 <MetaTags/>
             </head>
-            <body>
+            <body data-islands=islands.then_some("")>
                 <App/>
             </body>
         </html>
@@ -189,6 +207,12 @@ new PerformanceObserver(function(l){keep(pkg(l.getEntries()))}).observe({type:'r
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // A page hydrated whole needs the app's chunk: named in the response, so the browser
+    // fetches it beside the main module rather than after it.
+    #[cfg(feature = "ssr")]
+    if !client::islands::is_island_page() {
+        leptos::prefetch_lazy_fn_on_server("app");
+    }
     let i18n = crate::i18n::provide_i18n();
     view! {
         <Html attr:lang=move || i18n.get_locale().as_str()/>

@@ -1,7 +1,9 @@
-// The backoffice, sign-in and invitation pages are lazy routes (app/src/widgets/lazy_page.rs):
-// their code is in one chunk per kind of work (split_editor.wasm for the content editors,
-// split_admin for members, webhooks and design, split_desk, split_auth, split_sync) that a
-// public visitor never downloads, and a page whose chunk cannot be downloaded tries again,
+// The public reading pages hydrate as islands (app/src/client/islands.rs); every other page
+// hydrates whole, from the app's chunk (split_app.wasm), and the backoffice, sign-in and
+// invitation pages are lazy routes (app/src/widgets/lazy_page.rs): their code is in one chunk
+// per kind of work (split_editor.wasm for the content editors, split_admin for members,
+// webhooks and design, split_desk, split_auth, split_sync). A public visitor downloads none
+// of these, and a page whose chunk cannot be downloaded tries again,
 // then says so, with a retry, instead of leaving a dead page.
 import type { Locator, Page } from "@playwright/test";
 import { expect, test, type Problems, type Servers } from "./support/test";
@@ -57,6 +59,8 @@ test("a public visitor downloads no backoffice code; a backoffice page downloads
   await expect(page.getByTestId("member").first()).toBeVisible();
   expect(count("admin")).toBe(1);
   expect(count("editor")).toBe(1);
+  // The app itself came once, with the first backoffice page.
+  expect(count("app")).toBe(1);
   // The orders desk and the sync centre were never downloaded.
   expect(count("desk")).toBe(0);
   expect(count("sync")).toBe(0);
@@ -64,9 +68,10 @@ test("a public visitor downloads no backoffice code; a backoffice page downloads
 
 test("a page whose chunk cannot be downloaded says so, and its retry brings the page", async ({ page, servers, problems }) => {
   const { server, unblock } = await backofficeChunkBlocked(page, servers, problems, "editor");
-  // From the public site into the backoffice, inside the page: the router asks for the chunk.
-  await openLive(page, `${server.url}/`);
-  await page.getByRole("link", { name: "Backoffice" }).click();
+  // From one kind of backoffice page to another, inside the page: the router asks for the
+  // chunk. (A link from the public site is a page load: the public pages are islands.)
+  await openLive(page, `${server.url}/admin/members`);
+  await page.locator("#sidebar").getByRole("link", { name: "Paramètres" }).click();
   const failed = await expectChunkFailed(page);
   await expect(page).toHaveURL(`${server.url}/admin/settings`);
 

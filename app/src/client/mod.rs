@@ -3,6 +3,7 @@
 
 pub mod cart;
 mod feed;
+pub mod islands;
 pub mod list;
 pub mod queue;
 mod socket;

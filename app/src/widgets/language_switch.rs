@@ -20,7 +20,7 @@ pub fn LanguageSwitch() -> impl IntoView {
             <button type="button" lang=locale.as_str() data-testid=format!("language-{short}")
                 aria-pressed=move || (i18n.get_locale() == locale).to_string()
                 aria-label=label title=name
-                on:click=move |_| i18n.set_locale(locale)>
+                on:click=move |_| switch_to(i18n, locale)>
                 {short.to_uppercase()}
             </button>
         }
@@ -30,5 +30,18 @@ pub fn LanguageSwitch() -> impl IntoView {
             {choice(Locale::fr, "fr")}
             {choice(Locale::en, "en")}
         </div>
+    }
+}
+
+/// Switches the page's language. An islands page (client/islands.rs) is mostly the server's
+/// HTML, which only the server can write again: it loads the page anew, in the language the
+/// switch has just remembered.
+fn switch_to(i18n: I18n, locale: Locale) {
+    i18n.set_locale(locale);
+    #[cfg(feature = "hydrate")]
+    if crate::client::islands::is_island_page() {
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().reload();
+        }
     }
 }

@@ -60,29 +60,54 @@ impl From<leptos::wasm_split::SplitLoaderError> for ChunkError {
     }
 }
 
-/// Downloads a page's chunk, trying again twice (a failed download is not remembered), and
-/// shows what failed when it cannot. While the page is being hydrated the server's HTML of
-/// the page is already on screen and no other view can be hydrated over it: the notice is
-/// put above the page and the page stays as the server sent it, readable but inert.
+/// Downloads a chunk and runs what it holds, trying again twice (a failed download is not
+/// remembered); `None` when it cannot be downloaded.
+#[cfg(feature = "hydrate")]
+async fn fetch<T, F>(chunk: fn() -> F) -> Option<T>
+where
+    F: std::future::Future<Output = Result<T, ChunkError>>,
+{
+    for wait_ms in [0, 500, 2_000] {
+        if wait_ms > 0 {
+            gloo_timers::future::TimeoutFuture::new(wait_ms).await;
+        }
+        if let Ok(value) = chunk().await {
+            return Some(value);
+        }
+    }
+    None
+}
+
+/// Downloads a page's chunk and shows what failed when it cannot. While the page is being
+/// hydrated the server's HTML of the page is already on screen and no other view can be
+/// hydrated over it: the notice is put above the page and the page stays as the server sent
+/// it, readable but inert.
 #[cfg(feature = "hydrate")]
 pub async fn load<F>(chunk: fn() -> F) -> AnyView
 where
     F: std::future::Future<Output = Result<AnyView, ChunkError>>,
 {
     let hydrating = Owner::current_shared_context().is_some_and(|c| c.during_hydration());
-    for wait_ms in [0, 500, 2_000] {
-        if wait_ms > 0 {
-            gloo_timers::future::TimeoutFuture::new(wait_ms).await;
-        }
-        if let Ok(view) = chunk().await {
-            return view;
-        }
+    if let Some(view) = fetch(chunk).await {
+        return view;
     }
     if hydrating {
         notice_above_the_page();
         std::future::pending::<()>().await;
     }
     chunk_failed()
+}
+
+/// Downloads the app's chunk and hydrates the page with it (lib.rs's `hydrate_app`); when it
+/// cannot be downloaded, the page stays as the server sent it, with the notice above it.
+#[cfg(feature = "hydrate")]
+pub async fn hydrate_whole<F>(chunk: fn() -> F)
+where
+    F: std::future::Future<Output = Result<(), ChunkError>>,
+{
+    if fetch(chunk).await.is_none() {
+        notice_above_the_page();
+    }
 }
 
 /// The same words as [`chunk_failed`], written straight into the document; its retry is a

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::client::islands::follow_title;
 use crate::client::use_live_record;
 use crate::content::settings::SiteSettings;
 use crate::content::settings_api::public_settings;
@@ -18,7 +19,10 @@ pub fn HomePage() -> impl IntoView {
             <Suspense fallback=move || view! { <p class="loading">{t!(i18n, content.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match snapshot.await {
-                        Ok(snap) => view! { <LiveSettings snap/> }.into_any(),
+                        Ok(snap) => view! {
+                            <Title text=snap.record.company_name.clone()/>
+                            <LiveSettings snap/>
+                        }.into_any(),
                         Err(e) => view! { <p class="error" role="alert">{move || e.public_message(i18n.get_locale())}</p> }.into_any(),
                     }
                 })}
@@ -27,14 +31,16 @@ pub fn HomePage() -> impl IntoView {
     }
 }
 
-#[component]
+/// The settings as they change: an island (client/islands.rs), the page's only live part
+/// with the header's corner.
+#[island]
 fn LiveSettings(snap: Snapshot<SiteSettings>) -> impl IntoView {
     let i18n = use_i18n();
     let rendered_at = snap.seq;
     let s = use_live_record(snap, SiteSettings::SINGLETON_ID);
     let field = move |f: fn(&SiteSettings) -> String| move || s.with(f);
+    follow_title(move || Some(s.with(|s| s.company_name.clone())));
     view! {
-        <Title text=field(|s| s.company_name.clone())/>
         <section class="hero" data-rendered-seq=rendered_at>
             <h1 data-testid="company-name">{field(|s| s.company_name.clone())}</h1>
             <p class="tagline" data-testid="tagline">{field(|s| s.tagline.clone())}</p>

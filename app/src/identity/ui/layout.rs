@@ -25,13 +25,23 @@ pub fn PublicLayout(children: Children) -> impl IntoView {
                     <a href=move || shop_path(i18n.get_locale())>{t!(i18n, common.nav.shop)}</a>
                     <A href="/contact">{t!(i18n, common.nav.contact)}</A>
                 </nav>
-                <CartBadge/>
-                <RealtimeSyncIndicator/>
-                <LanguageSwitch/>
+                <PublicTools/>
             </header>
             <main>{children()}</main>
             <footer class="footer"><a href="/admin/settings">{t!(i18n, common.nav.backoffice)}</a></footer>
         </div>
+    }
+}
+
+/// The public header's live corner: the cart's count, the live badge and the language
+/// switch. An island: on the public reading pages only this and the page's live part
+/// hydrate (client/islands.rs).
+#[island]
+fn PublicTools() -> impl IntoView {
+    view! {
+        <CartBadge/>
+        <RealtimeSyncIndicator/>
+        <LanguageSwitch/>
     }
 }
 

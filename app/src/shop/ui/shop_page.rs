@@ -6,16 +6,19 @@ use serde_json::Value;
 
 use crate::client::cart::use_cart;
 use crate::client::list::{id_of, Item};
-use crate::content::ui::public_pages::{price, text, LivePublicList};
+use crate::content::ui::public_pages::{live_cards, price, text, PublicListPage};
 use crate::i18n::*;
 
 #[component]
 pub fn ShopPage() -> impl IntoView {
     view! {
-        <LivePublicList collection="products"
-            title=|l| td_string!(l, shop.public.title)
-            empty=|l| td_string!(l, shop.public.empty)
-            card=|m| view! { <ProductCard item=m.clone()/> }.into_any()/>
+        <PublicListPage collection="products" title=|l| td_string!(l, shop.public.title)
+            cards=|snap| live_cards(
+                "products",
+                snap,
+                |m| view! { <ProductCard item=m.clone()/> }.into_any(),
+                |l| td_string!(l, shop.public.empty),
+            ).into_any()/>
     }
 }
 

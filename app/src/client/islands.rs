@@ -1,0 +1,108 @@
+//! Two ways a page comes alive in the browser.
+//!
+//! The public pages a visitor reads first (home, team, services, solutions and their
+//! details) are rendered on the server and hydrate only their live parts, the islands
+//! (`#[island]`: the header's corner with the live badge, the page's live list or record):
+//! the browser downloads those and what they use, not the router, the layouts nor any other
+//! page. Every other page hydrates whole, as before: the app (router, layouts, every page's
+//! stub) is a chunk of its own, `app`, named in the page's head so it downloads beside the
+//! main module, then the page's own chunk (lib.rs, docs/BUNDLE.md).
+//!
+//! A link from an islands page is an ordinary page load; the server renders the next page
+//! in the language the cookie says, so switching language there reloads the page.
+
+/// Whether `path` is one of the pages that hydrate as islands. Keep in step with the
+/// public routes in lib.rs: a page listed here whose route is not there would hydrate none
+/// of its parts, and one missing here still works, hydrated whole.
+pub fn is_island_path(path: &str) -> bool {
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    match segments.as_slice() {
+        [] | ["team" | "services" | "solutions"] => true,
+        ["services" | "solutions", _id] => true,
+        _ => false,
+    }
+}
+
+/// Whether the page being rendered (on the server) or shown (in the browser) hydrates as
+/// islands: the request's path, then the `data-islands` mark the server put on `<body>`.
+pub fn is_island_page() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        leptos::prelude::use_context::<http::request::Parts>()
+            .is_some_and(|parts| is_island_path(parts.uri.path()))
+    }
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.body())
+            .is_some_and(|b| b.has_attribute("data-islands"))
+    }
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    {
+        false
+    }
+}
+
+/// Starts an islands page: the reactive root every island hangs from, with what the whole
+/// app's root would give them (the language, one live feed for all, the save hook's slot,
+/// the cart),
+/// then marks `#root` hydrated once the islands have been.
+#[cfg(feature = "hydrate")]
+pub fn hydrate_islands() {
+    leptos::mount::hydrate_islands();
+    let i18n = crate::i18n::provide_i18n();
+    crate::core::locale::set_page_locale(i18n.get_locale_untracked());
+    super::provide_live_feed();
+    super::provide_sync_slot();
+    super::cart::use_cart();
+    // leptos's island script hydrates the islands right after this returns, one after the
+    // other in microtasks; a timer fires after all of them.
+    leptos::prelude::set_timeout(mark_hydrated, std::time::Duration::ZERO);
+}
+
+/// What `#root`'s `data-hydrated` says on a page hydrated whole (lib.rs's `Pages`), which
+/// tests and people wait for.
+#[cfg(feature = "hydrate")]
+fn mark_hydrated() {
+    let root = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("root"));
+    if let Some(root) = root {
+        let _ = root.set_attribute("data-hydrated", "true");
+    }
+}
+
+/// Keeps the document's title on `title` as it changes: an island cannot reach the page's
+/// `<head>` through leptos_meta (its context lives in the app, which an islands page does not
+/// hydrate), so the server's `<Title>` gives the first one and this the next ones.
+/// `None` leaves the title as it is.
+pub fn follow_title(title: impl Fn() -> Option<String> + Send + Sync + 'static) {
+    #[cfg(feature = "hydrate")]
+    leptos::prelude::Effect::new(move |_| {
+        let title = title();
+        if let (Some(title), Some(doc)) = (title, web_sys::window().and_then(|w| w.document())) {
+            doc.set_title(&title);
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = title;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_island_path;
+
+    #[test]
+    fn the_public_reading_pages_are_islands_and_nothing_else() {
+        for path in ["/", "", "/team", "/services", "/solutions/", "/services/abc", "/solutions/x-1"] {
+            assert!(is_island_path(path), "{path}");
+        }
+        for path in [
+            "/admin", "/admin/services", "/contact", "/boutique", "/panier", "/signin",
+            "/services/abc/edit", "/teams", "/synchronisation", "/commande/A-1", "/nope",
+        ] {
+            assert!(!is_island_path(path), "{path}");
+        }
+    }
+}
