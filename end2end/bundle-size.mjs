@@ -46,7 +46,10 @@ import { CHROMIUM, PKG, startServer } from "./release-server.mjs";
 // layouts, routes' stubs) is a chunk of its own, `split_app`, that only pages hydrated whole
 // download: `/` from 311.4 to 201.7 KiB; the whole site from 1113.8 to 1176.0 KiB (112 files:
 // one more split multiplies wasm-split's shared chunks), an editor's page from 656.4 to 714.0.
-const BUDGET = { public: 202, total: 1176 };
+// Then the live socket no longer formats serde's error for a message it cannot read (its
+// Display pulled float formatting in) and the language switch no longer upper-cases its codes:
+// `/` 192.0 KiB. The public budget is issue 34's target, 200 KiB.
+const BUDGET = { public: 200, total: 1176 };
 const PUBLIC_BUDGET_KIB = BUDGET.public;
 const TOTAL_BUDGET_KIB = BUDGET.total;
 

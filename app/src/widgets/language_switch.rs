@@ -8,27 +8,27 @@ use crate::i18n::*;
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
-    let choice = move |locale: Locale, short: &'static str| {
+    let choice = move |locale: Locale, short: &'static str, shown: &'static str| {
         let name = move || match locale {
             Locale::fr => t_string!(i18n, common.language.fr),
             Locale::en => t_string!(i18n, common.language.en),
         };
         // The name starts with what the button shows ("FR — Français"), as speech input
         // users say what they see.
-        let label = move || format!("{} — {}", short.to_uppercase(), name());
+        let label = move || format!("{shown} — {}", name());
         view! {
             <button type="button" lang=locale.as_str() data-testid=format!("language-{short}")
                 aria-pressed=move || (i18n.get_locale() == locale).to_string()
                 aria-label=label title=name
                 on:click=move |_| switch_to(i18n, locale)>
-                {short.to_uppercase()}
+                {shown}
             </button>
         }
     };
     view! {
         <div class="language-switch" role="group" aria-label=move || t_string!(i18n, common.language.label)>
-            {choice(Locale::fr, "fr")}
-            {choice(Locale::en, "en")}
+            {choice(Locale::fr, "fr", "FR")}
+            {choice(Locale::en, "en", "EN")}
         </div>
     }
 }
