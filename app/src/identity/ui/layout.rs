@@ -14,6 +14,10 @@ use crate::widgets::language_switch::LanguageSwitch;
 #[component]
 pub fn PublicLayout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
+    // One cart for the header's badge and the page (the shop's cards, the cart page): the
+    // badge is inside an island, whose own scope the page cannot see into, so the cart is
+    // made here, above both. (An islands page gets it from the islands' root.)
+    crate::client::cart::use_cart();
     view! {
         <div class="public">
             <header class="topbar">
