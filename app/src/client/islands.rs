@@ -16,11 +16,10 @@
 /// of its parts, and one missing here still works, hydrated whole.
 pub fn is_island_path(path: &str) -> bool {
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    match segments.as_slice() {
-        [] | ["team" | "services" | "solutions"] => true,
-        ["services" | "solutions", _id] => true,
-        _ => false,
-    }
+    matches!(
+        segments.as_slice(),
+        [] | ["team" | "services" | "solutions"] | ["services" | "solutions", _]
+    )
 }
 
 /// Whether the page being rendered (on the server) or shown (in the browser) hydrates as
@@ -95,12 +94,29 @@ mod tests {
 
     #[test]
     fn the_public_reading_pages_are_islands_and_nothing_else() {
-        for path in ["/", "", "/team", "/services", "/solutions/", "/services/abc", "/solutions/x-1"] {
+        for path in [
+            "/",
+            "",
+            "/team",
+            "/services",
+            "/solutions/",
+            "/services/abc",
+            "/solutions/x-1",
+        ] {
             assert!(is_island_path(path), "{path}");
         }
         for path in [
-            "/admin", "/admin/services", "/contact", "/boutique", "/panier", "/signin",
-            "/services/abc/edit", "/teams", "/synchronisation", "/commande/A-1", "/nope",
+            "/admin",
+            "/admin/services",
+            "/contact",
+            "/boutique",
+            "/panier",
+            "/signin",
+            "/services/abc/edit",
+            "/teams",
+            "/synchronisation",
+            "/commande/A-1",
+            "/nope",
         ] {
             assert!(!is_island_path(path), "{path}");
         }

@@ -109,7 +109,10 @@ pub(super) async fn run(feed: LiveFeed, mut since: Option<i64>) {
                     Ok(ServerMsg::Pong) => {}
                     // Its length, not serde's error: formatting that error costs every public
                     // visitor's download more than it tells (the server logs what it sent).
-                    Err(_) => leptos::logging::warn!("ignoring a live message I cannot read ({} bytes)", msg.len()),
+                    Err(_) => leptos::logging::warn!(
+                        "ignoring a live message I cannot read ({} bytes)",
+                        msg.len()
+                    ),
                 }
             }
         }

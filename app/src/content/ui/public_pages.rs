@@ -225,7 +225,9 @@ fn LiveDetail(detail: PublicDetail) -> impl IntoView {
     let i18n = use_i18n();
     let params = leptos_router::hooks::use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
-    let snapshot = Resource::new(id, move |id| public_record(detail.collection().to_string(), id));
+    let snapshot = Resource::new(id, move |id| {
+        public_record(detail.collection().to_string(), id)
+    });
     view! {
         <PublicLayout>
             <p><a href=detail.back()>{move || detail.back_label(i18n.get_locale())}</a></p>
@@ -254,9 +256,11 @@ fn LiveRecord(detail: PublicDetail, snap: Snapshot<Vec<Value>>) -> impl IntoView
     let i18n = use_i18n();
     let list = use_live_list(detail.collection(), snap);
     follow_title(move || list.with(|l| l.first().map(|m| detail.title(m))));
-    move || match list.with(|l| l.first().cloned()) {
+    move || {
+        match list.with(|l| l.first().cloned()) {
         Some(item) => view! { <article class="detail" data-testid="detail">{detail.body(&item)}</article> }.into_any(),
         None => view! { <p class="empty" data-testid="detail-gone">{t!(i18n, content.public.no_longer_published)}</p> }.into_any(),
+    }
     }
 }
 
