@@ -1,5 +1,6 @@
 //! The FR / EN switch in every header. Choosing a language re-renders the page in it at once
-//! and remembers it in the `courant_lang` cookie, which the server reads on the next request.
+//! (an islands page is reloaded: client/islands.rs) and remembers it in the `courant_lang`
+//! cookie, which the server reads on the next request.
 
 use leptos::prelude::*;
 
