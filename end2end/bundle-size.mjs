@@ -49,7 +49,11 @@ import { CHROMIUM, PKG, startServer } from "./release-server.mjs";
 // Then the live socket no longer formats serde's error for a message it cannot read (its
 // Display pulled float formatting in) and the language switch no longer upper-cases its codes:
 // `/` 192.0 KiB. The public budget is issue 34's target, 200 KiB.
-const BUDGET = { public: 200, total: 1176 };
+// Then the backoffice's kinds of chunk folded into the app's (the sync centre keeps its own):
+// measured with a staff page's time to live (time-to-live.mjs), five kinds made an editor's
+// first page 713.0 KiB in 74 files, live in 4.67 s on the phone; one app chunk and the sync
+// centre's, 880.3 KiB in 11 files, 4.49 s; `/` 188.4 KiB, the whole site 1088.0 in 17 files.
+const BUDGET = { public: 200, total: 1088 };
 const PUBLIC_BUDGET_KIB = BUDGET.public;
 const TOTAL_BUDGET_KIB = BUDGET.total;
 

@@ -1,9 +1,8 @@
 // The public reading pages hydrate as islands (app/src/client/islands.rs); every other page
 // hydrates whole, from the app's chunk (split_app.wasm), and the backoffice, sign-in and
-// invitation pages are lazy routes (app/src/widgets/lazy_page.rs): their code is in one chunk
-// per kind of work (split_editor.wasm for the content editors, split_admin for members,
-// webhooks and design, split_desk, split_auth, split_sync). A public visitor downloads none
-// of these, and a page whose chunk cannot be downloaded tries again,
+// invitation pages are lazy routes (app/src/widgets/lazy_page.rs) whose code is in that chunk,
+// but the sync centre's, in split_sync, and the shop's and contact form's, in theirs. A public
+// visitor of the reading pages downloads none of these, and a page whose chunk cannot be downloaded tries again,
 // then says so, with a retry, instead of leaving a dead page.
 import type { Locator, Page } from "@playwright/test";
 import { expect, test, type Problems, type Servers } from "./support/test";
@@ -37,7 +36,7 @@ async function expectChunkFailed(page: Page): Promise<Locator> {
   return failed;
 }
 
-test("a public visitor downloads no backoffice code; a backoffice page downloads its kind's, once", async ({ page, servers }) => {
+test("a public visitor downloads no backoffice code; a backoffice page downloads the app's, once, and the sync centre's only there", async ({ page, servers }) => {
   const server = await servers.start();
   const fetched: string[] = [];
   page.on("response", (res) => fetched.push(new URL(res.url()).pathname));
@@ -48,42 +47,40 @@ test("a public visitor downloads no backoffice code; a backoffice page downloads
 
   const count = (name: string) => fetched.filter((p) => chunk(name).test(p)).length;
   await openLive(page, `${server.url}/admin/settings`);
-  expect(count("editor")).toBe(1);
-  // Another editor's page in the page needs nothing more: no reload, no download.
+  expect(count("app")).toBe(1);
+  // Other backoffice pages in the page need nothing more: no reload, no download.
   await page.locator("#sidebar").getByRole("link", { name: "Services" }).click();
   await expect(page).toHaveURL(`${server.url}/admin/services`);
   await expect(page.getByTestId("row").first()).toBeVisible();
-  expect(count("editor")).toBe(1);
-  // An admin's page downloads its kind's code only.
   await page.getByRole("link", { name: "Membres" }).click();
   await expect(page.getByTestId("member").first()).toBeVisible();
-  expect(count("admin")).toBe(1);
-  expect(count("editor")).toBe(1);
-  // The app itself came once, with the first backoffice page.
   expect(count("app")).toBe(1);
-  // The orders desk and the sync centre were never downloaded.
-  expect(count("desk")).toBe(0);
   expect(count("sync")).toBe(0);
+  // The sync centre downloads its own chunk, once.
+  await page.locator(`#sidebar a[href="/synchronisation"]`).click();
+  await expect(page).toHaveURL(`${server.url}/synchronisation`);
+  await expect.poll(() => count("sync")).toBe(1);
+  expect(count("app")).toBe(1);
 });
 
 test("a page whose chunk cannot be downloaded says so, and its retry brings the page", async ({ page, servers, problems }) => {
-  const { server, unblock } = await backofficeChunkBlocked(page, servers, problems, "editor");
-  // From one kind of backoffice page to another, inside the page: the router asks for the
+  const { server, unblock } = await backofficeChunkBlocked(page, servers, problems, "sync");
+  // From the backoffice into the sync centre, inside the page: the router asks for the
   // chunk. (A link from the public site is a page load: the public pages are islands.)
   await openLive(page, `${server.url}/admin/members`);
-  await page.locator("#sidebar").getByRole("link", { name: "Paramètres" }).click();
+  await page.locator(`#sidebar a[href="/synchronisation"]`).click();
   const failed = await expectChunkFailed(page);
-  await expect(page).toHaveURL(`${server.url}/admin/settings`);
+  await expect(page).toHaveURL(`${server.url}/synchronisation`);
 
   unblock();
   await failed.getByRole("button", { name: "Réessayer" }).click();
   await expect(page.locator("#root")).toHaveAttribute("data-hydrated", "true");
-  await expect(page.locator("#company_name")).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
   await expect(page.getByTestId("chunk-failed")).toHaveCount(0);
 });
 
 test("a page opened directly whose chunk cannot be downloaded says so above the page, and its retry brings it", async ({ page, servers, problems }) => {
-  const { server, unblock } = await backofficeChunkBlocked(page, servers, problems, "admin");
+  const { server, unblock } = await backofficeChunkBlocked(page, servers, problems, "app");
 
   await page.goto(`${server.url}/admin/members`);
   const failed = await expectChunkFailed(page);

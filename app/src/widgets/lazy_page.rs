@@ -8,12 +8,11 @@ use leptos::prelude::*;
 
 use crate::i18n::*;
 
-/// `lazy_page!(SettingsRoute, settings_page in editor, || view! { <AdminSettingsPage/> });`
+/// `lazy_page!(SettingsRoute, settings_page in app, || view! { <AdminSettingsPage/> });`
 /// makes the route type `SettingsRoute` for `<Route view={Lazy::<SettingsRoute>::new()}/>`,
 /// whose view `settings_page` (a name unique in the crate) is split into the chunk
-/// `split_editor.wasm`. Pages one kind of work moves between share one chunk: wasm-split
-/// makes a shared chunk for each set of chunks sharing code, so a chunk per page made many
-/// small files (lib.rs, docs/BUNDLE.md).
+/// `split_app.wasm`. Few chunks: wasm-split makes a shared chunk for each set of chunks
+/// sharing code, so each chunk more made many small files (lib.rs, docs/BUNDLE.md).
 // rustfmt re-indents the attribute below a little further on every run.
 #[rustfmt::skip]
 macro_rules! lazy_page {
