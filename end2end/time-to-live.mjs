@@ -7,7 +7,9 @@
 // the page has hydrated (`#root[data-hydrated=true]`) and when it is live (the indicator says
 // "En direct": hydrated and the live socket open); then the median of each, and the first
 // load's waterfall (each /pkg file: when asked, when arrived, bytes on the wire), which shows
-// whether the files load in parallel or in a chain.
+// whether the files load in parallel or in a chain. Then the same for an editor's first page,
+// `/admin/services`, signed in as the first admin (no target: it weighs the backoffice's
+// chunk layout, docs/BUNDLE.md).
 import { chromium } from "@playwright/test";
 import { CHROMIUM, startServer } from "./release-server.mjs";
 
