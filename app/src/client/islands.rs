@@ -4,9 +4,10 @@
 //! details) are rendered on the server and hydrate only their live parts, the islands
 //! (`#[island]`: the header's corner with the live badge, the page's live list or record):
 //! the browser downloads those and what they use, not the router, the layouts nor any other
-//! page. Every other page hydrates whole, as before: the app (router, layouts, every page's
-//! stub) is a chunk of its own, `app`, named in the page's head so it downloads beside the
-//! main module, then the page's own chunk (lib.rs, docs/BUNDLE.md).
+//! page. Every other page hydrates whole, as before: the app (router, layouts, the
+//! backoffice's pages) is a chunk of its own, `app`, named in the page's head so it downloads
+//! beside the main module, with the sync centre's, the shop's or the contact form's chunk on
+//! their pages (lib.rs, docs/BUNDLE.md).
 //!
 //! A link from an islands page is an ordinary page load; the server renders the next page
 //! in the language the cookie says, so switching language there reloads the page.
@@ -45,8 +46,7 @@ pub fn is_island_page() -> bool {
 
 /// Starts an islands page: the reactive root every island hangs from, with what the whole
 /// app's root would give them (the language, one live feed for all, the save hook's slot,
-/// the cart),
-/// then marks `#root` hydrated once the islands have been.
+/// the cart), then marks `#root` hydrated once the islands have been.
 #[cfg(feature = "hydrate")]
 pub fn hydrate_islands() {
     leptos::mount::hydrate_islands();
