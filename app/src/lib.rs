@@ -134,7 +134,7 @@ lazy_page!(InvitationRoute, invitation_page in app, || {
 });
 
 /// Hydrates a page whole (every page but the islands ones, client/islands.rs): the app —
-/// router, layouts, every route's stub — is the chunk `app`, which the server names in the
+/// router, layouts, the backoffice's pages — is the chunk `app`, which the server names in the
 /// page's head so the browser fetches it beside the main module; a public visitor of an
 /// islands page never downloads it.
 #[cfg(feature = "hydrate")]
