@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
 import { chromium } from "@playwright/test";
-import { CHROMIUM, PKG, startServer } from "./release-server.mjs";
+import { CHROMIUM, PKG, adminSession, startServer } from "./release-server.mjs";
 
 // The budgets, decided on 2026-12-05 with these measurements (release build, gzip -9):
 // - `/` downloads 303.8 KiB. The public site alone, built with no backoffice code and no save
@@ -65,7 +65,6 @@ const weigh = (files) => [...files].reduce((sum, f) => sum + gzipKiB(path.join(P
 // Staff pages are reported, not gated: what a person doing that work downloads on first
 // opening the page (with the main module), signed in as the first admin.
 const STAFF_PAGES = ["/admin/services", "/admin/orders", "/admin/members", "/synchronisation"];
-const ADMIN = { email: "admin@courant.test", password: "a long enough password to measure with" };
 
 /** The /pkg JS and WASM files a page (opened in `context`, or a browser's new one) fetches
  * until it is interactive. */
@@ -84,8 +83,6 @@ async function filesOf(context, url) {
 }
 
 async function main() {
-  process.env.COURANT_ADMIN_EMAIL = ADMIN.email;
-  process.env.COURANT_ADMIN_PASSWORD = ADMIN.password;
   const { url, stop } = await startServer();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
   try {
@@ -96,14 +93,7 @@ async function main() {
     console.log(`public page (/): ${publicKiB.toFixed(1)} KiB gzipped in ${fetched.size} files (${[...fetched].sort().join(", ")}) — budget ${PUBLIC_BUDGET_KIB} KiB`);
     console.log(`whole site: ${totalKiB.toFixed(1)} KiB gzipped in ${all.length} JS/WASM files — budget ${TOTAL_BUDGET_KIB} KiB`);
     // Signed in once; each staff page in a fresh context that shares the session only.
-    const signIn = await browser.newPage();
-    await signIn.goto(`${url}/signin`);
-    await signIn.locator('#root[data-hydrated="true"]').waitFor();
-    await signIn.fill('input[name="email"]', ADMIN.email);
-    await signIn.fill('input[name="password"]', ADMIN.password);
-    await signIn.click('button[type="submit"]');
-    await signIn.waitForURL(/\/admin/);
-    const storageState = await signIn.context().storageState();
+    const storageState = await adminSession(browser, url);
     for (const staffPage of STAFF_PAGES) {
       const context = await browser.newContext({ storageState });
       const files = await filesOf(context, `${url}${staffPage}`);

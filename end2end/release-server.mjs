@@ -11,6 +11,9 @@ export const PKG = path.join(ROOT, "target/site/pkg");
 export const BIN = process.env.COURANT_SERVER_BIN ?? path.join(ROOT, "target/release/server");
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
+/** The first admin, made by the server at start (COURANT_ADMIN_*), to measure staff pages. */
+const ADMIN = { email: "admin@courant.test", password: "a long enough password to measure with" };
+
 function freePort() {
   return new Promise((resolve) => {
     const srv = net.createServer().listen(0, "127.0.0.1", () => {
@@ -36,6 +39,8 @@ export async function startServer() {
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: path.join(ROOT, "target/site"),
       RUST_LOG: "warn",
+      COURANT_ADMIN_EMAIL: ADMIN.email,
+      COURANT_ADMIN_PASSWORD: ADMIN.password,
     },
     stdio: "ignore",
   });
@@ -56,4 +61,19 @@ export async function startServer() {
     throw e;
   }
   return { url, stop };
+}
+
+/** The first admin's session (cookies), signed in once without emulation, for contexts that
+ *  open staff pages with `newContext({ storageState })`. */
+export async function adminSession(browser, url) {
+  const page = await browser.newPage();
+  await page.goto(`${url}/signin`);
+  await page.locator('#root[data-hydrated="true"]').waitFor();
+  await page.fill('input[name="email"]', ADMIN.email);
+  await page.fill('input[name="password"]', ADMIN.password);
+  await page.click('button[type="submit"]');
+  await page.waitForURL(/\/admin/);
+  const state = await page.context().storageState();
+  await page.close();
+  return state;
 }

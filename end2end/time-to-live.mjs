@@ -11,7 +11,7 @@
 // `/admin/services`, signed in as the first admin (no target: it weighs the backoffice's
 // chunk layout, docs/BUNDLE.md).
 import { chromium } from "@playwright/test";
-import { CHROMIUM, startServer } from "./release-server.mjs";
+import { CHROMIUM, adminSession, startServer } from "./release-server.mjs";
 
 const RUNS = Number(process.env.RUNS ?? 3);
 const PHONE = {
@@ -82,25 +82,7 @@ async function coldLoad(browser, url, path = "/", storageState = undefined) {
 
 // An editor's first page, for the backoffice's side of the split (its files, its chain).
 const STAFF_PAGE = "/admin/services";
-const ADMIN = { email: "admin@courant.test", password: "a long enough password to measure with" };
-
-/** The session cookie of the first admin, signed in once without emulation. */
-async function staffSession(browser, url) {
-  const page = await browser.newPage();
-  await page.goto(`${url}/signin`);
-  await page.locator('#root[data-hydrated="true"]').waitFor();
-  await page.fill('input[name="email"]', ADMIN.email);
-  await page.fill('input[name="password"]', ADMIN.password);
-  await page.click('button[type="submit"]');
-  await page.waitForURL(/\/admin/);
-  const state = await page.context().storageState();
-  await page.close();
-  return state;
-}
-
 async function main() {
-  process.env.COURANT_ADMIN_EMAIL = ADMIN.email;
-  process.env.COURANT_ADMIN_PASSWORD = ADMIN.password;
   const { url, stop } = await startServer();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
   try {
@@ -120,7 +102,7 @@ async function main() {
         `painted ${s(median(runs.map((r) => r.fcp)))}, live ${s(live)} — target ${s(TARGET_MS)}${live > TARGET_MS ? " (not met yet)" : ""}`,
     );
     // The same for a signed-in editor's first page (cold: nothing cached, no service worker).
-    const session = await staffSession(browser, url);
+    const session = await adminSession(browser, url);
     const staff = [];
     for (let i = 0; i < RUNS; i++) staff.push(await coldLoad(browser, url, STAFF_PAGE, session));
     const last = staff[0].files.reduce((m, f) => Math.max(m, f.end), 0);
