@@ -33,6 +33,22 @@ impl PublicList {
         }
     }
 
+    fn title(self) -> Text {
+        match self {
+            PublicList::Team => |l| td_string!(l, content.public.team_title),
+            PublicList::Services => |l| td_string!(l, content.public.services_title),
+            PublicList::Solutions => |l| td_string!(l, content.public.solutions_title),
+        }
+    }
+
+    fn empty(self) -> Text {
+        match self {
+            PublicList::Team => |l| td_string!(l, content.public.team_empty),
+            PublicList::Services => |l| td_string!(l, content.public.services_empty),
+            PublicList::Solutions => |l| td_string!(l, content.public.solutions_empty),
+        }
+    }
+
     fn card(self, m: &Item) -> AnyView {
         match self {
             PublicList::Services => view! {
@@ -111,13 +127,8 @@ pub fn live_cards(
 /// The team, services and solutions pages.
 #[component]
 fn LivePublicList(list: PublicList) -> impl IntoView {
-    let title = match list {
-        PublicList::Team => |l| td_string!(l, content.public.team_title),
-        PublicList::Services => |l| td_string!(l, content.public.services_title),
-        PublicList::Solutions => |l| td_string!(l, content.public.solutions_title),
-    };
     view! {
-        <PublicListPage collection=list.collection() title
+        <PublicListPage collection=list.collection() title=list.title()
             cards=move |snap| view! { <LiveCards list snap/> }.into_any()/>
     }
 }
@@ -125,12 +136,7 @@ fn LivePublicList(list: PublicList) -> impl IntoView {
 /// The cards, kept live: an island (client/islands.rs).
 #[island]
 fn LiveCards(list: PublicList, snap: Snapshot<Vec<Value>>) -> impl IntoView {
-    let empty: Text = match list {
-        PublicList::Team => |l| td_string!(l, content.public.team_empty),
-        PublicList::Services => |l| td_string!(l, content.public.services_empty),
-        PublicList::Solutions => |l| td_string!(l, content.public.solutions_empty),
-    };
-    live_cards(list.collection(), snap, move |m| list.card(m), empty)
+    live_cards(list.collection(), snap, move |m| list.card(m), list.empty())
 }
 
 /// A record's price as the page's language writes it, following the language switch.
@@ -256,11 +262,17 @@ fn LiveRecord(detail: PublicDetail, snap: Snapshot<Vec<Value>>) -> impl IntoView
     let i18n = use_i18n();
     let list = use_live_list(detail.collection(), snap);
     follow_title(move || list.with(|l| l.first().map(|m| detail.title(m))));
-    move || {
-        match list.with(|l| l.first().cloned()) {
-        Some(item) => view! { <article class="detail" data-testid="detail">{detail.body(&item)}</article> }.into_any(),
-        None => view! { <p class="empty" data-testid="detail-gone">{t!(i18n, content.public.no_longer_published)}</p> }.into_any(),
-    }
+    move || match list.with(|l| l.first().cloned()) {
+        Some(item) => view! {
+            <article class="detail" data-testid="detail">{detail.body(&item)}</article>
+        }
+        .into_any(),
+        None => view! {
+            <p class="empty" data-testid="detail-gone">
+                {t!(i18n, content.public.no_longer_published)}
+            </p>
+        }
+        .into_any(),
     }
 }
 
