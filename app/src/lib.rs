@@ -36,10 +36,16 @@ use leptos_router::components::{FlatRoutes, Route, Router};
 use leptos_router::{Lazy, ParamSegment, SsrMode, StaticSegment};
 
 use crate::client::{provide_live_feed, provide_sync_slot};
+#[cfg(not(feature = "hydrate"))]
 use crate::content::ui::home_page::HomePage;
+#[cfg(not(feature = "hydrate"))]
 use crate::content::ui::public_pages::{
     ServiceDetailPage, ServicesPage, SolutionDetailPage, SolutionsPage, TeamPage,
 };
+#[cfg(not(feature = "hydrate"))]
+use crate::prospects::ui::contact_page::ContactPage;
+#[cfg(not(feature = "hydrate"))]
+use crate::shop::ui::{cart_page::CartPage, receipt_page::ReceiptPage, shop_page::ShopPage};
 use crate::widgets::lazy_page::lazy_page;
 
 // The backoffice, sign-in and invitation pages: lazy routes whose code is in the app's own
@@ -108,21 +114,6 @@ lazy_page!(SyncStatsRoute, sync_stats_page in sync, || {
 lazy_page!(BookingRoute, booking_page in app, || {
     view! { <crate::prospects::ui::booking_page::BookingPage/> }
 });
-// The contact form: public, in a chunk of its own (a visitor of another page does not
-// download it, and it carries no backoffice code).
-lazy_page!(ContactRoute, contact_page in contact, || {
-    view! { <crate::prospects::ui::contact_page::ContactPage/> }
-});
-// The shop, the cart and the order's confirmation: public, in a chunk of their own.
-lazy_page!(ShopRoute, shop_page in shop, || {
-    view! { <crate::shop::ui::shop_page::ShopPage/> }
-});
-lazy_page!(CartRoute, cart_page in shop, || {
-    view! { <crate::shop::ui::cart_page::CartPage/> }
-});
-lazy_page!(ReceiptRoute, receipt_page in shop, || {
-    view! { <crate::shop::ui::receipt_page::ReceiptPage/> }
-});
 lazy_page!(AccountRoute, account_page in app, || {
     view! { <crate::identity::ui::account_page::AccountPage/> }
 });
@@ -132,6 +123,22 @@ lazy_page!(SignInRoute, sign_in_page in app, || {
 lazy_page!(InvitationRoute, invitation_page in app, || {
     view! { <crate::identity::ui::invitation_page::InvitationPage/> }
 });
+
+/// An islands page's route (client/islands.rs): in the browser the app never draws one, it
+/// loads it from the server (the router has just put its address in the location bar), so
+/// the app's chunk does not carry the public pages' code.
+#[cfg(feature = "hydrate")]
+macro_rules! server_page {
+    ($page:ident) => {
+        client::islands::LoadFromServer
+    };
+}
+#[cfg(not(feature = "hydrate"))]
+macro_rules! server_page {
+    ($page:ident) => {
+        $page
+    };
+}
 
 /// Hydrates a page whole (every page but the islands ones, client/islands.rs): the app —
 /// router, layouts, the backoffice's pages — is the chunk `app`, which the server names in the
@@ -245,12 +252,12 @@ fn Pages() -> impl IntoView {
                 <FlatRoutes fallback=crate::widgets::not_found::NotFoundPage>
                     // The public page waits for its data so the title and content are in the first
                     // response, as search engines and link previews need.
-                    <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("team") view=TeamPage ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("services") view=ServicesPage ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("solutions") view=SolutionsPage ssr=SsrMode::Async/>
-                    <Route path=(StaticSegment("services"), ParamSegment("id")) view=ServiceDetailPage ssr=SsrMode::Async/>
-                    <Route path=(StaticSegment("solutions"), ParamSegment("id")) view=SolutionDetailPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("") view=server_page!(HomePage) ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("team") view=server_page!(TeamPage) ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("services") view=server_page!(ServicesPage) ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("solutions") view=server_page!(SolutionsPage) ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("services"), ParamSegment("id")) view=server_page!(ServiceDetailPage) ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("solutions"), ParamSegment("id")) view=server_page!(SolutionDetailPage) ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("settings")) view={Lazy::<SettingsRoute>::new()}/>
                     <Route path=(StaticSegment("admin"), StaticSegment("team")) view={Lazy::<TeamAdminRoute>::new()}/>
                     <Route path=(StaticSegment("admin"), StaticSegment("services")) view={Lazy::<ServicesAdminRoute>::new()}/>
@@ -272,12 +279,14 @@ fn Pages() -> impl IntoView {
                     <Route path=(StaticSegment("synchronisation"), StaticSegment("backups")) view={Lazy::<SyncBackupsRoute>::new()}/>
                     <Route path=(StaticSegment("synchronisation"), StaticSegment("config")) view={Lazy::<SyncConfigRoute>::new()}/>
                     <Route path=(StaticSegment("synchronisation"), StaticSegment("stats")) view={Lazy::<SyncStatsRoute>::new()}/>
-                    <Route path=StaticSegment("contact") view={Lazy::<ContactRoute>::new()}/>
-                    <Route path=StaticSegment("boutique") view={Lazy::<ShopRoute>::new()}/>
-                    <Route path=StaticSegment("shop") view={Lazy::<ShopRoute>::new()}/>
-                    <Route path=StaticSegment("panier") view={Lazy::<CartRoute>::new()}/>
-                    <Route path=StaticSegment("cart") view={Lazy::<CartRoute>::new()}/>
-                    <Route path=(StaticSegment("commande"), ParamSegment("number")) view={Lazy::<ReceiptRoute>::new()}/>
+                    // Islands pages too; the cart's and the contact form's islands are lazy
+                    // (widgets/lazy_island.rs: in the chunks `shop` and `contact`).
+                    <Route path=StaticSegment("contact") view=server_page!(ContactPage) ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("boutique") view=server_page!(ShopPage) ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("shop") view=server_page!(ShopPage) ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("panier") view=server_page!(CartPage) ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("cart") view=server_page!(CartPage) ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("commande"), ParamSegment("number")) view=server_page!(ReceiptPage) ssr=SsrMode::Async/>
                     <Route path=StaticSegment("signin") view={Lazy::<SignInRoute>::new()}/>
                     // Whole before it is sent: its form must work without the WASM.
                     <Route path=(StaticSegment("invite"), ParamSegment("token")) view={Lazy::<InvitationRoute>::new()} ssr=SsrMode::Async/>

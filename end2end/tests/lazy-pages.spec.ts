@@ -1,9 +1,11 @@
-// The public reading pages hydrate as islands (app/src/client/islands.rs); every other page
-// hydrates whole, from the app's chunk (split_app.wasm), and the backoffice, sign-in and
-// invitation pages are lazy routes (app/src/widgets/lazy_page.rs) whose code is in that chunk,
-// but the sync centre's, in split_sync, and the shop's and contact form's, in theirs. A public
-// visitor of the reading pages downloads none of these, and a page whose chunk cannot be downloaded tries again,
-// then says so, with a retry, instead of leaving a dead page.
+// The public pages hydrate as islands (app/src/client/islands.rs); the shop's, the cart's and
+// the contact form's islands are lazy, their code in split_shop and split_contact
+// (app/src/widgets/lazy_island.rs). Every other page hydrates whole, from the app's chunk
+// (split_app.wasm), and the backoffice, sign-in and invitation pages are lazy routes
+// (app/src/widgets/lazy_page.rs) whose code is in that chunk, but the sync centre's, in
+// split_sync. A public visitor of the reading pages downloads none of these, nor the app's
+// anywhere on the public site, and a page whose chunk cannot be downloaded tries again, then
+// says so, with a retry, instead of leaving a dead page.
 import type { Locator, Page } from "@playwright/test";
 import { expect, test, type Problems, type Servers } from "./support/test";
 import { openLive, signIn } from "./support/courant";
@@ -63,6 +65,50 @@ test("a public visitor downloads no backoffice code; a backoffice page downloads
   expect(count("app")).toBe(1);
 });
 
+test("the shop, the cart and the contact form download their own chunk, never the app's; a link from the app to the site loads the page", async ({ page, servers }) => {
+  const server = await servers.start();
+  const fetched: string[] = [];
+  page.on("response", (res) => fetched.push(new URL(res.url()).pathname));
+  const count = (name: string) => fetched.filter((p) => chunk(name).test(p)).length;
+  await openLive(page, `${server.url}/boutique`);
+  await expect(page.getByTestId("add-to-cart").first()).toBeEnabled();
+  await openLive(page, `${server.url}/panier`);
+  expect(count("shop")).toBe(2);
+  await openLive(page, `${server.url}/contact`);
+  expect(count("contact")).toBe(1);
+  expect(count("app")).toBe(0);
+  expect(count("sync")).toBe(0);
+
+  // The sign-in page is the app's; its brand links to the site, which the server renders.
+  await page.goto(`${server.url}/signin`);
+  await expect(page.locator("#root")).toHaveAttribute("data-hydrated", "true");
+  expect(count("app")).toBe(1);
+  await page.locator(".auth-header a.brand").click();
+  await expect(page).toHaveURL(`${server.url}/`);
+  await expect(page.locator("body")).toHaveAttribute("data-islands", "");
+  await expect(page.locator("#root")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.getByTestId("sync-indicator")).toHaveAttribute("data-status", "live");
+});
+
+test("a public page whose island's chunk cannot be downloaded stays readable, says so, and its retry brings it", async ({ page, servers, problems }) => {
+  problems.expect(/Failed to load resource/, /split/i);
+  const server = await servers.start();
+  let offline = true;
+  await page.route((url) => chunk("shop").test(url.pathname), (route) => (offline ? route.abort("internetdisconnected") : route.continue()));
+  await page.goto(`${server.url}/boutique`);
+  const failed = await expectChunkFailed(page);
+  // The server's cards are there to read.
+  await expect(page.getByTestId("public-card").first()).toBeVisible();
+  await expect(page.locator("#root")).not.toHaveAttribute("data-hydrated", "true");
+
+  offline = false;
+  await failed.getByRole("link", { name: "Réessayer" }).click();
+  await expect(page.locator("#root")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.getByTestId("chunk-failed")).toHaveCount(0);
+  await page.getByTestId("add-to-cart").first().click();
+  await expect(page.getByTestId("cart-count")).toHaveText("1");
+});
+
 test("a page whose chunk cannot be downloaded says so, and its retry brings the page", async ({ page, servers, problems }) => {
   const { server, unblock } = await backofficeChunkBlocked(page, servers, problems, "sync");
   // From the backoffice into the sync centre, inside the page: the router asks for the
@@ -101,7 +147,7 @@ const LAZY_PAGES = [
   "/admin/products", "/admin/prospects", "/admin/orders", "/admin/members", "/admin/webhooks",
   "/admin/booking", "/admin/design", "/admin/account", "/synchronisation",
   "/synchronisation/logs", "/synchronisation/backups", "/synchronisation/config",
-  "/synchronisation/stats", "/contact", "/boutique", "/panier",
+  "/synchronisation/stats", "/contact", "/boutique", "/shop", "/panier",
 ];
 
 test("every lazy page hydrates when its code fails to download once", async ({ page, servers, problems }) => {

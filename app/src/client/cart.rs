@@ -79,6 +79,22 @@ pub fn use_cart() -> Cart {
     cart
 }
 
+/// The cart's lines as a view the server drew must see them: none while it hydrates (the
+/// server has no cart), then the browser's. A lazy island (widgets/lazy_island.rs) hydrates
+/// after the cart has been read, and would otherwise meet a page it did not draw.
+pub fn items_once_hydrated(cart: Cart) -> Signal<Vec<CartItem>> {
+    let hydrated = RwSignal::new(false);
+    // Effects run once the view they are made in has been hydrated.
+    Effect::new(move |_| hydrated.set(true));
+    Signal::derive(move || {
+        if hydrated.get() {
+            cart.0.get()
+        } else {
+            Vec::new()
+        }
+    })
+}
+
 #[cfg(feature = "hydrate")]
 fn load() -> Vec<CartItem> {
     let text = web_sys::window()

@@ -1,13 +1,14 @@
 //! Two ways a page comes alive in the browser.
 //!
-//! The public pages a visitor reads first (home, team, services, solutions and their
-//! details) are rendered on the server and hydrate only their live parts, the islands
-//! (`#[island]`: the header's corner with the live badge, the page's live list or record):
-//! the browser downloads those and what they use, not the router, the layouts nor any other
-//! page. Every other page hydrates whole, as before: the app (router, layouts, the
-//! backoffice's pages) is a chunk of its own, `app`, named in the page's head so it downloads
-//! beside the main module, with the sync centre's, the shop's or the contact form's chunk on
-//! their pages (lib.rs, docs/BUNDLE.md).
+//! The public pages (home, team, services, solutions and their details, the shop, the cart,
+//! an order's receipt, the contact form) are rendered on the server and hydrate only their
+//! live parts, the islands (`#[island]`: the header's corner with the live badge, the page's
+//! live list or record; the cart and the contact form are lazy islands, whose code is a
+//! chunk of their own, widgets/lazy_island.rs): the browser downloads those and what they
+//! use, not the router, the layouts nor any other page. The backoffice's pages, signing in
+//! and an invitation hydrate whole: the app (router, layouts, those pages) is a chunk of its
+//! own, `app`, named in the page's head so it downloads beside the main module, with the sync
+//! centre's chunk on its pages (lib.rs, docs/BUNDLE.md).
 //!
 //! A link from an islands page is an ordinary page load; the server renders the next page
 //! in the language the cookie says, so switching language there reloads the page.
@@ -19,7 +20,15 @@ pub fn is_island_path(path: &str) -> bool {
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     matches!(
         segments.as_slice(),
-        [] | ["team" | "services" | "solutions"] | ["services" | "solutions", _]
+        [] | ["team"
+            | "services"
+            | "solutions"
+            | "boutique"
+            | "shop"
+            | "panier"
+            | "cart"
+            | "contact"]
+            | ["services" | "solutions" | "commande", _]
     )
 }
 
@@ -56,8 +65,70 @@ pub fn hydrate_islands() {
     super::provide_sync_slot();
     super::cart::use_cart();
     // leptos's island script hydrates the islands right after this returns, one after the
-    // other in microtasks; a timer fires after all of them.
-    leptos::prelude::set_timeout(mark_hydrated, std::time::Duration::ZERO);
+    // other in microtasks; a timer fires after all of them, or after the first lazy island
+    // (widgets/lazy_island.rs) has begun to download its chunk.
+    mark_when_settled();
+}
+
+#[cfg(feature = "hydrate")]
+thread_local! {
+    /// Lazy islands whose chunk is on its way: the page is not hydrated before they are.
+    static LAZY_PENDING: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+#[cfg(feature = "hydrate")]
+pub(crate) fn lazy_island_started() {
+    LAZY_PENDING.set(LAZY_PENDING.get() + 1);
+}
+
+#[cfg(feature = "hydrate")]
+pub(crate) fn lazy_island_done() {
+    LAZY_PENDING.set(LAZY_PENDING.get().saturating_sub(1));
+    // The script goes on with the islands after this one in microtasks: after them too.
+    mark_when_settled();
+}
+
+#[cfg(feature = "hydrate")]
+fn mark_when_settled() {
+    leptos::prelude::set_timeout(
+        || {
+            if LAZY_PENDING.get() == 0 {
+                mark_hydrated();
+            }
+        },
+        std::time::Duration::ZERO,
+    );
+}
+
+/// An islands page reached by a link inside the app (the sign-in page's brand, a link to the
+/// site): the server renders it. The router puts the address in the location bar only once
+/// this view is drawn, so the page is loaded a moment later, from the router's address.
+#[cfg(feature = "hydrate")]
+#[leptos::prelude::component]
+pub fn LoadFromServer() -> impl leptos::prelude::IntoView {
+    use leptos::prelude::GetUntracked;
+    let location = leptos_router::hooks::use_location();
+    let mut to = location.pathname.get_untracked();
+    let (search, hash) = (
+        location.search.get_untracked(),
+        location.hash.get_untracked(),
+    );
+    if !search.is_empty() {
+        to.push('?');
+        to.push_str(&search);
+    }
+    if !hash.is_empty() && !hash.starts_with('#') {
+        to.push('#');
+    }
+    to.push_str(&hash);
+    leptos::prelude::set_timeout(
+        move || {
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().assign(&to);
+            }
+        },
+        std::time::Duration::ZERO,
+    );
 }
 
 /// What `#root`'s `data-hydrated` says on a page hydrated whole (lib.rs's `Pages`), which
@@ -97,6 +168,12 @@ mod tests {
         for path in [
             "/",
             "",
+            "/boutique",
+            "/shop",
+            "/panier",
+            "/cart",
+            "/contact",
+            "/commande/A-1",
             "/team",
             "/services",
             "/solutions/",
@@ -108,14 +185,14 @@ mod tests {
         for path in [
             "/admin",
             "/admin/services",
-            "/contact",
-            "/boutique",
-            "/panier",
+            "/admin/orders/A-1",
+            "/contacts",
             "/signin",
             "/services/abc/edit",
             "/teams",
             "/synchronisation",
-            "/commande/A-1",
+            "/commande",
+            "/commande/A-1/x",
             "/nope",
         ] {
             assert!(!is_island_path(path), "{path}");

@@ -62,7 +62,7 @@ impl From<leptos::wasm_split::SplitLoaderError> for ChunkError {
 /// Downloads a chunk and runs what it holds, trying again twice (a failed download is not
 /// remembered); `None` when it cannot be downloaded.
 #[cfg(feature = "hydrate")]
-async fn fetch<T, F>(chunk: fn() -> F) -> Option<T>
+pub(crate) async fn fetch<T, F>(mut chunk: impl FnMut() -> F) -> Option<T>
 where
     F: std::future::Future<Output = Result<T, ChunkError>>,
 {
@@ -112,7 +112,7 @@ where
 /// The same words as [`chunk_failed`], written straight into the document; its retry is a
 /// link that loads the page again.
 #[cfg(feature = "hydrate")]
-fn notice_above_the_page() {
+pub(crate) fn notice_above_the_page() {
     let locale = crate::core::locale::current();
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return;

@@ -8,6 +8,7 @@ pub mod field;
 pub mod hydrated;
 pub mod indicator;
 pub mod language_switch;
+pub mod lazy_island;
 pub mod lazy_page;
 pub mod not_found;
 pub mod notification_bell;

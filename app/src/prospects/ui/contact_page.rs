@@ -1,6 +1,7 @@
 //! `/contact`: the public site's contact form. What a visitor writes reaches the team as a
-//! prospect; the page only ever says "thank you", whatever the team knew of them. Its code
-//! is a chunk of its own, so the other public pages do not carry it.
+//! prospect; the page only ever says "thank you", whatever the team knew of them. An islands
+//! page whose form is a lazy island: its code is a chunk of its own, so the other public pages
+//! do not carry it. Without the WASM the form still posts, as an HTML form.
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -10,9 +11,24 @@ use crate::core::error::AppError;
 use crate::i18n::*;
 use crate::identity::ui::layout::PublicLayout;
 use crate::prospects::api::SendContact;
+use crate::widgets::lazy_island::lazy_island;
 
 #[component]
 pub fn ContactPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title text=move || t_string!(i18n, prospects.contact_page.page_title)/>
+        <PublicLayout>
+            <h1>{t!(i18n, prospects.contact_page.heading)}</h1>
+            {ContactIsland(())}
+        </PublicLayout>
+    }
+}
+
+lazy_island!(ContactIsland(()) = contact_form in contact as courant_contact);
+
+/// The form, then the thanks once it is sent.
+fn contact_form(_: ()) -> impl IntoView {
     let i18n = use_i18n();
     let feed = crate::client::use_live_feed();
     Effect::new(move |_| feed.start_at_head());
@@ -32,9 +48,6 @@ pub fn ContactPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=move || t_string!(i18n, prospects.contact_page.page_title)/>
-        <PublicLayout>
-            <h1>{t!(i18n, prospects.contact_page.heading)}</h1>
             <Show when=sent fallback=move || view! {
                 <p>{t!(i18n, prospects.contact_page.intro)}</p>
                 <ActionForm action=action attr:class="editor form-grid" attr:novalidate=true>
@@ -77,6 +90,5 @@ pub fn ContactPage() -> impl IntoView {
             }>
                 <p class="banner info" role="status" data-testid="contact-thanks">{t!(i18n, prospects.contact_page.thanks)}</p>
             </Show>
-        </PublicLayout>
     }
 }

@@ -1,23 +1,26 @@
 //! `/panier` (`/cart`): the cart with the products' current prices and stock (live), the
 //! quantities, the total; "Passer commande" opens the checkout's modal. The prices shown are
 //! the shop's, never the ones the browser remembered; the server prices the order anyway.
+//! An islands page: the cart is a lazy island, its code (the checkout) in the shop's chunk.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 use serde_json::Value;
 
-use crate::client::cart::{use_cart, CartItem, MAX_QUANTITY};
+use crate::client::cart::{items_once_hydrated, use_cart, CartItem, MAX_QUANTITY};
 use crate::client::list::{id_of, use_live_list, Item};
 use crate::core::collection::Collection;
 use crate::core::error::AppError;
 use crate::core::locale::money;
+use crate::core::wire::Snapshot;
 use crate::engine::api::public_list;
 use crate::i18n::*;
 use crate::identity::ui::layout::PublicLayout;
 use crate::shop::api::{checkout, CartLine};
 use crate::widgets::cart_badge::shop_path;
 use crate::widgets::dialog::Modal;
+use crate::widgets::lazy_island::lazy_island;
 
 /// One line as the page shows it: the cart's quantity, the shop's current product.
 #[derive(Clone, PartialEq)]
@@ -58,11 +61,8 @@ pub fn CartPage() -> impl IntoView {
             <Suspense fallback=move || view! { <p class="loading">{t!(i18n, content.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match snapshot.await {
-                        Ok(snap) => {
-                            let products = use_live_list("products", snap);
-                            view! { <CartLines products/> }.into_any()
-                        }
-                        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Ok(snap) => CartIsland(snap).into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{move || e.public_message(i18n.get_locale())}</p> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -70,11 +70,19 @@ pub fn CartPage() -> impl IntoView {
     }
 }
 
+lazy_island!(CartIsland(Snapshot<Vec<Value>>) = cart_view in shop as courant_cart);
+
+/// The cart's lines against the shop's products, from the server's snapshot on.
+fn cart_view(snap: Snapshot<Vec<Value>>) -> impl IntoView {
+    let products = use_live_list("products", snap);
+    view! { <CartLines products/> }
+}
+
 #[component]
 fn CartLines(products: RwSignal<Vec<Item>>) -> impl IntoView {
     let i18n = use_i18n();
-    let cart = use_cart();
-    let shown = Memo::new(move |_| cart.0.with(|items| products.with(|p| lines(items, p))));
+    let items = items_once_hydrated(use_cart());
+    let shown = Memo::new(move |_| items.with(|items| products.with(|p| lines(items, p))));
     let total = move || {
         shown.with(|l| {
             l.iter()
@@ -194,7 +202,6 @@ fn CheckoutModal(open: RwSignal<bool>, total: Signal<i64>) -> impl IntoView {
     let key = RwSignal::new(String::new());
     let error = RwSignal::new(None::<AppError>);
     let sending = RwSignal::new(false);
-    let navigate = StoredValue::new_local(leptos_router::hooks::use_navigate());
     Effect::new(move |_| {
         if open.get() && key.get_untracked().is_empty() {
             key.set(new_key());
@@ -262,8 +269,14 @@ fn CheckoutModal(open: RwSignal<bool>, total: Signal<i64>) -> impl IntoView {
             match checkout(lines, name, email, phone, notes, key).await {
                 Ok(placed) => {
                     cart.clear();
+                    // A page load: the receipt is the server's page (an islands page).
                     let to = format!("/commande/{}?cle={}", placed.number, placed.key);
-                    navigate.with_value(|go| go(&to, Default::default()));
+                    #[cfg(feature = "hydrate")]
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.location().assign(&to);
+                    }
+                    #[cfg(not(feature = "hydrate"))]
+                    let _ = to;
                 }
                 Err(e) => {
                     error.set(Some(e));

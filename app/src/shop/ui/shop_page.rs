@@ -1,25 +1,36 @@
 //! `/boutique` (`/shop`): the published products, live — a price or a stock changed in the
-//! backoffice shows at once; a sold-out product says so and cannot be added.
+//! backoffice shows at once; a sold-out product says so and cannot be added. An islands page
+//! (client/islands.rs): the cards are a lazy island, their code in the shop's chunk with the
+//! cart's (widgets/lazy_island.rs), sharing the islands' root's cart with the header's badge.
 
 use leptos::prelude::*;
 use serde_json::Value;
 
-use crate::client::cart::use_cart;
+use crate::client::cart::{items_once_hydrated, use_cart};
 use crate::client::list::{id_of, Item};
 use crate::content::ui::public_pages::{live_cards, price, text, PublicListPage};
+use crate::core::wire::Snapshot;
 use crate::i18n::*;
+use crate::widgets::lazy_island::lazy_island;
 
 #[component]
 pub fn ShopPage() -> impl IntoView {
     view! {
         <PublicListPage collection="products" title=|l| td_string!(l, shop.public.title)
-            cards=|snap| live_cards(
-                "products",
-                snap,
-                |m| view! { <ProductCard item=m.clone()/> }.into_any(),
-                |l| td_string!(l, shop.public.empty),
-            ).into_any()/>
+            cards=|snap| LiveProducts(snap).into_any()/>
     }
+}
+
+lazy_island!(LiveProducts(Snapshot<Vec<Value>>) = products_view in shop as courant_products);
+
+/// The products, kept live.
+fn products_view(snap: Snapshot<Vec<Value>>) -> impl IntoView {
+    live_cards(
+        "products",
+        snap,
+        |m| view! { <ProductCard item=m.clone()/> }.into_any(),
+        |l| td_string!(l, shop.public.empty),
+    )
 }
 
 #[component]
@@ -32,10 +43,11 @@ fn ProductCard(item: Item) -> impl IntoView {
     let cents = item.get("price_cents").and_then(Value::as_i64).unwrap_or(0);
     let stock = item.get("stock").and_then(Value::as_i64);
     let sold_out = stock.is_some_and(|s| s <= 0);
+    let items = items_once_hydrated(cart);
     let in_cart = {
         let id = id.clone();
         Memo::new(move |_| {
-            cart.0.with(|items| {
+            items.with(|items| {
                 items
                     .iter()
                     .find(|i| i.id == id)
