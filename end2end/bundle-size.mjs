@@ -65,6 +65,8 @@ const weigh = (files) => [...files].reduce((sum, f) => sum + gzipKiB(path.join(P
 // Staff pages are reported, not gated: what a person doing that work downloads on first
 // opening the page (with the main module), signed in as the first admin.
 const STAFF_PAGES = ["/admin/services", "/admin/orders", "/admin/members", "/synchronisation"];
+// The public pages with a lazy island (the main module, then their chunk): reported too.
+const LAZY_ISLAND_PAGES = ["/boutique", "/panier", "/contact"];
 
 /** The /pkg JS and WASM files a page (opened in `context`, or a browser's new one) fetches
  * until it is interactive. */
@@ -92,6 +94,12 @@ async function main() {
     const totalKiB = weigh(all);
     console.log(`public page (/): ${publicKiB.toFixed(1)} KiB gzipped in ${fetched.size} files (${[...fetched].sort().join(", ")}) — budget ${PUBLIC_BUDGET_KIB} KiB`);
     console.log(`whole site: ${totalKiB.toFixed(1)} KiB gzipped in ${all.length} JS/WASM files — budget ${TOTAL_BUDGET_KIB} KiB`);
+    for (const publicPage of LAZY_ISLAND_PAGES) {
+      const context = await browser.newContext();
+      const files = await filesOf(context, `${url}${publicPage}`);
+      await context.close();
+      console.log(`  public page ${publicPage}: ${weigh(files).toFixed(1)} KiB gzipped in ${files.size} files (reported, not gated)`);
+    }
     // Signed in once; each staff page in a fresh context that shares the session only.
     const storageState = await adminSession(browser, url);
     for (const staffPage of STAFF_PAGES) {

@@ -7,9 +7,10 @@
 // the page has hydrated (`#root[data-hydrated=true]`) and when it is live (the indicator says
 // "En direct": hydrated and the live socket open); then the median of each, and the first
 // load's waterfall (each /pkg file: when asked, when arrived, bytes on the wire), which shows
-// whether the files load in parallel or in a chain. Then the same for an editor's first page,
-// `/admin/services`, signed in as the first admin (no target: it weighs the backoffice's
-// chunk layout, docs/BUNDLE.md).
+// whether the files load in parallel or in a chain. Then the same for the shop, `/boutique`
+// (its cards are a lazy island: the shop's chunk comes beside the main module), and for an
+// editor's first page, `/admin/services`, signed in as the first admin (no target: they
+// weigh the lazy islands and the backoffice's chunk layout, docs/BUNDLE.md).
 import { chromium } from "@playwright/test";
 import { CHROMIUM, adminSession, startServer } from "./release-server.mjs";
 
@@ -80,8 +81,15 @@ async function coldLoad(browser, url, path = "/", storageState = undefined) {
   }
 }
 
-// An editor's first page, for the backoffice's side of the split (its files, its chain).
+// The shop, for the lazy islands; an editor's first page, for the backoffice's side of the
+// split (their files, their chain).
+const SHOP_PAGE = "/boutique";
 const STAFF_PAGE = "/admin/services";
+/** One line for the median of `runs`, with the first load's requests. */
+const summary = (runs) => {
+  const last = runs[0].files.reduce((m, f) => Math.max(m, f.end), 0);
+  return `painted ${s(median(runs.map((r) => r.fcp)))}, live ${s(median(runs.map((r) => r.live)))}; first load: ${runs[0].files.length} requests, the last done at ${s(last)} (reported, not gated)`;
+};
 async function main() {
   const { url, stop } = await startServer();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
@@ -101,15 +109,14 @@ async function main() {
       `time to live on an emulated phone (375 px, 1.6 Mbps, 150 ms RTT, CPU 4x slower; median of ${RUNS} cold loads of /): ` +
         `painted ${s(median(runs.map((r) => r.fcp)))}, live ${s(live)} — target ${s(TARGET_MS)}${live > TARGET_MS ? " (not met yet)" : ""}`,
     );
+    const shop = [];
+    for (let i = 0; i < RUNS; i++) shop.push(await coldLoad(browser, url, SHOP_PAGE));
+    console.log(`  the shop ${SHOP_PAGE} on the same phone (median of ${RUNS} cold loads): ${summary(shop)}`);
     // The same for a signed-in editor's first page (cold: nothing cached, no service worker).
     const session = await adminSession(browser, url);
     const staff = [];
     for (let i = 0; i < RUNS; i++) staff.push(await coldLoad(browser, url, STAFF_PAGE, session));
-    const last = staff[0].files.reduce((m, f) => Math.max(m, f.end), 0);
-    console.log(
-      `  staff page ${STAFF_PAGE} on the same phone (median of ${RUNS} cold loads): painted ${s(median(staff.map((r) => r.fcp)))}, ` +
-        `live ${s(median(staff.map((r) => r.live)))}; first load: ${staff[0].files.length} requests, the last done at ${s(last)} (reported, not gated)`,
-    );
+    console.log(`  staff page ${STAFF_PAGE} on the same phone (median of ${RUNS} cold loads): ${summary(staff)}`);
   } finally {
     await browser.close();
     stop();
