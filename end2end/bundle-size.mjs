@@ -53,7 +53,13 @@ import { CHROMIUM, PKG, adminSession, startServer } from "./release-server.mjs";
 // measured with a staff page's time to live (time-to-live.mjs), five kinds made an editor's
 // first page 713.0 KiB in 74 files, live in 4.67 s on the phone; one app chunk and the sync
 // centre's, 880.3 KiB in 11 files, 4.49 s; `/` 188.4 KiB, the whole site 1088.0 in 17 files.
-const BUDGET = { public: 200, total: 1088 };
+// Then the shop, the cart, an order's receipt and the contact form became islands pages (the
+// products, the cart and the form lazy islands, in split_shop and split_contact) and the app's
+// routes for islands pages load them from the server: split_app no longer carries the public
+// pages. The whole site 1088.0 -> 1050.8 KiB, an editor's page 880.2 -> 860.5, the shop
+// 933.4 -> 296.2 (live on the phone 4.52 -> 2.10 s), the contact form 894.8 -> 264.3; `/`
+// 188.4 -> 190.6 (the loader lists the new chunks; the islands' glue). CI gates at 1052.
+const BUDGET = { public: 200, total: 1052 };
 const PUBLIC_BUDGET_KIB = BUDGET.public;
 const TOTAL_BUDGET_KIB = BUDGET.total;
 
