@@ -36,15 +36,15 @@ use leptos_router::components::{FlatRoutes, Route, Router};
 use leptos_router::{Lazy, ParamSegment, SsrMode, StaticSegment};
 
 use crate::client::{provide_live_feed, provide_sync_slot};
-#[cfg(not(feature = "hydrate"))]
+#[cfg(any(feature = "ssr", not(feature = "hydrate")))]
 use crate::content::ui::home_page::HomePage;
-#[cfg(not(feature = "hydrate"))]
+#[cfg(any(feature = "ssr", not(feature = "hydrate")))]
 use crate::content::ui::public_pages::{
     ServiceDetailPage, ServicesPage, SolutionDetailPage, SolutionsPage, TeamPage,
 };
-#[cfg(not(feature = "hydrate"))]
+#[cfg(any(feature = "ssr", not(feature = "hydrate")))]
 use crate::prospects::ui::contact_page::ContactPage;
-#[cfg(not(feature = "hydrate"))]
+#[cfg(any(feature = "ssr", not(feature = "hydrate")))]
 use crate::shop::ui::{cart_page::CartPage, receipt_page::ReceiptPage, shop_page::ShopPage};
 use crate::widgets::lazy_page::lazy_page;
 
@@ -127,13 +127,13 @@ lazy_page!(InvitationRoute, invitation_page in app, || {
 /// An islands page's route (client/islands.rs): in the browser the app never draws one, it
 /// loads it from the server (the router has just put its address in the location bar), so
 /// the app's chunk does not carry the public pages' code.
-#[cfg(feature = "hydrate")]
+#[cfg(all(feature = "hydrate", not(feature = "ssr")))]
 macro_rules! server_page {
     ($page:ident) => {
         client::islands::LoadFromServer
     };
 }
-#[cfg(not(feature = "hydrate"))]
+#[cfg(any(feature = "ssr", not(feature = "hydrate")))]
 macro_rules! server_page {
     ($page:ident) => {
         $page

@@ -143,3 +143,39 @@ test("the contact form makes a prospect the operators see, and thanks the visito
   const list = await whoever("/api/list/staff", new URLSearchParams({ collection: "prospects" }));
   expect(list.record[0].source).toBe("site_form");
 });
+
+test("a contact form sent before (or without) the page's code comes back with its errors or its thanks, and the page hydrates over them", async ({ browser, servers }) => {
+  const server = await servers.startEmpty();
+  // Without JavaScript the form posts as HTML: an error brings the visitor back to the form
+  // (not to a bare error page), the errors drawn by the server.
+  const noScript = await browser.newContext({ javaScriptEnabled: false });
+  const early = await noScript.newPage();
+  await early.goto(`${server.url}/contact`);
+  await early.locator("#contact-name").fill("Paul Durand");
+  await early.getByTestId("send").click();
+  await expect(early).toHaveURL(/\/contact\?.*__err=/);
+  await expect(early.locator("#contact-email-error")).toHaveText("E-mail est obligatoire.");
+  const cameBack = early.url();
+  // Sent without JavaScript: thanked.
+  await early.locator("#contact-name").fill("Paul Durand");
+  await early.locator("#contact-email").fill("paul@example.org");
+  await early.locator("#contact-message").fill("Un gâteau pour 30 personnes, samedi ?");
+  await early.getByTestId("send").click();
+  await expect(early).toHaveURL(`${server.url}/contact?envoye=1`);
+  await expect(early.getByTestId("contact-thanks")).toBeVisible();
+  await noScript.close();
+  // The page the error came back to, with its code: the form's island hydrates over what the
+  // server drew (any mismatch is a page error), keeps the errors, and sends.
+  const visitor = await (await browser.newContext()).newPage();
+  await visitor.goto(cameBack);
+  await expect(visitor.locator("#root")).toHaveAttribute("data-hydrated", "true");
+  await expect(visitor.locator("#contact-email-error")).toHaveText("E-mail est obligatoire.");
+  await expect(visitor.locator("#contact-email")).toHaveAttribute("aria-invalid", "true");
+  await visitor.locator("#contact-name").fill("Marie Curie");
+  await visitor.locator("#contact-email").fill("marie@example.org");
+  await visitor.locator("#contact-message").fill("Et un autre pour dimanche.");
+  await visitor.getByTestId("send").click();
+  await expect(visitor.getByTestId("contact-thanks")).toBeVisible();
+  const [first, second] = (await staffList(server.url, "prospects")).map((p: { email: string }) => p.email).sort();
+  expect([first, second]).toEqual(["marie@example.org", "paul@example.org"]);
+});

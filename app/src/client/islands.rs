@@ -13,9 +13,10 @@
 //! A link from an islands page is an ordinary page load; the server renders the next page
 //! in the language the cookie says, so switching language there reloads the page.
 
-/// Whether `path` is one of the pages that hydrate as islands. Keep in step with the
-/// public routes in lib.rs: a page listed here whose route is not there would hydrate none
-/// of its parts, and one missing here still works, hydrated whole.
+/// Whether `path` is one of the pages that hydrate as islands. Keep in step with the routes
+/// lib.rs gives as `server_page!`: a page listed here whose route is not one would hydrate
+/// none of its parts, and a `server_page!` route missing here would be drawn by the app,
+/// which cannot (`LoadFromServer` then leaves the server's page as it is, inert).
 pub fn is_island_path(path: &str) -> bool {
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     matches!(
@@ -102,8 +103,9 @@ fn mark_when_settled() {
 
 /// An islands page reached by a link inside the app (the sign-in page's brand, a link to the
 /// site): the server renders it. The router puts the address in the location bar only once
-/// this view is drawn, so the page is loaded a moment later, from the router's address.
-#[cfg(feature = "hydrate")]
+/// this view is drawn, so the page is loaded a moment later, from the router's address, in
+/// place of the history entry the router made (one "back" returns to the app's page).
+#[cfg(all(feature = "hydrate", not(feature = "ssr")))]
 #[leptos::prelude::component]
 pub fn LoadFromServer() -> impl leptos::prelude::IntoView {
     use leptos::prelude::GetUntracked;
@@ -121,10 +123,34 @@ pub fn LoadFromServer() -> impl leptos::prelude::IntoView {
         to.push('#');
     }
     to.push_str(&hash);
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let here = |w: &web_sys::Window| {
+        let l = w.location();
+        format!(
+            "{}{}{}",
+            l.pathname().unwrap_or_default(),
+            l.search().unwrap_or_default(),
+            l.hash().unwrap_or_default()
+        )
+    };
+    // Drawn while the document this address loaded hydrates: the server sent the whole app
+    // for a `server_page!` route (`is_island_path` out of step). Loading it again would do
+    // the same, for ever.
+    if here(&window) == to {
+        leptos::logging::warn!("{to}: an islands page the server sent hydrated whole");
+        return;
+    }
     leptos::prelude::set_timeout(
         move || {
             if let Some(w) = web_sys::window() {
-                let _ = w.location().assign(&to);
+                // The router has made the entry for this address by now: replace it.
+                let _ = if here(&w) == to {
+                    w.location().replace(&to)
+                } else {
+                    w.location().assign(&to)
+                };
             }
         },
         std::time::Duration::ZERO,

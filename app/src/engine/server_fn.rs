@@ -80,6 +80,31 @@ where
     result
 }
 
+/// For a server function whose HTML form comes back to its own page on an error (the page
+/// reads server_fn's `__err` from the address, as the contact form does): a plain post's
+/// error keeps server_fn's redirect back to the form (no error status, which would replace it
+/// with a bare error page), and its success goes to `sent`, a page that says so.
+#[cfg(feature = "ssr")]
+pub(crate) async fn answer_plain_form_back<T, Fut>(
+    call: Fut,
+    sent: &str,
+) -> Result<T, crate::core::error::AppError>
+where
+    Fut: std::future::Future<Output = Result<T, crate::core::error::AppError>>,
+{
+    use leptos::prelude::{provide_context, use_context};
+
+    provide_context(AnswersPlainForms);
+    let result = call.await;
+    if result.is_ok()
+        && use_context::<http::request::Parts>()
+            .is_some_and(|p| crate::core::call::is_plain_form_post(&p))
+    {
+        leptos_axum::redirect(sent);
+    }
+    result
+}
+
 /// Who is asking, for counting page views once per visitor: their address (as the trusted
 /// proxies report it).
 #[cfg(feature = "ssr")]

@@ -93,16 +93,21 @@ pub async fn send_contact(
     message: String,
     #[server(default)] website: String,
 ) -> Result<(), AppError> {
-    crate::engine::server_fn::with_access(Permission::ReadPublic, |engine, who| async move {
-        let address = crate::engine::server_fn::visitor(&engine);
-        let form = crate::prospects::server::contact::Message {
-            name,
-            email,
-            phone,
-            message,
-            website,
-        };
-        crate::prospects::server::contact::submit(&engine, &who, &address, form).await
-    })
-    .await
+    let call =
+        crate::engine::server_fn::with_access(Permission::ReadPublic, |engine, who| async move {
+            let address = crate::engine::server_fn::visitor(&engine);
+            let form = crate::prospects::server::contact::Message {
+                name,
+                email,
+                phone,
+                message,
+                website,
+            };
+            crate::prospects::server::contact::submit(&engine, &who, &address, form).await
+        });
+    // Posted before (or without) the WASM: back to the form with its errors, or to its thanks.
+    crate::engine::server_fn::answer_plain_form_back(call, SENT_PATH).await
 }
+
+/// The contact page saying the message was sent (a form posted without the WASM lands there).
+pub const SENT_PATH: &str = "/contact?envoye=1";

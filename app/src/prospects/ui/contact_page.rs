@@ -5,7 +5,9 @@
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
+use leptos::server::ServerActionError;
 use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
 
 use crate::core::error::AppError;
 use crate::i18n::*;
@@ -20,15 +22,38 @@ pub fn ContactPage() -> impl IntoView {
         <Title text=move || t_string!(i18n, prospects.contact_page.page_title)/>
         <PublicLayout>
             <h1>{t!(i18n, prospects.contact_page.heading)}</h1>
-            {ContactIsland(())}
+            {ContactIsland(posted())}
         </PublicLayout>
     }
 }
 
-lazy_island!(ContactIsland(()) = contact_form in contact as courant_contact);
+lazy_island!(ContactIsland(Posted) = contact_form in contact as courant_contact);
+
+/// What a form posted before (or without) the WASM came back with, in the address: its error
+/// (server_fn's path and error, which the server's router reads), or `?envoye=1` once sent
+/// (`SENT_PATH`). The island starts from it in the browser too, or it would hydrate a page
+/// the server did not draw.
+#[derive(Clone, Default, Serialize, Deserialize)]
+struct Posted {
+    error: Option<(String, String)>,
+    sent: bool,
+}
+
+fn posted() -> Posted {
+    let sent = leptos_router::hooks::use_query_map()
+        .read_untracked()
+        .get("envoye")
+        .is_some();
+    let error =
+        use_context::<ServerActionError>().map(|e| (e.path().to_string(), e.err().to_string()));
+    Posted { error, sent }
+}
 
 /// The form, then the thanks once it is sent.
-fn contact_form(_: ()) -> impl IntoView {
+fn contact_form(posted: Posted) -> impl IntoView {
+    if let Some((path, err)) = &posted.error {
+        provide_context(ServerActionError::new(path, err));
+    }
     let i18n = use_i18n();
     let feed = crate::client::use_live_feed();
     Effect::new(move |_| feed.start_at_head());
@@ -38,7 +63,7 @@ fn contact_form(_: ()) -> impl IntoView {
             .value()
             .with(|v| v.as_ref().and_then(|r| r.as_ref().err().cloned()))
     };
-    let sent = move || action.value().with(|v| matches!(v, Some(Ok(()))));
+    let sent = move || posted.sent || action.value().with(|v| matches!(v, Some(Ok(()))));
     let field =
         move |name: &'static str| move || error().and_then(|e: AppError| e.field_message(name));
     let other = move || {

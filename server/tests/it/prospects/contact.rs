@@ -122,3 +122,79 @@ async fn a_message_makes_a_prospect_and_says_nothing_of_others(b: Backend) {
         .await;
     assert_eq!(status, 401);
 }
+
+/// The form posted as HTML, before or without the WASM: an error goes back to the form (with
+/// server_fn's error in the address, which the page draws), never to a bare error page; a
+/// message sent goes to the page's thanks.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plain_form_post_comes_back_to_the_form_or_its_thanks() {
+    use reqwest::header::{ACCEPT, LOCATION, REFERER};
+
+    let app = spawn_app(Backend::Sqlite).await;
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let post = |form: &'static [(&'static str, &'static str)]| {
+        browser
+            .post(app.url("/api/contact"))
+            .header(ACCEPT, "text/html,application/xhtml+xml,*/*;q=0.8")
+            .header(REFERER, app.url("/contact"))
+            .form(form)
+            .send()
+    };
+    let to = |res: &reqwest::Response| {
+        res.headers()
+            .get(LOCATION)
+            .map(|l| l.to_str().unwrap().to_string())
+            .unwrap_or_else(|| panic!("no Location on a {} answer", res.status()))
+    };
+
+    let refused = post(&[("name", "Paul"), ("email", ""), ("message", "")])
+        .await
+        .unwrap();
+    assert!(refused.status().is_redirection(), "{}", refused.status());
+    let back = to(&refused);
+    assert!(
+        back.contains("/contact?") && back.contains("__err="),
+        "{back}"
+    );
+    // The page it comes back to draws the errors.
+    let page = browser
+        .get(&back)
+        .header(ACCEPT, "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains(r#"aria-invalid="true""#),
+        "no field marked invalid"
+    );
+
+    let sent = post(&[
+        ("name", "Paul Durand"),
+        ("email", "paul@example.org"),
+        ("message", "Bonjour"),
+    ])
+    .await
+    .unwrap();
+    assert!(sent.status().is_redirection(), "{}", sent.status());
+    assert!(
+        to(&sent).ends_with(app::prospects::api::SENT_PATH),
+        "{}",
+        to(&sent)
+    );
+    let thanks = browser
+        .get(app.url(app::prospects::api::SENT_PATH))
+        .header(ACCEPT, "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(thanks.contains(r#"data-testid="contact-thanks""#));
+    assert_eq!(super::booking::prospects(&app).await.len(), 1);
+}
