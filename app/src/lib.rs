@@ -236,6 +236,8 @@ fn Pages() -> impl IntoView {
     }
     provide_live_feed();
     provide_sync_slot();
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    client::islands::load_islands_pages_on_click();
     // Lets tests (and people) tell when the page has become interactive.
     let hydrated = crate::widgets::hydrated::use_hydrated();
     crate::widgets::toast::provide_toasts();

@@ -88,6 +88,10 @@ test("the shop, the cart and the contact form download their own chunk, never th
   await expect(page.locator("body")).toHaveAttribute("data-islands", "");
   await expect(page.locator("#root")).toHaveAttribute("data-hydrated", "true");
   await expect(page.getByTestId("sync-indicator")).toHaveAttribute("data-status", "live");
+  // One step back is the sign-in page again (the page load took the router's entry).
+  await page.goBack();
+  await expect(page).toHaveURL(`${server.url}/signin`);
+  await expect(page.locator("#email")).toBeVisible();
 });
 
 test("a public page whose island's chunk cannot be downloaded stays readable, says so, and its retry brings it", async ({ page, servers, problems }) => {

@@ -101,8 +101,44 @@ fn mark_when_settled() {
     );
 }
 
-/// An islands page reached by a link inside the app (the sign-in page's brand, a link to the
-/// site): the server renders it. The router puts the address in the location bar only once
+/// In a page hydrated whole, a click on a link to an islands page is the browser's own page
+/// load, not the router's: the link is marked `rel="external"` (which the router leaves to
+/// the browser) just before the router sees the click. The history stays the browser's:
+/// "back" is the app's page again.
+#[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+pub fn load_islands_pages_on_click() {
+    use wasm_bindgen::{closure::Closure, JsCast};
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let mark = Closure::<dyn Fn(web_sys::Event)>::new(|ev: web_sys::Event| {
+        let link = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("a[href]").ok().flatten());
+        let Some(link) = link else {
+            return;
+        };
+        let href = link.get_attribute("href").unwrap_or_default();
+        let path = href.split(['?', '#']).next().unwrap_or_default();
+        if path.starts_with('/') && !path.starts_with("//") && is_island_path(path) {
+            let rel = link.get_attribute("rel").unwrap_or_default();
+            if !rel.split(' ').any(|r| r == "external") {
+                let _ = link.set_attribute("rel", format!("{rel} external").trim());
+            }
+        }
+    });
+    // Capturing, on the window: before the router's own listener.
+    let _ = window.add_event_listener_with_callback_and_bool(
+        "click",
+        mark.as_ref().unchecked_ref(),
+        true,
+    );
+    mark.forget();
+}
+
+/// An islands page the app's router was sent to without a link (links are page loads:
+/// [`load_islands_pages_on_click`]): the server renders it. The router puts the address in the location bar only once
 /// this view is drawn, so the page is loaded a moment later, from the router's address, in
 /// place of the history entry the router made (one "back" returns to the app's page).
 #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
@@ -142,6 +178,15 @@ pub fn LoadFromServer() -> impl leptos::prelude::IntoView {
         leptos::logging::warn!("{to}: an islands page the server sent hydrated whole");
         return;
     }
+    // "Back" to the app's page may bring this document back as it was left, drawing this
+    // empty view at the app's address: load that page again instead.
+    let on_show = leptos::prelude::window_event_listener_untyped("pageshow", |ev| {
+        let restored = js_sys::Reflect::get(&ev, &"persisted".into()).is_ok_and(|p| p.is_truthy());
+        if let (true, Some(w)) = (restored, web_sys::window()) {
+            let _ = w.location().reload();
+        }
+    });
+    std::mem::forget(on_show);
     leptos::prelude::set_timeout(
         move || {
             if let Some(w) = web_sys::window() {
