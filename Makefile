@@ -23,7 +23,7 @@ lint:
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 # What a visitor of `/` downloads (JS + WASM gzipped) and what the whole site ships, measured
-# in Chromium on the release build, against end2end/bundle-size.mjs's budgets (200 and 1052 KiB
+# in Chromium on the release build, against end2end/bundle-size.mjs's budgets (200 and 1055 KiB
 # today; issue 34's targets 200 and 450); fails when over. Then how long `/` takes to go live
 # on an emulated phone, the shop and an editor's first page (end2end/time-to-live.mjs; target
 # 2.5 s for `/`): reported, not gated.

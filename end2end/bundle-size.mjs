@@ -58,8 +58,10 @@ import { CHROMIUM, PKG, adminSession, startServer } from "./release-server.mjs";
 // routes for islands pages load them from the server: split_app no longer carries the public
 // pages. The whole site 1088.0 -> 1050.8 KiB, an editor's page 880.2 -> 860.5, the shop
 // 933.4 -> 296.2 (live on the phone 4.52 -> 2.10 s), the contact form 894.8 -> 264.3; `/`
-// 188.4 -> 190.6 (the loader lists the new chunks; the islands' glue). CI gates at 1052.
-const BUDGET = { public: 200, total: 1052 };
+// 188.4 -> 190.6 (the loader lists the new chunks; the islands' glue). Then the review's
+// mends (a link from the app to an islands page a page load, the contact form posted without
+// the WASM coming back to its page): the whole site 1054.0, `/` 190.8. CI gates at 1055.
+const BUDGET = { public: 200, total: 1055 };
 const PUBLIC_BUDGET_KIB = BUDGET.public;
 const TOTAL_BUDGET_KIB = BUDGET.total;
 

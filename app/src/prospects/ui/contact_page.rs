@@ -29,13 +29,12 @@ pub fn ContactPage() -> impl IntoView {
 
 lazy_island!(ContactIsland(Posted) = contact_form in contact as courant_contact);
 
-/// What a form posted before (or without) the WASM came back with, in the address: its error
-/// (server_fn's path and error, which the server's router reads), or `?envoye=1` once sent
-/// (`SENT_PATH`). The island starts from it in the browser too, or it would hydrate a page
-/// the server did not draw.
+/// What a form posted before (or without) the WASM came back with, in the address: an error
+/// (server_fn's `__err`), or `?envoye=1` once sent (`SENT_PATH`). The island is given it, so
+/// the browser hydrates the page the server drew.
 #[derive(Clone, Default, Serialize, Deserialize)]
 struct Posted {
-    error: Option<(String, String)>,
+    failed: bool,
     sent: bool,
 }
 
@@ -44,16 +43,16 @@ fn posted() -> Posted {
         .read_untracked()
         .get("envoye")
         .is_some();
-    let error =
-        use_context::<ServerActionError>().map(|e| (e.path().to_string(), e.err().to_string()));
-    Posted { error, sent }
+    let failed = use_context::<ServerActionError>().is_some();
+    Posted { failed, sent }
 }
 
 /// The form, then the thanks once it is sent.
 fn contact_form(posted: Posted) -> impl IntoView {
-    if let Some((path, err)) = &posted.error {
-        provide_context(ServerActionError::new(path, err));
-    }
+    // The error in the address is free text anyone can put in a link to this page: it is not
+    // shown (docs/ARCHITECTURE.md, "Forms"). An error for no path hides it from the action;
+    // a fixed message says what to do instead.
+    provide_context(ServerActionError::new("", ""));
     let i18n = use_i18n();
     let feed = crate::client::use_live_feed();
     Effect::new(move |_| feed.start_at_head());
@@ -66,11 +65,13 @@ fn contact_form(posted: Posted) -> impl IntoView {
     let sent = move || posted.sent || action.value().with(|v| matches!(v, Some(Ok(()))));
     let field =
         move |name: &'static str| move || error().and_then(|e: AppError| e.field_message(name));
-    let other = move || {
-        error().and_then(|e| match e {
-            AppError::Validation(_) => None,
-            e => Some(e.message(i18n.get_locale())),
-        })
+    let other = move || match error() {
+        Some(AppError::Validation(_)) => None,
+        Some(e) => Some(e.message(i18n.get_locale())),
+        None if posted.failed && action.value().with(Option::is_none) => {
+            Some(t_string!(i18n, prospects.contact_page.not_sent).to_string())
+        }
+        None => None,
     };
     view! {
             <Show when=sent fallback=move || view! {
