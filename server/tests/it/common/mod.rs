@@ -660,3 +660,16 @@ pub async fn remove_failure(app: &TestApp, name: &str, table: &str) {
         .await
         .unwrap();
 }
+
+/// What Chromium sends with a form submission or a link.
+pub const HTML: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+
+/// Where a redirect sends the browser.
+pub fn location(res: &reqwest::Response) -> String {
+    res.headers()
+        .get(reqwest::header::LOCATION)
+        .unwrap_or_else(|| panic!("no Location on a {} answer", res.status()))
+        .to_str()
+        .unwrap()
+        .to_string()
+}

@@ -6,11 +6,8 @@ use base64::Engine as _;
 use reqwest::header::{ACCEPT, LOCATION, ORIGIN, REFERER, SET_COOKIE};
 use reqwest::redirect::Policy;
 
-use crate::common::{member, spawn_app, Backend, TestApp, ADMIN_EMAIL, PASSWORD};
+use crate::common::{location, member, spawn_app, Backend, TestApp, ADMIN_EMAIL, HTML, PASSWORD};
 use app::core::roles::Role;
-
-/// What Chromium sends with a form submission or a link.
-const HTML: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 
 fn browser() -> reqwest::Client {
     reqwest::Client::builder()
@@ -46,15 +43,6 @@ async fn get_page(app: &TestApp, path: &str, cookie: Option<&str>) -> reqwest::R
         req = req.header("cookie", c);
     }
     req.send().await.unwrap()
-}
-
-fn location(res: &reqwest::Response) -> String {
-    res.headers()
-        .get(LOCATION)
-        .unwrap_or_else(|| panic!("no Location on a {} answer", res.status()))
-        .to_str()
-        .unwrap()
-        .to_string()
 }
 
 fn session_cookie(res: &reqwest::Response) -> Option<String> {
